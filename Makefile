@@ -1,0 +1,46 @@
+# Beimingwu learnware dock. `make run` starts it; `make test` runs every check.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+NPM := npm --prefix frontend
+
+help:  ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
+
+$(PY):
+	@$(PYTHON) -c "import sys; assert sys.version_info[:2] == (3, 11), sys.version" 2>/dev/null || { echo "error: Python 3.11 is required (found: $(PYTHON)); set PYTHON=/path/to/python3.11"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+$(STAMP): $(PY) requirements-dev.txt pyproject.toml
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	$(PY) -m pip install --quiet --no-deps -e .
+	touch $@
+
+frontend/node_modules/.package-lock.json: frontend/package-lock.json
+	$(NPM) ci --no-audit --no-fund
+
+install: $(STAMP) frontend/node_modules/.package-lock.json  ## create .venv, install Python and npm dependencies
+
+frontend: install  ## build the React app into frontend/dist
+	$(NPM) run build
+
+run: install frontend  ## set up and start the dock (web + worker + beat) on the embedded default
+	scripts/run-dock
+
+lock:  ## re-pin requirements*.txt from pyproject.toml (torch stays the CPU build's plain version)
+	$(VENV)/bin/pip-compile -q --strip-extras --no-emit-find-links --no-emit-index-url --no-emit-trusted-host --allow-unsafe -o requirements.txt pyproject.toml
+	$(VENV)/bin/pip-compile -q --strip-extras --no-emit-find-links --no-emit-index-url --no-emit-trusted-host --allow-unsafe --extra dev -o requirements-dev.txt pyproject.toml
+	sed -i -E 's/^torch==([0-9.]+)\+cpu/torch==\1/' requirements.txt requirements-dev.txt
+
+schema:  ## regenerate the OpenAPI schema and the TypeScript client types
+	DJANGO_SETTINGS_MODULE=bmw.settings.test $(PY) manage.py spectacular --file frontend/src/lib/api/openapi.yaml --validate --fail-on-warn
+	$(NPM) run gen:api
+
+test: install  ## lint, types, contracts, migrations, schema, pytest, frontend, browser tests
+	scripts/test-all
+
+.PHONY: help install frontend run lock schema test

@@ -1,0 +1,1 @@
+"""Accounts: users (email login, roles), and later tokens and profiles."""

@@ -1,0 +1,1 @@
+"""Cross-cutting API pieces: the error shape, its exception handler, pagination."""

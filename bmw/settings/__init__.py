@@ -1,0 +1,1 @@
+"""Settings: ``base`` is everything (driven by the environment); ``test`` overrides."""

@@ -1,0 +1,288 @@
+"""Settings for every deployment, read from environment variables.
+
+There is no ``production.py``: production is these settings plus its environment.
+Unset variables fall back to the *embedded default* — SQLite, a filesystem message
+broker and a file cache under ``BMW_STATE_DIR`` — so the dock runs with no external
+server. ``DATABASE_URL=postgres://…`` and ``REDIS_URL=redis://…`` switch to the real
+stack. See ``.env.example`` for every variable.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import django_stubs_ext
+import environ
+from django.core.exceptions import ImproperlyConfigured
+
+django_stubs_ext.monkeypatch()  # ModelAdmin[User] etc. subscript at run time
+
+BASE_DIR = Path(__file__).resolve().parents[2]
+
+env = environ.Env()
+_env_file = env.str("BMW_ENV_FILE", default="")
+if _env_file:
+    environ.Env.read_env(_env_file, overwrite=False)
+
+
+def _parse(var: str, parse: Any, default: Any) -> Any:
+    """Read ``var`` with django-environ's ``parse``; name the variable if bad."""
+    try:
+        return parse(var, default=default)
+    except (ValueError, KeyError, TypeError, ImproperlyConfigured) as exc:
+        raise ImproperlyConfigured(f"{var}: invalid value ({exc})") from exc
+
+
+_TRUE, _FALSE = {"1", "true", "yes", "on"}, {"0", "false", "no", "off", ""}
+
+
+def _bool(var: str, default: bool) -> bool:
+    """A strict boolean: unlike ``env.bool``, a typo is an error, not ``False``."""
+    raw = env.str(var, default=str(default)).strip().lower()
+    if raw not in _TRUE | _FALSE:
+        raise ImproperlyConfigured(f"{var}: expected true or false, got {raw!r}")
+    return raw in _TRUE
+
+
+# ------------------------------------------------------------------ core
+DEBUG = _bool("DJANGO_DEBUG", False)
+SECRET_KEY: str = env.str("DJANGO_SECRET_KEY", default="")
+if not SECRET_KEY:
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "DJANGO_SECRET_KEY: must be set unless DJANGO_DEBUG=true "
+            "(`make run` generates one in var/env)"
+        )
+    SECRET_KEY = "insecure-debug-only-key"
+ALLOWED_HOSTS: list[str] = _parse(
+    "DJANGO_ALLOWED_HOSTS", env.list, ["localhost", "127.0.0.1", "[::1]"]
+)
+CSRF_TRUSTED_ORIGINS: list[str] = _parse("DJANGO_CSRF_TRUSTED_ORIGINS", env.list, [])
+
+BMW_STATE_DIR = Path(env.str("BMW_STATE_DIR", default=str(BASE_DIR / "var")))
+BMW_MEDIA_ROOT = Path(env.str("BMW_MEDIA_ROOT", default=str(BMW_STATE_DIR / "media")))
+BMW_FRONTEND_DIST = Path(
+    env.str("BMW_FRONTEND_DIST", default=str(BASE_DIR / "frontend" / "dist"))
+)
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "rest_framework",
+    "drf_spectacular",
+    "bmw.apps.BmwConfig",
+    "accounts.apps.AccountsConfig",
+    "market.apps.MarketConfig",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "bmw.urls"
+WSGI_APPLICATION = "bmw.wsgi.application"
+ASGI_APPLICATION = "bmw.asgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+# ------------------------------------------------------------------ database
+_SQLITE_DEFAULT = f"sqlite:///{BMW_STATE_DIR / 'db.sqlite3'}"
+DATABASES = {"default": _parse("DATABASE_URL", env.db_url, _SQLITE_DEFAULT)}
+_ENGINES = ("django.db.backends.postgresql", "django.db.backends.sqlite3")
+if DATABASES["default"].get("ENGINE") not in _ENGINES:
+    raise ImproperlyConfigured(
+        "DATABASE_URL: expected postgres://user@host:port/name or sqlite:///path, got "
+        f"engine {DATABASES['default'].get('ENGINE')!r}"
+    )
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Web, worker and beat share the file: WAL lets readers run beside one writer,
+    # IMMEDIATE transactions take the write lock up front instead of failing midway.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "timeout": 20,
+            "transaction_mode": "IMMEDIATE",
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
+    )
+else:
+    DATABASES["default"].setdefault("CONN_MAX_AGE", 60)
+    DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_USER_MODEL = "accounts.User"
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": f"django.contrib.auth.password_validation.{name}"}
+    for name in (
+        "UserAttributeSimilarityValidator",
+        "MinimumLengthValidator",
+        "CommonPasswordValidator",
+        "NumericPasswordValidator",
+    )
+]
+
+# ------------------------------------------------------------------ broker, cache
+REDIS_URL: str = env.str("REDIS_URL", default="")
+if REDIS_URL and not REDIS_URL.startswith(("redis://", "rediss://", "unix://")):
+    raise ImproperlyConfigured(
+        f"REDIS_URL: expected redis://, rediss:// or unix://, got {REDIS_URL!r}"
+    )
+_BROKER_DIR = BMW_STATE_DIR / "broker"
+
+if REDIS_URL:
+    CELERY_BROKER_URL = REDIS_URL
+    CELERY_RESULT_BACKEND = REDIS_URL
+    # Keep the visibility timeout above the longest task's hard limit, or Redis
+    # redelivers a running task to a second worker (Celery docs, "Using Redis").
+    CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, Any] = {
+        "visibility_timeout": 2 * 60 * 60,
+        "socket_connect_timeout": 3,
+        "socket_timeout": 10,
+    }
+    CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"socket_connect_timeout": 3}
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {"socket_connect_timeout": 3, "socket_timeout": 3},
+        }
+    }
+else:
+    # The embedded default: kombu's filesystem transport needs no server and supports
+    # the fanout exchange that worker pings (and so /healthz) use.
+    CELERY_BROKER_URL = "filesystem://localhost/"
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "data_folder_in": str(_BROKER_DIR / "queue"),
+        "data_folder_out": str(_BROKER_DIR / "queue"),
+        "control_folder": str(_BROKER_DIR / "control"),
+        "processed_folder": str(_BROKER_DIR / "processed"),
+        "store_processed": False,
+    }
+    CELERY_RESULT_BACKEND = f"file://{BMW_STATE_DIR / 'results'}"
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(BMW_STATE_DIR / "cache"),
+        }
+    }
+    # The transport, the result backend and the cache expect their folders to exist.
+    for _folder in ("broker/queue", "broker/control", "broker/processed", "results"):
+        (BMW_STATE_DIR / _folder).mkdir(parents=True, exist_ok=True)
+
+# ------------------------------------------------------------------ celery
+# https://docs.celeryq.dev/en/stable/userguide/configuration.html
+CELERY_TASK_SERIALIZER = "json"
+CELERY_RESULT_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_RESULT_EXPIRES = 24 * 60 * 60
+CELERY_TASK_TIME_LIMIT = 30 * 60  # hard cap for tasks that set none themselves
+CELERY_TASK_SOFT_TIME_LIMIT = 25 * 60
+CELERY_TASK_DEFAULT_QUEUE = "default"
+CELERY_TASK_ROUTES: dict[str, dict[str, str]] = {}
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1  # long ML tasks must not hoard messages
+CELERY_WORKER_SEND_TASK_EVENTS = False
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BEAT_SCHEDULE: dict[str, dict[str, Any]] = {}
+CELERY_BEAT_SCHEDULE_FILENAME = str(BMW_STATE_DIR / "celerybeat-schedule")
+BMW_HEALTH_PING_TIMEOUT: float = _parse("BMW_HEALTH_PING_TIMEOUT", env.float, 2.0)
+
+# ------------------------------------------------------------------ email
+EMAIL_BACKEND = env.str(
+    "DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend"
+)
+EMAIL_FILE_PATH = env.str("DJANGO_EMAIL_FILE_PATH", default=str(BMW_STATE_DIR / "mail"))
+DEFAULT_FROM_EMAIL = env.str("DJANGO_DEFAULT_FROM_EMAIL", default="noreply@localhost")
+
+# ------------------------------------------------------------------ static, media
+STATIC_URL = "/static/"
+STATIC_ROOT = Path(env.str("BMW_STATIC_ROOT", default=str(BMW_STATE_DIR / "static")))
+MEDIA_URL = "/media/"
+MEDIA_ROOT = BMW_MEDIA_ROOT
+# The built React app (frontend/dist) is served from the site root by whitenoise;
+# bmw.views.frontend_index answers every other non-API path with its index.html.
+WHITENOISE_ROOT = BMW_FRONTEND_DIST if BMW_FRONTEND_DIST.is_dir() else None
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if not DEBUG
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
+}
+
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = "UTC"
+USE_I18N = True
+USE_TZ = True
+
+# ------------------------------------------------------------------ REST API
+REST_FRAMEWORK = {
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PAGINATION_CLASS": "bmw.api.pagination.PageNumberPagination",
+    "PAGE_SIZE": 20,
+    "EXCEPTION_HANDLER": "bmw.api.exceptions.exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Beimingwu learnware dock API",
+    "DESCRIPTION": (
+        "Submit, check, search and reuse learnwares (models with specifications). "
+        "Every 4xx response has the shape `{message, extra}`."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {},
+}
+
+# ------------------------------------------------------------------ logging
+LOG_LEVEL = env.str("BMW_LOG_LEVEL", default="INFO")
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+}
+
+# ------------------------------------------------------------------ security
+SESSION_COOKIE_HTTPONLY = True
+SECURE_CONTENT_TYPE_NOSNIFF = True
+X_FRAME_OPTIONS = "DENY"
+if _bool("BMW_BEHIND_TLS_PROXY", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True

@@ -1,0 +1,1 @@
+"""The market: learnwares, their checks, review, search and reuse."""
