@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "rest_framework",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "bmw.apps.BmwConfig",
     "accounts.apps.AccountsConfig",
     "market.apps.MarketConfig",
@@ -183,6 +184,7 @@ else:
         "control_folder": str(_BROKER_DIR / "control"),
         "processed_folder": str(_BROKER_DIR / "processed"),
         "store_processed": False,
+        "polling_interval": 0.25,  # seconds between folder scans (default 1 s)
     }
     CELERY_RESULT_BACKEND = f"file://{BMW_STATE_DIR / 'results'}"
     CACHES = {
@@ -227,6 +229,7 @@ MEDIA_ROOT = BMW_MEDIA_ROOT
 # The built React app (frontend/dist) is served from the site root by whitenoise;
 # bmw.views.frontend_index answers every other non-API path with its index.html.
 WHITENOISE_ROOT = BMW_FRONTEND_DIST if BMW_FRONTEND_DIST.is_dir() else None
+WHITENOISE_IMMUTABLE_FILE_TEST = r"^/assets/.+-[0-9A-Za-z_-]{8,}\.\w+$"  # Vite-hashed
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -262,6 +265,10 @@ SPECTACULAR_SETTINGS = {
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # The docs page must work offline: its JS/CSS come from drf-spectacular-sidecar.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_NAME_OVERRIDES": {},
 }

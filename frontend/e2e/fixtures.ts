@@ -1,0 +1,46 @@
+import { fileURLToPath } from 'node:url';
+
+import { test as base, expect } from '@playwright/test';
+
+const SCREENSHOTS = fileURLToPath(new URL('../test-results/screenshots/', import.meta.url));
+
+const slug = (text: string) =>
+  text
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '');
+
+type Fixtures = {
+  /** Save a full-page screenshot to test-results/screenshots/<test>-<nn>-<name>.png. */
+  snap: (name: string) => Promise<void>;
+};
+
+export const test = base.extend<Fixtures>({
+  // Fail the test on any console error or uncaught exception in the browser.
+  page: async ({ page }, use) => {
+    const problems: string[] = [];
+    page.on('console', (message) => {
+      if (message.type() === 'error') {
+        problems.push(`console error on ${page.url()}: ${message.text()}`);
+      }
+    });
+    page.on('pageerror', (error) => {
+      problems.push(`uncaught exception on ${page.url()}: ${error.message}`);
+    });
+
+    await use(page);
+
+    expect(problems, 'the browser console should have no errors').toEqual([]);
+  },
+
+  snap: async ({ page }, use, testInfo) => {
+    let count = 0;
+    await use(async (name) => {
+      count += 1;
+      const file = `${slug(testInfo.title)}-${String(count).padStart(2, '0')}-${slug(name)}.png`;
+      await page.screenshot({ path: SCREENSHOTS + file, fullPage: true });
+    });
+  },
+});
+
+export { expect };
