@@ -1,0 +1,1 @@
+"""Semantic and statistical specifications."""

@@ -1,0 +1,95 @@
+"""The small interface every statistical specification implements, and its registry.
+
+A new specification type plugs in by subclassing :class:`StatSpecification` and
+decorating the class with :func:`register_spec_type`; nothing else is edited. The
+registry maps the ``type`` string stored in ``stat.json`` (the original ``learnware``
+package's class name, e.g. ``"RKMETableSpecification"``) to the class.
+"""
+
+from __future__ import annotations
+
+import importlib
+from abc import ABC, abstractmethod
+from collections.abc import Callable
+from typing import Any, ClassVar, TypeVar
+
+from learnware_core.errors import SpecificationError
+
+
+class StatSpecification(ABC):
+    """A statistical specification: fitted locally, stored as JSON, compared by dist.
+
+    Subclasses set ``type_name`` (the ``type`` key of the stored JSON) and implement
+    the abstract methods.
+    """
+
+    type_name: ClassVar[str]
+
+    @abstractmethod
+    def to_dict(self) -> dict[str, Any]:
+        """Return the JSON-serialisable form, in the original package's layout."""
+
+    @classmethod
+    @abstractmethod
+    def from_dict(cls, data: dict[str, Any]) -> StatSpecification:
+        """Build a specification from :meth:`to_dict` output or the original's JSON."""
+
+    @abstractmethod
+    def dist(self, other: StatSpecification) -> float:
+        """Return the distance (e.g. squared MMD) to a compatible specification."""
+
+    def is_compatible(self, other: StatSpecification) -> bool:
+        """Whether :meth:`dist` is defined between ``self`` and ``other``."""
+        return type(self) is type(other)
+
+
+_S = TypeVar("_S", bound=type[StatSpecification])
+_REGISTRY: dict[str, type[StatSpecification]] = {}
+
+# Built-in types register themselves when their module is imported; this map lets
+# get_spec_class/load_spec find them without the caller importing the module first
+# (and without importing heavy optional dependencies up front).
+_BUILTIN_MODULES: dict[str, str] = {
+    "RKMETableSpecification": "learnware_core.specification.rkme",
+}
+
+
+def register_spec_type(cls: _S) -> _S:
+    """Class decorator: register ``cls`` under ``cls.type_name``."""
+    name = cls.type_name
+    if name in _REGISTRY and _REGISTRY[name] is not cls:
+        raise SpecificationError(f"specification type {name!r} is already registered")
+    _REGISTRY[name] = cls
+    return cls
+
+
+def spec_types() -> tuple[str, ...]:
+    """Names of every registered or built-in specification type, sorted."""
+    return tuple(sorted(set(_REGISTRY) | set(_BUILTIN_MODULES)))
+
+
+def get_spec_class(name: str) -> type[StatSpecification]:
+    """Return the class registered as ``name``; raise naming the known types if unknown.
+
+    Built-in types are imported on first use.
+    """
+    if name not in _REGISTRY and name in _BUILTIN_MODULES:
+        importlib.import_module(_BUILTIN_MODULES[name])
+    try:
+        return _REGISTRY[name]
+    except KeyError:
+        known = ", ".join(spec_types()) or "none"
+        raise SpecificationError(
+            f"unknown specification type {name!r} (known: {known})"
+        ) from None
+
+
+def load_spec(data: dict[str, Any]) -> StatSpecification:
+    """Build the right specification class from a stored dict (by its ``type`` key)."""
+    type_name = data.get("type")
+    if not isinstance(type_name, str):
+        raise SpecificationError("statistical specification has no string 'type' key")
+    return get_spec_class(type_name).from_dict(data)
+
+
+SpecFactory = Callable[[dict[str, Any]], StatSpecification]
