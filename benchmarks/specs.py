@@ -9,7 +9,10 @@ Sections
 --------
 * table: RKME for tables (``table_rkme_s``, ``table_rkme_s_by_n``,
   ``mmd2_ratio_vs_original``, plus a few extras).
-* image / text: to be added by their owners — write a ``bench_<kind>(quick) -> dict``
+* text: RKME for text, 1,000 short texts including MiniLM encoding
+  (``text_rkme_s``, plus ``text_encode_s``, ``text_rkme_fit_only_s``,
+  ``text_encoder_load_s``); see ``benchmarks/text_specs.py``.
+* image: to be added by its owner — write a ``bench_<kind>(quick) -> dict``
   function and append it to ``SECTIONS``; its keys go into the JSON line.
 """
 
@@ -32,7 +35,9 @@ from typing import Any  # noqa: E402
 
 import numpy as np  # noqa: E402
 
+from benchmarks import image_specs  # noqa: E402
 from benchmarks._timing import single_thread, time_call  # noqa: E402
+from benchmarks.text_specs import bench_text  # noqa: E402
 from learnware_core.kernels import rbf_kernel  # noqa: E402
 from learnware_core.specification.rkme import (  # noqa: E402
     RKMETableSpecification,
@@ -230,6 +235,8 @@ def bench_table(quick: bool) -> dict[str, Any]:
 # Image / text owners: add bench_image / bench_text here (each returns its JSON keys).
 SECTIONS: list[tuple[str, Callable[[bool], dict[str, Any]]]] = [
     ("table", bench_table),
+    ("text", bench_text),
+    ("image", image_specs.run),
 ]
 
 

@@ -11,6 +11,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from learnware_core._files import default_file_mode
 from learnware_core.errors import PackageError
 from learnware_core.package.archive import MANIFEST_NAME, canonical_name
 from learnware_core.package.limits import PackageLimits
@@ -173,6 +174,7 @@ def _write_checked(
             for name in sorted(files):
                 _add(zf, name, files[name])
         info = inspect_package(tmp, semantic_spec=semantic_spec, limits=limits)
+        tmp.chmod(default_file_mode())  # mkstemp creates 0600
         os.replace(tmp, dest)
     except BaseException:
         tmp.unlink(missing_ok=True)

@@ -51,6 +51,8 @@ _REGISTRY: dict[str, type[StatSpecification]] = {}
 # (and without importing heavy optional dependencies up front).
 _BUILTIN_MODULES: dict[str, str] = {
     "RKMETableSpecification": "learnware_core.specification.rkme",
+    "RKMETextSpecification": "learnware_core.specification.text",
+    "RKMEImageSpecification": "learnware_core.specification.image",
 }
 
 
