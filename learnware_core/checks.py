@@ -1,0 +1,264 @@
+"""The quality checks a submitted learnware goes through, in order.
+
+``format → semantic → statistical → environment → model_loads → model_predicts →
+sensitive_words``. The first failing step fails the package; later steps are
+skipped. Steps that run the uploader's code (environment and model) go through
+:mod:`learnware_core.runtime` (an isolated environment and the sandbox). Progress is
+reported through ``on_step`` as each step starts and ends, so callers can show it live.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import tempfile
+import time
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+import numpy as np
+
+from learnware_core.errors import LearnwareError
+from learnware_core.package import PackageInfo, extract_package, inspect_package
+from learnware_core.specification.semantic import SemanticSpec
+
+__all__ = [
+    "CHECK_STEPS",
+    "CheckConfig",
+    "CheckFailed",
+    "StepResult",
+    "run_checks",
+]
+
+CHECK_STEPS: tuple[str, ...] = (
+    "format",
+    "semantic",
+    "statistical",
+    "environment",
+    "model_loads",
+    "model_predicts",
+    "sensitive_words",
+)
+PASSED, FAILED, SKIPPED, RUNNING = "passed", "failed", "skipped", "running"
+_TEXT_SUFFIXES = (".txt", ".yaml", ".yml", ".json", ".py", ".md", ".cfg", ".toml")
+_MAX_SCAN_BYTES = 2 << 20
+
+
+class CheckFailed(LearnwareError):
+    """A check step found a problem; ``log`` holds supporting output."""
+
+    def __init__(self, message: str, log: str = "") -> None:
+        super().__init__(message)
+        self.message = message
+        self.log = log
+
+
+@dataclass(frozen=True)
+class StepResult:
+    """The outcome of one check step (``status``: passed, failed, skipped, running)."""
+
+    name: str
+    status: str
+    message: str = ""
+    log: str = ""
+    duration_s: float | None = None
+
+
+@dataclass(frozen=True)
+class CheckConfig:
+    """Settings of a check run.
+
+    Attributes
+    ----------
+    sensitive_words : tuple of str
+        Case-insensitive words or phrases refused in text fields and text files.
+    runtime : Mapping
+        Keyword options for the runtime (environment cache, sandbox limits); see
+        :func:`learnware_core.runtime.check_model`.
+    """
+
+    sensitive_words: tuple[str, ...] = ()
+    runtime: Mapping[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def from_mapping(cls, data: Mapping[str, Any] | None) -> CheckConfig:
+        data = dict(data or {})
+        words = data.get("sensitive_words", ())
+        return cls(sensitive_words=tuple(words), runtime=dict(data.get("runtime", {})))
+
+
+class OnStep(Protocol):
+    def __call__(self, result: StepResult, position: int, *, started: bool) -> None: ...
+
+
+@dataclass
+class _Context:
+    package: Path
+    workdir: Path
+    semantic: Mapping[str, Any]
+    config: CheckConfig
+    info: PackageInfo | None = None
+    spec: SemanticSpec | None = None
+    model_state: dict[str, Any] = field(default_factory=dict)
+
+
+def _step_format(ctx: _Context) -> str:
+    ctx.info = extract_package(ctx.package, ctx.workdir)
+    return f"{len(ctx.info.files)} files, {ctx.info.total_bytes:,} bytes unpacked"
+
+
+def _step_semantic(ctx: _Context) -> str:
+    ctx.spec = SemanticSpec.from_dict(ctx.semantic)
+    return f"{ctx.spec.data} {ctx.spec.task} learnware '{ctx.spec.name}'"
+
+
+def _step_statistical(ctx: _Context) -> str:
+    info = inspect_package(ctx.package, semantic_spec=ctx.spec)  # types and dimensions
+    described = []
+    for stat in info.stat_specs:
+        data = stat.spec.to_dict()
+        for key in ("z", "beta"):
+            values = np.asarray(data.get(key, []), dtype=float)
+            if not np.all(np.isfinite(values)):
+                raise CheckFailed(
+                    f"{stat.entry.file_name}: '{key}' has NaN or infinite values"
+                )
+        self_distance = stat.spec.dist(stat.spec)
+        if not math.isfinite(self_distance) or abs(self_distance) > 1e-6:
+            raise CheckFailed(
+                f"{stat.entry.file_name}: distance to itself is {self_distance}, not 0"
+            )
+        described.append(f"{stat.type_name} ({stat.entry.file_name})")
+    return "loaded " + ", ".join(described)
+
+
+def _runtime_steps(ctx: _Context, name: str) -> str:
+    from learnware_core import runtime  # heavy: only when the model must run
+
+    if "report" not in ctx.model_state:
+        ctx.model_state["report"] = runtime.check_model(
+            ctx.workdir, semantic_spec=ctx.semantic, **dict(ctx.config.runtime)
+        )
+    report = ctx.model_state["report"]
+    step = report.step(name)
+    if not step.ok:
+        raise CheckFailed(step.message, step.log)
+    return str(step.message)
+
+
+def _scan(text: str, pattern: re.Pattern[str]) -> str | None:
+    found = pattern.search(text)
+    return found.group(0) if found else None
+
+
+def _step_sensitive_words(ctx: _Context) -> str:
+    words = [w.strip() for w in ctx.config.sensitive_words if w.strip()]
+    if not words:
+        return "no word list configured"
+    pattern = re.compile(
+        "|".join(rf"\b{re.escape(w)}\b" for w in words), flags=re.IGNORECASE
+    )
+    fields = _semantic_text(ctx.semantic)
+    hit = _scan(fields, pattern)
+    if hit:
+        raise CheckFailed(f"semantic specification contains a refused word: '{hit}'")
+    scanned = 0
+    for path in sorted(ctx.workdir.rglob("*")):
+        if path.suffix.lower() not in _TEXT_SUFFIXES or not path.is_file():
+            continue
+        text = path.read_bytes()[:_MAX_SCAN_BYTES].decode("utf-8", errors="ignore")
+        hit = _scan(text, pattern)
+        if hit:
+            rel = path.relative_to(ctx.workdir)
+            raise CheckFailed(f"{rel}: contains a refused word: '{hit}'")
+        scanned += 1
+    return f"{scanned} text files and the semantic specification scanned"
+
+
+def _semantic_text(semantic: Mapping[str, Any]) -> str:
+    def walk(value: Any) -> Iterable[str]:
+        if isinstance(value, str):
+            yield value
+        elif isinstance(value, Mapping):
+            for v in value.values():
+                yield from walk(v)
+        elif isinstance(value, list | tuple):
+            for v in value:
+                yield from walk(v)
+
+    return "\n".join(walk(semantic))
+
+
+_STEPS: dict[str, Callable[[_Context], str]] = {
+    "format": _step_format,
+    "semantic": _step_semantic,
+    "statistical": _step_statistical,
+    "environment": lambda ctx: _runtime_steps(ctx, "environment"),
+    "model_loads": lambda ctx: _runtime_steps(ctx, "model_loads"),
+    "model_predicts": lambda ctx: _runtime_steps(ctx, "model_predicts"),
+    "sensitive_words": _step_sensitive_words,
+}
+
+
+def run_checks(
+    package: str | Path,
+    *,
+    semantic_spec: Mapping[str, Any],
+    config: CheckConfig | Mapping[str, Any] | None = None,
+    on_step: OnStep | None = None,
+    steps: Iterable[str] = CHECK_STEPS,
+) -> list[StepResult]:
+    """Run the checks on a package zip; report each step as it starts and ends.
+
+    Parameters
+    ----------
+    package : path
+        The learnware zip.
+    semantic_spec : mapping
+        The semantic specification it was submitted with (original JSON layout).
+    config : CheckConfig or mapping, optional
+    on_step : callable, optional
+        ``on_step(result, position, started=bool)``: called with a ``running`` result
+        when a step starts and with its final result when it ends.
+    steps : iterable of str, default=CHECK_STEPS
+        Run only these steps (in the canonical order), e.g. the cheap ones.
+
+    Returns
+    -------
+    results : list of StepResult
+        One per step, in order; after a failure the rest are ``skipped``.
+    """
+    cfg = (
+        config if isinstance(config, CheckConfig) else CheckConfig.from_mapping(config)
+    )
+    wanted = [name for name in CHECK_STEPS if name in set(steps)]
+    results: list[StepResult] = []
+    failed = False
+
+    def report(result: StepResult, position: int, started: bool) -> None:
+        if on_step is not None:
+            on_step(result, position, started=started)
+
+    with tempfile.TemporaryDirectory(prefix="bmw-check-") as tmp:
+        ctx = _Context(Path(package), Path(tmp) / "package", semantic_spec, cfg)
+        for position, name in enumerate(wanted):
+            if failed:
+                result = StepResult(name, SKIPPED, "skipped: an earlier check failed")
+                results.append(result)
+                report(result, position, False)
+                continue
+            report(StepResult(name, RUNNING), position, True)
+            start = time.perf_counter()
+            try:
+                message, log, status = _STEPS[name](ctx), "", PASSED
+            except CheckFailed as exc:
+                message, log, status = exc.message, exc.log, FAILED
+            except LearnwareError as exc:  # PackageError, SpecificationError, ...
+                message, log, status = str(exc), "", FAILED
+            result = StepResult(name, status, message, log, time.perf_counter() - start)
+            failed = status == FAILED
+            results.append(result)
+            report(result, position, False)
+    return results

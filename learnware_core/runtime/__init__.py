@@ -1,0 +1,77 @@
+"""Run untrusted learnware code: cached environments, a bubblewrap sandbox, checks.
+
+* :class:`EnvironmentBuilder` installs a learnware's requirements into an isolated
+  virtual environment cached by (requirements, Python) (uv, or venv + pip);
+* :func:`run_sandboxed` runs a command without network, with a read-only system,
+  a per-run non-root uid and resource limits (:class:`SandboxLimits`);
+* :func:`check_learnware` and :func:`predict_learnware` load the model in the
+  sandbox (with a compatibility ``learnware`` module) and exchange ``.npy`` arrays.
+"""
+
+from learnware_core.runtime.environment import (
+    Environment,
+    EnvironmentBuilder,
+    IndexOptions,
+    find_uv,
+)
+from learnware_core.runtime.errors import (
+    EnvironmentBuildError,
+    LearnwareRunError,
+    RequirementsError,
+    SandboxUnavailableError,
+)
+from learnware_core.runtime.inputs import sample_rkme_inputs
+from learnware_core.runtime.model_check import (
+    PHASES,
+    ModelCheckReport,
+    PhaseResult,
+    check_model,
+)
+from learnware_core.runtime.requirements import (
+    Requirements,
+    parse_conda_environment,
+    parse_requirements,
+    read_requirements,
+)
+from learnware_core.runtime.runner import (
+    CheckReport,
+    CheckStep,
+    check_learnware,
+    predict_learnware,
+)
+from learnware_core.runtime.sandbox import (
+    Bind,
+    SandboxLimits,
+    SandboxResult,
+    run_sandboxed,
+    sandbox_available,
+)
+
+__all__ = [
+    "PHASES",
+    "Bind",
+    "CheckReport",
+    "CheckStep",
+    "Environment",
+    "EnvironmentBuildError",
+    "EnvironmentBuilder",
+    "IndexOptions",
+    "LearnwareRunError",
+    "ModelCheckReport",
+    "PhaseResult",
+    "Requirements",
+    "RequirementsError",
+    "SandboxLimits",
+    "SandboxResult",
+    "SandboxUnavailableError",
+    "check_learnware",
+    "check_model",
+    "find_uv",
+    "parse_conda_environment",
+    "parse_requirements",
+    "predict_learnware",
+    "read_requirements",
+    "run_sandboxed",
+    "sample_rkme_inputs",
+    "sandbox_available",
+]

@@ -1,0 +1,142 @@
+"""Load a learnware's model and run one action; executed inside the sandbox.
+
+Usage: ``python -I -B worker.py REQUEST.json``. The request (written by the dock)
+names the package folder, the model entry point, the compatibility path and the
+scratch files. Arrays cross the boundary as ``.npy`` (``allow_pickle=False``); the
+result is a JSON document of steps ``{name, ok, message, duration}`` plus the
+model's declared shapes. Exit status 0 if every step passed, else 1 (the traceback
+also goes to stderr so the sandbox can classify e.g. a MemoryError).
+
+Only the standard library and numpy are imported here: this file runs with the
+learnware's interpreter, where ``learnware_core`` is not installed.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import re
+import sys
+import time
+import traceback
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+_MESSAGE_CHARS = 3000
+
+
+class _Failed(Exception):
+    """A step failed; its message is already recorded."""
+
+
+class _Steps:
+    def __init__(self) -> None:
+        self.items: list[dict[str, Any]] = []
+
+    def run(self, name: str, action: Callable[[], Any], message: str = "") -> Any:
+        start = time.perf_counter()
+        try:
+            value = action()
+        except BaseException as exc:
+            text = traceback.format_exc()
+            if len(text) > _MESSAGE_CHARS:
+                text = "[...]\n" + text[-_MESSAGE_CHARS:]
+            self._add(name, False, text, start)
+            sys.stderr.write(text)
+            raise _Failed(name) from exc
+        self._add(name, True, message, start)
+        return value
+
+    def _add(self, name: str, ok: bool, message: str, start: float) -> None:
+        duration = round(time.perf_counter() - start, 6)
+        self.items.append(
+            {"name": name, "ok": ok, "message": message, "duration": duration}
+        )
+
+
+def _decode(value: Any) -> Any:
+    """Undo the dock's JSON encoding of tuples (``{"__tuple__": [...]}``)."""
+    if isinstance(value, dict):
+        if set(value) == {"__tuple__"}:
+            return tuple(_decode(v) for v in value["__tuple__"])
+        return {k: _decode(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_decode(v) for v in value]
+    return value
+
+
+def _load_model(
+    package_dir: Path, module_file: str, class_name: str, kwargs: Any
+) -> Any:
+    """Import the model module like the original does and instantiate the class."""
+    path = (package_dir / module_file).resolve()
+    if not path.is_relative_to(package_dir.resolve()):
+        raise ValueError(f"model module {module_file!r} is outside the package")
+    name = "learnware_" + re.sub(r"\W", "", str(path.relative_to(package_dir)))
+    locations = [str(path.parent)] if path.name == "__init__.py" else None
+    spec = importlib.util.spec_from_file_location(
+        name, path, submodule_search_locations=locations
+    )
+    if spec is None or spec.loader is None:
+        raise ImportError(f"cannot import {module_file!r}")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module  # relative imports and pickles need it registered
+    spec.loader.exec_module(module)
+    cls = getattr(module, class_name)
+    # pickles made in a script reference __main__.<ClassName>, as in the original
+    setattr(sys.modules["__main__"], class_name, cls)
+    return cls(**_decode(kwargs))
+
+
+def _shape(value: Any) -> Any:
+    if value is None:
+        return None
+    try:
+        return [int(v) for v in value]
+    except (TypeError, ValueError):
+        return repr(value)[:200]
+
+
+def _as_array(np: Any, value: Any) -> Any:
+    """ndarray from a numpy/torch/list output; object arrays are refused."""
+    if hasattr(value, "detach") and hasattr(value, "cpu"):
+        value = value.detach().cpu().numpy()
+    array = np.asarray(value)
+    if array.dtype.hasobject:
+        raise TypeError("predict returned objects; expected a numeric array")
+    return array
+
+
+def main(argv: list[str]) -> int:
+    """Run the request in ``argv[1]``; return the exit status."""
+    request = json.loads(Path(argv[1]).read_text())
+    sys.path.insert(0, request["compat_dir"])
+    package_dir = Path(request["package_dir"])
+    steps = _Steps()
+    result: dict[str, Any] = {"steps": steps.items}
+    try:
+        np = steps.run("import numpy", lambda: importlib.import_module("numpy"))
+        model = steps.run(
+            "load model",
+            lambda: _load_model(
+                package_dir,
+                request["module_file"],
+                request["class_name"],
+                request["kwargs"],
+            ),
+        )
+        result["input_shape"] = _shape(getattr(model, "input_shape", None))
+        result["output_shape"] = _shape(getattr(model, "output_shape", None))
+        if request["action"] in ("predict", "check"):
+            X = np.load(request["input"], allow_pickle=False)
+            y = steps.run("predict", lambda: _as_array(np, model.predict(X)))
+            np.save(request["output"], y, allow_pickle=False)
+    except _Failed:
+        pass
+    Path(request["result"]).write_text(json.dumps(result))
+    return 0 if all(step["ok"] for step in steps.items) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))

@@ -1,0 +1,389 @@
+"""Run a learnware's model in the sandbox: ``predict`` and the verification ``check``.
+
+The host never unpickles anything the learnware produced: inputs and outputs cross
+the boundary as ``.npy`` files (``allow_pickle=False``) in the run's scratch folder,
+the worker's report is bounded JSON, and result files are opened without following
+symlinks. ``learnware.yaml`` and the statistical specification are parsed on the
+host with the safe loaders of :mod:`learnware_core.package`.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import shutil
+import stat
+import tempfile
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from learnware_core.package.manifest import LearnwareManifest
+from learnware_core.package.yaml_io import load_yaml
+from learnware_core.runtime.environment import Environment
+from learnware_core.runtime.errors import LearnwareRunError
+from learnware_core.runtime.inputs import sample_rkme_inputs
+from learnware_core.runtime.output_checks import check_outputs
+from learnware_core.runtime.sandbox import (
+    Bind,
+    SandboxLimits,
+    SandboxResult,
+    run_sandboxed,
+)
+from learnware_core.specification.base import load_spec
+from learnware_core.specification.rkme import RKMETableSpecification
+from learnware_core.specification.semantic import SemanticSpec
+
+__all__ = ["CheckReport", "CheckStep", "check_learnware", "predict_learnware"]
+
+_RUNTIME = Path(__file__).resolve().parent
+_WORKER = _RUNTIME / "guest" / "worker.py"
+_COMPAT = _RUNTIME / "compat"
+_MAX_REPORT_BYTES = 1024 * 1024
+_MAX_SPEC_BYTES = 64 * 1024 * 1024
+_T = TypeVar("_T")
+
+
+@dataclass(frozen=True)
+class CheckStep:
+    """One step of a check, as the dock records it.
+
+    Attributes
+    ----------
+    name : str
+    ok : bool
+    message : str
+        Empty or a short explanation (a traceback excerpt on failure).
+    duration : float
+        Seconds.
+    """
+
+    name: str
+    ok: bool
+    message: str
+    duration: float
+
+
+@dataclass(frozen=True)
+class CheckReport:
+    """Outcome of :func:`check_learnware`.
+
+    Attributes
+    ----------
+    steps : tuple of CheckStep
+        In order; they stop at the first failure, followed by a ``"sandbox"``
+        step with the stop reason if a limit was hit or the worker did not finish.
+    sandbox : SandboxResult or None
+        The sandboxed run, if it got that far.
+    """
+
+    steps: tuple[CheckStep, ...]
+    sandbox: SandboxResult | None = None
+
+    @property
+    def ok(self) -> bool:
+        """True if every step passed."""
+        return bool(self.steps) and all(step.ok for step in self.steps)
+
+    @property
+    def message(self) -> str:
+        """``"ok"`` or the first failing step's name and message."""
+        for step in self.steps:
+            if not step.ok:
+                return f"{step.name}: {step.message}"
+        return "ok"
+
+
+class _Recorder:
+    def __init__(self) -> None:
+        self.steps: list[CheckStep] = []
+
+    def run(self, name: str, action: Callable[[], _T], message: str = "") -> _T:
+        start = time.perf_counter()
+        try:
+            value = action()
+        except (ValueError, OSError, TypeError, KeyError) as exc:
+            self.add(name, False, str(exc), time.perf_counter() - start)
+            raise _Stop from exc
+        self.add(name, True, message, time.perf_counter() - start)
+        return value
+
+    def add(self, name: str, ok: bool, message: str, duration: float) -> None:
+        self.steps.append(CheckStep(name, ok, message, round(duration, 6)))
+
+
+class _Stop(Exception):
+    pass
+
+
+def check_learnware(
+    package_dir: str | os.PathLike[str],
+    *,
+    environment: Environment,
+    semantic_spec: SemanticSpec | None = None,
+    n_samples: int = 10,
+    limits: SandboxLimits | None = None,
+    random_state: int | np.random.Generator | None = 0,
+    allow_unsandboxed: bool = False,
+) -> CheckReport:
+    """Verify that an extracted learnware loads and predicts sensibly, sandboxed.
+
+    Steps: read ``learnware.yaml``; load the table RKME; draw ``n_samples`` inputs
+    from it (:func:`sample_rkme_inputs`); in the sandbox import numpy, load the model
+    and predict; then check ``input_shape`` against the RKME and the semantic
+    ``Input.Dimension``, the number and shape of outputs against ``output_shape``
+    and the semantic ``Output``, that outputs are finite and, for classifiers
+    returning labels, that labels lie in ``[0, Output.Dimension)``.
+
+    Parameters
+    ----------
+    package_dir : path
+        An extracted package (see :func:`learnware_core.package.extract_package`).
+    environment : Environment
+        The learnware's environment (:class:`EnvironmentBuilder`).
+    semantic_spec : SemanticSpec, optional
+        Enables the Input/Output checks.
+    n_samples : int, default=10
+    limits : SandboxLimits, optional
+    random_state : int, Generator or None, default=0
+    allow_unsandboxed : bool, default=False
+        See :func:`run_sandboxed`.
+
+    Returns
+    -------
+    report : CheckReport
+        Never raises for a faulty learnware; see ``report.ok``.
+    """
+    record = _Recorder()
+    root = Path(package_dir).resolve()
+    sandbox = None
+    try:
+        manifest = record.run("read learnware.yaml", lambda: _manifest(root))
+        spec = record.run(
+            "load statistical specification", lambda: _spec(root, manifest)
+        )
+        X = record.run(
+            "draw inputs from RKME",
+            lambda: sample_rkme_inputs(spec, n_samples, random_state=random_state),
+            f"{n_samples} samples of shape {spec.sample_shape_}",
+        )
+        sandbox, report, y = _run_worker(
+            root, manifest, environment, "check", X, limits, allow_unsandboxed
+        )
+        _merge_worker_steps(record, report, sandbox)
+        y = record.run("read outputs", lambda: _require(y))
+        for name, ok, message in check_outputs(
+            X, y, report, spec.sample_shape_, semantic_spec
+        ):
+            record.add(name, ok, message, 0.0)
+    except _Stop:
+        pass
+    return CheckReport(tuple(record.steps), sandbox)
+
+
+def predict_learnware(
+    package_dir: str | os.PathLike[str],
+    X: ArrayLike,
+    *,
+    environment: Environment,
+    limits: SandboxLimits | None = None,
+    allow_unsandboxed: bool = False,
+) -> NDArray[Any]:
+    """Return ``model.predict(X)`` of an extracted learnware, run in the sandbox.
+
+    Parameters
+    ----------
+    package_dir : path
+    X : array-like of shape (n_samples, *input_shape)
+        Numeric; sent as ``.npy``.
+    environment : Environment
+    limits : SandboxLimits, optional
+    allow_unsandboxed : bool, default=False
+
+    Returns
+    -------
+    y : ndarray
+
+    Raises
+    ------
+    LearnwareRunError
+        With the failing step's message or the sandbox's stop reason.
+    """
+    array = np.asarray(X)
+    if array.dtype.hasobject:
+        raise LearnwareRunError("X must be a numeric array")
+    root = Path(package_dir).resolve()
+    record = _Recorder()
+    try:
+        manifest = record.run("read learnware.yaml", lambda: _manifest(root))
+        sandbox, report, y = _run_worker(
+            root, manifest, environment, "predict", array, limits, allow_unsandboxed
+        )
+        _merge_worker_steps(record, report, sandbox)
+        return record.run("read outputs", lambda: _require(y))
+    except _Stop:
+        failed = next(s for s in reversed(record.steps) if not s.ok)
+        raise LearnwareRunError(f"{failed.name}: {failed.message}") from None
+
+
+def _manifest(root: Path) -> LearnwareManifest:
+    path = root / "learnware.yaml"
+    manifest = LearnwareManifest.from_dict(
+        load_yaml(path.read_bytes(), file_name=path.name)
+    )
+    module = (root / manifest.model.module_file).resolve()
+    if not module.is_relative_to(root) or not module.is_file():
+        raise LearnwareRunError(
+            f"model module {manifest.model.module_file!r} is not a file in the package"
+        )
+    return manifest
+
+
+def _spec(root: Path, manifest: LearnwareManifest) -> RKMETableSpecification:
+    for entry in manifest.stat_specifications:
+        path = (root / entry.file_name).resolve()
+        if not path.is_relative_to(root) or not path.is_file():
+            raise LearnwareRunError(f"{entry.file_name}: missing from the package")
+        if path.stat().st_size > _MAX_SPEC_BYTES:
+            raise LearnwareRunError(f"{entry.file_name}: too large")
+        spec = load_spec(json.loads(path.read_bytes()))
+        if isinstance(spec, RKMETableSpecification):
+            return spec
+    raise LearnwareRunError(
+        "no RKMETableSpecification: inputs can only be drawn from a table RKME"
+    )
+
+
+def _run_worker(
+    root: Path,
+    manifest: LearnwareManifest,
+    environment: Environment,
+    action: str,
+    X: NDArray[Any],
+    limits: SandboxLimits | None,
+    allow_unsandboxed: bool,
+) -> tuple[SandboxResult, Mapping[str, Any], NDArray[Any] | None]:
+    limits = limits or SandboxLimits()
+    if os.geteuid() == 0:
+        _make_readable(root)
+    run_dir = Path(tempfile.mkdtemp(prefix="lw-run-"))
+    try:
+        scratch = run_dir / "scratch"
+        scratch.mkdir()
+        request = {
+            "action": action,
+            "package_dir": str(root),
+            "module_file": manifest.model.module_file,
+            "class_name": manifest.model.class_name,
+            "kwargs": _encode(manifest.model.kwargs),
+            "compat_dir": str(_COMPAT),
+            "input": str(scratch / "X.npy"),
+            "output": str(scratch / "y.npy"),
+            "result": str(scratch / "result.json"),
+        }
+        np.save(scratch / "X.npy", X, allow_pickle=False)
+        (scratch / "request.json").write_text(json.dumps(request))
+        binds = [*environment.binds, Bind(root), Bind(_WORKER.parent), Bind(_COMPAT)]
+        argv = [str(environment.python), "-I", "-B", str(_WORKER)]
+        sandbox = run_sandboxed(
+            [*argv, str(scratch / "request.json")],
+            scratch_dir=scratch,
+            binds=binds,
+            limits=limits,
+            allow_unsandboxed=allow_unsandboxed,
+        )
+        report = _read_report(scratch / "result.json")
+        y = None
+        if sandbox.ok and report is not None and action in ("predict", "check"):
+            raw = _read_regular(scratch / "y.npy", limits.max_file_bytes)
+            y = None if raw is None else np.load(io.BytesIO(raw), allow_pickle=False)
+        return sandbox, report or {}, y
+    finally:
+        shutil.rmtree(run_dir, ignore_errors=True)
+
+
+def _merge_worker_steps(
+    record: _Recorder, report: Mapping[str, Any], sandbox: SandboxResult
+) -> None:
+    """Copy the worker's steps; stop with the sandbox's reason if it did not finish."""
+    first = len(record.steps)
+    steps = report.get("steps", [])
+    for item in steps if isinstance(steps, list) else []:
+        if isinstance(item, dict):
+            record.add(
+                str(item.get("name", "?"))[:100],
+                item.get("ok") is True,
+                str(item.get("message", ""))[:4000],
+                float(item.get("duration", 0.0)),
+            )
+    worker_failed = any(not record.steps[i].ok for i in range(first, len(record.steps)))
+    if sandbox.ok and len(record.steps) > first and not worker_failed:
+        return
+    if sandbox.killed_reason or not worker_failed:
+        detail = sandbox.stderr[-2000:].strip()
+        message = sandbox.describe() + (f"\n{detail}" if detail else "")
+        record.add("sandbox", False, message, sandbox.duration)
+    raise _Stop
+
+
+def _make_readable(root: Path) -> None:
+    """Let the sandbox's per-run uid read the package (files a+r, folders a+rx).
+
+    Copying instead would cost time and disk for large model weights; the package
+    is the uploader's own code and data, not a secret of the dock.
+    """
+    for folder, _dirs, files in os.walk(root):
+        for name in [folder, *(os.path.join(folder, f) for f in files)]:
+            mode = os.lstat(name).st_mode
+            if stat.S_ISLNK(mode):
+                continue
+            extra = 0o555 if stat.S_ISDIR(mode) else 0o444
+            if mode & extra != extra:
+                os.chmod(name, stat.S_IMODE(mode) | extra)
+
+
+def _require(y: NDArray[Any] | None) -> NDArray[Any]:
+    if y is None:
+        raise LearnwareRunError("the worker wrote no readable y.npy")
+    return y
+
+
+def _read_report(path: Path) -> dict[str, Any] | None:
+    raw = _read_regular(path, _MAX_REPORT_BYTES)
+    if raw is None:
+        return None
+    try:
+        value = json.loads(raw)
+    except ValueError:
+        return None
+    return value if isinstance(value, dict) else None
+
+
+def _read_regular(path: Path, max_bytes: int) -> bytes | None:
+    """Read a file the sandbox wrote, refusing symlinks, FIFOs and oversized files."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    except OSError:
+        return None
+    with os.fdopen(fd, "rb") as fh:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode) or info.st_size > max_bytes:
+            return None
+        return fh.read(max_bytes + 1)[:max_bytes]
+
+
+def _encode(value: Any) -> Any:
+    """JSON-encode ``learnware.yaml`` kwargs, keeping tuples as tuples."""
+    if isinstance(value, tuple):
+        return {"__tuple__": [_encode(v) for v in value]}
+    if isinstance(value, Mapping):
+        return {str(k): _encode(v) for k, v in value.items()}
+    if isinstance(value, Sequence) and not isinstance(value, str):
+        return [_encode(v) for v in value]
+    return value

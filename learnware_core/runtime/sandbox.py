@@ -1,0 +1,499 @@
+"""Run a command for uploaded code under bubblewrap, with rlimits and bounded output.
+
+Set-up (see :func:`bwrap_argv`):
+
+* namespaces: new mount, pid, ipc, uts, cgroup and **network** namespaces (only a
+  loopback device, so no connection leaves the sandbox); ``--die-with-parent`` and
+  ``--new-session`` (no TIOCSTI on the dock's terminal);
+* file system: an empty root remounted read-only, ``/usr`` (and the ``/bin``,
+  ``/lib*``, ``/sbin`` links) read-only, ``/etc/ld.so.cache`` only, the given binds
+  read-only at their host paths, the scratch dir read-write, fresh ``/proc`` and
+  ``/dev``, size-limited tmpfs ``/tmp`` and ``/dev/shm``; nothing of ``/root``,
+  ``/home``, the dock's media or other ``/etc`` files;
+* user: as root, bwrap sets up the namespaces and ``setpriv`` drops to a
+  **per-run uid/gid** (no groups, no capabilities, ``no_new_privs``) before the
+  command runs. The real uid must be non-root for ``RLIMIT_NPROC`` to be enforced,
+  and a uid per run keeps one run's fork bomb from starving another. When the dock
+  is not root, bwrap runs unprivileged in a user namespace (``--uid 65534``);
+* limits: ``setrlimit`` in the child before bwrap starts (inherited by the
+  command): CPU seconds, address space, processes, file size, open files, no core
+  files; a wall-clock timer and an output cap kill bwrap's process group, and
+  ``--die-with-parent`` + the pid namespace take every sandboxed process with it;
+* environment: ``--clearenv`` plus a minimal set (``PATH``, ``HOME`` = scratch,
+  one BLAS thread ...).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import os
+import resource
+import secrets
+import selectors
+import signal
+import subprocess
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from learnware_core.runtime._capture import BoundedBuffer
+from learnware_core.runtime.errors import SandboxUnavailableError
+
+__all__ = [
+    "Bind",
+    "SandboxLimits",
+    "SandboxResult",
+    "bwrap_argv",
+    "run_sandboxed",
+    "sandbox_available",
+]
+
+BWRAP = "/usr/bin/bwrap"
+SETPRIV = "/usr/bin/setpriv"
+#: uid used when bwrap runs unprivileged (inside its user namespace only).
+NOBODY = 65534
+# Per-run uids (root mode) come from here; no passwd entry is needed.
+_UID_BASE, _UID_SPAN = 1_900_000_000, 100_000_000
+_SYSTEM_LINKS = ("/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32")
+_CHUNK = 64 * 1024
+_MiB = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class SandboxLimits:
+    """Resource limits of one sandboxed run.
+
+    Parameters
+    ----------
+    cpu_seconds : int, default=60
+        ``RLIMIT_CPU`` (SIGXCPU at the limit, SIGKILL one second later).
+    wall_seconds : float, default=120
+        Wall-clock timeout; the whole sandbox is killed.
+    memory_bytes : int, default=4 GiB
+        ``RLIMIT_AS`` (address space), so large allocations fail with MemoryError.
+    max_processes : int, default=64
+        ``RLIMIT_NPROC`` for the sandbox uid (threads count too).
+    max_file_bytes : int, default=256 MiB
+        ``RLIMIT_FSIZE``: largest file the command may write.
+    max_open_files : int, default=256
+        ``RLIMIT_NOFILE``.
+    max_output_bytes : int, default=8 MiB
+        stdout + stderr bytes after which the run is stopped.
+    keep_output_bytes : int, default=32 KiB
+        Bytes kept from the start and from the end of each stream.
+    tmp_bytes : int, default=64 MiB
+        Size of the tmpfs ``/tmp`` and ``/dev/shm``.
+    """
+
+    cpu_seconds: int = 60
+    wall_seconds: float = 120.0
+    memory_bytes: int = 4096 * _MiB
+    max_processes: int = 64
+    max_file_bytes: int = 256 * _MiB
+    max_open_files: int = 256
+    max_output_bytes: int = 8 * _MiB
+    keep_output_bytes: int = 32 * 1024
+    tmp_bytes: int = 64 * _MiB
+
+
+@dataclass(frozen=True)
+class Bind:
+    """A host path made visible in the sandbox at the same path.
+
+    Parameters
+    ----------
+    path : Path
+        Absolute host path (file or directory).
+    writable : bool, default=False
+    """
+
+    path: Path
+    writable: bool = False
+
+
+@dataclass(frozen=True)
+class SandboxResult:
+    """How a sandboxed run ended.
+
+    Attributes
+    ----------
+    returncode : int or None
+        Exit code if the command exited (None if killed by a signal).
+    signal : int or None
+        The signal that ended the command (bwrap reports it as ``128 + n``).
+    timed_out : bool
+        The wall-clock limit was hit.
+    killed_reason : str or None
+        Why the run ended abnormally: ``"wall time limit"``, ``"cpu time limit"``,
+        ``"memory limit"``, ``"process limit"``, ``"output limit"``,
+        ``"file size limit"`` or ``"crashed (SIGSEGV)"``-style; None otherwise.
+    stdout, stderr : str
+        Excerpts (head and tail) of the streams.
+    output_bytes : int
+        Total bytes written to stdout + stderr.
+    duration : float
+        Wall-clock seconds.
+    sandboxed : bool
+        False only for an explicitly allowed unsandboxed run.
+    """
+
+    returncode: int | None
+    signal: int | None
+    timed_out: bool
+    killed_reason: str | None
+    stdout: str
+    stderr: str
+    output_bytes: int
+    duration: float
+    sandboxed: bool = True
+
+    @property
+    def ok(self) -> bool:
+        """True if the command exited with status 0 within every limit."""
+        return self.returncode == 0 and self.killed_reason is None
+
+    def describe(self) -> str:
+        """One line: the exit status or reason, and the duration."""
+        if self.killed_reason:
+            status = f"stopped: {self.killed_reason}"
+        elif self.signal is not None:
+            status = f"killed by {signal.Signals(self.signal).name}"
+        else:
+            status = f"exit code {self.returncode}"
+        return f"{status} after {self.duration:.2f} s"
+
+
+@functools.cache
+def _probe(privileged: bool) -> str | None:
+    """Return None if bwrap works here, else why not."""
+    if not Path(BWRAP).is_file():
+        return f"{BWRAP} is not installed (apt-get install bubblewrap)"
+    if privileged and not Path(SETPRIV).is_file():
+        return f"{SETPRIV} is not installed (util-linux)"
+    argv = [BWRAP, "--ro-bind", "/", "/", "--unshare-pid", "--unshare-net"]
+    if not privileged:
+        argv.append("--unshare-user")
+    try:
+        done = subprocess.run(
+            [*argv, "--", "/bin/true"], capture_output=True, timeout=30, check=False
+        )
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        return f"bwrap failed to start: {exc}"
+    if done.returncode != 0:
+        return "bwrap cannot create namespaces: " + done.stderr.decode(errors="replace")
+    return None
+
+
+def sandbox_available() -> bool:
+    """Return True if bubblewrap can sandbox commands on this machine."""
+    return _probe(os.geteuid() == 0) is None
+
+
+def bwrap_argv(
+    argv: Sequence[str],
+    *,
+    binds: Sequence[Bind],
+    scratch_dir: Path,
+    env: Mapping[str, str],
+    limits: SandboxLimits,
+    uid: int,
+) -> list[str]:
+    """Return the full command line running ``argv`` under bubblewrap.
+
+    Parameters
+    ----------
+    argv : sequence of str
+        The command, with sandbox paths (host paths are bound at the same place).
+    binds : sequence of Bind
+        Extra host paths to expose, besides ``/usr`` and ``scratch_dir``.
+    scratch_dir : Path
+        Mounted read-write; the working directory and ``HOME``.
+    env : mapping
+        The complete environment of the command.
+    limits : SandboxLimits
+        For the tmpfs sizes.
+    uid : int
+        The uid (and gid) the command runs as.
+    """
+    privileged = os.geteuid() == 0
+    out = [BWRAP, "--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts"]
+    out += ["--unshare-cgroup-try", "--die-with-parent", "--new-session"]
+    if not privileged:
+        out += ["--unshare-user", "--uid", str(uid), "--gid", str(uid)]
+        out += ["--disable-userns"]
+    out += ["--clearenv", "--hostname", "sandbox", "--ro-bind", "/usr", "/usr"]
+    for link in _SYSTEM_LINKS:
+        if os.path.islink(link):
+            out += ["--symlink", os.readlink(link), link]
+        elif os.path.isdir(link):
+            out += ["--ro-bind", link, link]
+    out += ["--ro-bind-try", "/etc/ld.so.cache", "/etc/ld.so.cache"]
+    out += ["--proc", "/proc", "--dev", "/dev"]
+    for tmp in ("/tmp", "/dev/shm"):
+        out += ["--size", str(limits.tmp_bytes), "--perms", "1777", "--tmpfs", tmp]
+    out += _bind_args([*binds, Bind(scratch_dir, writable=True)])
+    out += ["--remount-ro", "/", "--chdir", str(scratch_dir)]
+    for key, value in sorted(env.items()):
+        out += ["--setenv", key, value]
+    out.append("--")
+    if privileged:
+        out += [SETPRIV, f"--reuid={uid}", f"--regid={uid}", "--clear-groups"]
+        out += ["--no-new-privs", "--inh-caps=-all", "--bounding-set=-all", "--"]
+    return [*out, *argv]
+
+
+def _bind_args(binds: Sequence[Bind]) -> list[str]:
+    """``--bind``/``--ro-bind`` for each path, creating world-readable parents.
+
+    bwrap would create missing parents (e.g. ``/root`` for an interpreter under
+    pyenv) with mode 0700, unreadable for the sandbox uid, so they are made 0755.
+    """
+    out: list[str] = []
+    made: set[Path] = {Path("/")}
+    bound: list[Path] = []
+    for bind in sorted(binds, key=lambda b: len(b.path.parts)):
+        path = bind.path
+        for parent in reversed(path.parents):
+            if parent in made or any(parent.is_relative_to(b) for b in bound):
+                continue
+            if parent.parts[1:2] == ("usr",):
+                continue
+            out += ["--perms", "0755", "--dir", str(parent)]
+            made.add(parent)
+        out += ["--bind" if bind.writable else "--ro-bind", str(path), str(path)]
+        bound.append(path)
+    return out
+
+
+def run_sandboxed(
+    argv: Sequence[str],
+    *,
+    scratch_dir: str | os.PathLike[str],
+    binds: Sequence[Bind] = (),
+    env: Mapping[str, str] | None = None,
+    limits: SandboxLimits | None = None,
+    allow_unsandboxed: bool = False,
+) -> SandboxResult:
+    """Run ``argv`` in the sandbox and wait for it, within ``limits``.
+
+    Parameters
+    ----------
+    argv : sequence of str
+        The command; paths are the same inside and outside.
+    scratch_dir : path
+        An existing directory, the only writable host path (working dir, ``HOME``).
+        As root it is chowned to the run's uid.
+    binds : sequence of Bind, default=()
+        Read-only host paths the command needs (interpreter, package ...).
+    env : mapping, optional
+        Added to the minimal environment.
+    limits : SandboxLimits, optional
+    allow_unsandboxed : bool, default=False
+        If bwrap is unusable, run the command directly (rlimits, clean environment,
+        **no isolation**). Only for a local dock on the user's own machine.
+
+    Returns
+    -------
+    result : SandboxResult
+
+    Raises
+    ------
+    SandboxUnavailableError
+        If bwrap is unusable and ``allow_unsandboxed`` is False.
+    """
+    limits = limits or SandboxLimits()
+    scratch = Path(scratch_dir).resolve()
+    child_env = _child_env(scratch, env or {})
+    problem = _probe(os.geteuid() == 0)
+    if problem is None:
+        uid = _run_uid()
+        if os.geteuid() == 0:
+            os.chown(scratch, uid, uid)
+        command = bwrap_argv(
+            argv,
+            binds=binds,
+            scratch_dir=scratch,
+            env=child_env,
+            limits=limits,
+            uid=uid,
+        )
+        return _execute(
+            command, cwd=scratch, env={"PATH": "/usr/bin:/bin"}, limits=limits
+        )
+    if not allow_unsandboxed:
+        raise SandboxUnavailableError(
+            f"refusing to run uploaded code without a sandbox: {problem.strip()}"
+        )
+    result = _execute(list(argv), cwd=scratch, env=child_env, limits=limits)
+    return replace(result, sandboxed=False)
+
+
+def _run_uid() -> int:
+    if os.geteuid() != 0:
+        return NOBODY
+    return _UID_BASE + secrets.randbelow(_UID_SPAN)
+
+
+def _child_env(scratch: Path, extra: Mapping[str, str]) -> dict[str, str]:
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "HOME": str(scratch),
+        "TMPDIR": "/tmp",
+        "LANG": "C.UTF-8",
+        "PYTHONDONTWRITEBYTECODE": "1",
+        # one BLAS/OpenMP thread: threads count against RLIMIT_NPROC and RLIMIT_AS
+        "OMP_NUM_THREADS": "1",
+        "OPENBLAS_NUM_THREADS": "1",
+        "MKL_NUM_THREADS": "1",
+    }
+    env.update(extra)
+    return env
+
+
+def _set_limits(limits: SandboxLimits) -> None:
+    """Runs in the child between fork and exec: only setrlimit calls."""
+    cpu = limits.cpu_seconds
+    resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 1))
+    resource.setrlimit(resource.RLIMIT_AS, (limits.memory_bytes,) * 2)
+    resource.setrlimit(resource.RLIMIT_NPROC, (limits.max_processes,) * 2)
+    resource.setrlimit(resource.RLIMIT_FSIZE, (limits.max_file_bytes,) * 2)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (limits.max_open_files,) * 2)
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+
+
+def _execute(
+    command: list[str], *, cwd: Path, env: dict[str, str], limits: SandboxLimits
+) -> SandboxResult:
+    start = time.monotonic()
+    deadline = start + limits.wall_seconds
+    out, err = (
+        BoundedBuffer(limits.keep_output_bytes),
+        BoundedBuffer(limits.keep_output_bytes),
+    )
+    # preexec_fn only calls setrlimit; Popen's other options do the rest.
+    proc = subprocess.Popen(
+        command,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=cwd,
+        env=env,
+        start_new_session=True,
+        preexec_fn=functools.partial(_set_limits, limits),
+    )
+    assert proc.stdout is not None
+    assert proc.stderr is not None
+    stopped = _pump(
+        proc,
+        {proc.stdout.fileno(): out, proc.stderr.fileno(): err},
+        deadline,
+        limits.max_output_bytes,
+    )
+    status = _reap(proc, deadline)
+    if status is None:
+        stopped = stopped or "wall time limit"
+    proc.stdout.close()
+    proc.stderr.close()
+    code = os.waitstatus_to_exitcode(status) if status is not None else None
+    return _result(code, stopped, out, err, time.monotonic() - start)
+
+
+def _pump(
+    proc: subprocess.Popen[bytes],
+    streams: dict[int, BoundedBuffer],
+    deadline: float,
+    max_output: int,
+) -> str | None:
+    """Read both pipes until EOF; kill the sandbox on timeout or too much output."""
+    with selectors.DefaultSelector() as selector:
+        for fd in streams:
+            os.set_blocking(fd, False)
+            selector.register(fd, selectors.EVENT_READ)
+        while selector.get_map():
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                _kill(proc)
+                return "wall time limit"
+            for key, _ in selector.select(remaining):
+                fd = int(key.fd)
+                try:
+                    data = os.read(fd, _CHUNK)
+                except BlockingIOError:
+                    continue
+                if not data:
+                    selector.unregister(fd)
+                    continue
+                streams[fd].write(data)
+                if sum(s.total for s in streams.values()) > max_output:
+                    _kill(proc)
+                    return "output limit"
+    return None
+
+
+def _reap(proc: subprocess.Popen[bytes], deadline: float) -> int | None:
+    """Wait for the process, killing it at the deadline; None if it was killed."""
+    killed = False
+    while True:
+        pid, status = os.waitpid(proc.pid, os.WNOHANG)
+        if pid:
+            proc.returncode = os.waitstatus_to_exitcode(status)
+            return None if killed else status
+        if time.monotonic() >= deadline and not killed:
+            _kill(proc)
+            killed = True
+        time.sleep(0.005)
+
+
+def _kill(proc: subprocess.Popen[bytes]) -> None:
+    """SIGKILL bwrap's process group; the pid namespace takes the rest with it."""
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(proc.pid, signal.SIGKILL)
+
+
+def _result(
+    code: int | None,
+    stopped: str | None,
+    out: BoundedBuffer,
+    err: BoundedBuffer,
+    duration: float,
+) -> SandboxResult:
+    returncode, sig = code, None
+    if code is not None and code < 0:
+        returncode, sig = None, -code
+    elif code is not None and 128 < code <= 128 + 64:
+        # bwrap reports a command killed by signal n as exit status 128 + n
+        returncode, sig = None, code - 128
+    stderr = err.text()
+    reason = _reason(returncode, sig, stderr)
+    if stopped and not (stopped == "wall time limit" and reason == "process limit"):
+        reason = stopped
+    return SandboxResult(
+        returncode=returncode,
+        signal=sig,
+        timed_out=stopped == "wall time limit",
+        killed_reason=reason,
+        stdout=out.text(),
+        stderr=stderr,
+        output_bytes=out.total + err.total,
+        duration=duration,
+    )
+
+
+def _reason(returncode: int | None, sig: int | None, stderr: str) -> str | None:
+    if sig == signal.SIGXCPU:
+        return "cpu time limit"
+    if sig == signal.SIGXFSZ or "File too large" in stderr:
+        return "file size limit"
+    if "Resource temporarily unavailable" in stderr or "BlockingIOError" in stderr:
+        return "process limit"  # fork/clone failed with EAGAIN at RLIMIT_NPROC
+    if returncode == 0:
+        return None
+    if "MemoryError" in stderr or "Cannot allocate memory" in stderr:
+        return "memory limit"
+    if sig == signal.SIGKILL:
+        return "killed (SIGKILL: cpu time hard limit or out of memory)"
+    if sig is not None:
+        return f"crashed ({signal.Signals(sig).name})"
+    return None
