@@ -110,7 +110,8 @@ def test_unauthenticated_request_to_protected_endpoint_gets_error_shape(
 ) -> None:
     response = client.get("/api/users/me/")
 
-    assert response.status_code == 403
+    assert response.status_code == 401
+    assert response["WWW-Authenticate"] == 'Bearer realm="api"'
     assert response.json() == {
         "message": "Authentication credentials were not provided.",
         "extra": {},
