@@ -12,6 +12,7 @@ api_patterns: list[URLPattern | URLResolver] = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
     path("", include("accounts.urls")),
+    path("", include("market.urls")),
 ]
 
 urlpatterns = [

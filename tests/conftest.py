@@ -166,9 +166,52 @@ def celery_worker_process(
         DJANGO_EMAIL_BACKEND="django.core.mail.backends.filebased.EmailBackend",
         DJANGO_EMAIL_FILE_PATH=str(tmp / "mail"),
         BMW_STATE_DIR=str(tmp / "state"),
+        BMW_MEDIA_ROOT=str(tmp / "media"),  # tests storing files must use it too
+        BMW_ENV_CACHE_DIR=os.environ.get("BMW_TEST_ENV_CACHE", "/tmp/bmw-test-envs"),
     )
     proc = start_worker(env, tmp / "worker.log", "test-worker@%h")
     try:
         yield env
     finally:
         proc.stop()
+
+
+# ---------------------------------------------------------------- personas
+# Verified, active accounts, one per role (healthchecks style). Sign one in with
+# ``client.force_login(user)``; their password is PASSWORD.
+PASSWORD = "correct-horse-battery-staple-9"
+
+
+def _persona(email: str, role: str) -> Any:
+    from django.utils import timezone
+
+    from accounts.models import User
+
+    return User.objects.create_user(
+        email,
+        PASSWORD,
+        role=role,
+        is_superuser=role == "admin",
+        display_name=email.split("@", 1)[0].title(),
+        email_verified_at=timezone.now(),
+    )
+
+
+@pytest.fixture
+def user(db: None) -> Any:
+    return _persona("alice@example.org", "user")
+
+
+@pytest.fixture
+def other_user(db: None) -> Any:
+    return _persona("bob@example.org", "user")
+
+
+@pytest.fixture
+def reviewer(db: None) -> Any:
+    return _persona("rita@example.org", "reviewer")
+
+
+@pytest.fixture
+def admin(db: None) -> Any:
+    return _persona("root@example.org", "admin")

@@ -9,6 +9,7 @@ stack. See ``.env.example`` for every variable.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -206,7 +207,10 @@ CELERY_RESULT_EXPIRES = 24 * 60 * 60
 CELERY_TASK_TIME_LIMIT = 30 * 60  # hard cap for tasks that set none themselves
 CELERY_TASK_SOFT_TIME_LIMIT = 25 * 60
 CELERY_TASK_DEFAULT_QUEUE = "default"
-CELERY_TASK_ROUTES: dict[str, dict[str, str]] = {}
+CELERY_TASK_ROUTES: dict[str, dict[str, str]] = {
+    # Long ML work has its own queue so e-mails are not stuck behind checks.
+    "market.learnware_version_check": {"queue": "ml"},
+}
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1  # long ML tasks must not hoard messages
 CELERY_WORKER_SEND_TASK_EVENTS = False
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
@@ -220,6 +224,28 @@ EMAIL_BACKEND = env.str(
 )
 EMAIL_FILE_PATH = env.str("DJANGO_EMAIL_FILE_PATH", default=str(BMW_STATE_DIR / "mail"))
 DEFAULT_FROM_EMAIL = env.str("DJANGO_DEFAULT_FROM_EMAIL", default="noreply@localhost")
+
+# ------------------------------------------------------------------ accounts
+# Registration allow-list: "edu,example.org" admits ada@cs.mit.edu and
+# bo@example.org (a domain and its subdomains). Empty = anyone may register.
+BMW_REGISTRATION_EMAIL_DOMAINS: list[str] = [
+    domain.strip().lstrip("@.").lower()
+    for domain in _parse("BMW_REGISTRATION_EMAIL_DOMAINS", env.list, [])
+    if domain.strip().lstrip("@.")
+]
+BMW_EMAIL_VERIFICATION_TTL_HOURS: int = _parse(
+    "BMW_EMAIL_VERIFICATION_TTL_HOURS", env.int, 48
+)
+BMW_PASSWORD_RESET_TTL_MINUTES: int = _parse(
+    "BMW_PASSWORD_RESET_TTL_MINUTES", env.int, 60
+)
+for _ttl in ("BMW_EMAIL_VERIFICATION_TTL_HOURS", "BMW_PASSWORD_RESET_TTL_MINUTES"):
+    if globals()[_ttl] <= 0:
+        raise ImproperlyConfigured(f"{_ttl}: must be a positive number")
+# Where the web app is reached; links in e-mails point here (no trailing slash).
+BMW_FRONTEND_BASE_URL: str = env.str(
+    "BMW_FRONTEND_BASE_URL", default="http://localhost:8000"
+).rstrip("/")
 
 # ------------------------------------------------------------------ static, media
 STATIC_URL = "/static/"
@@ -244,12 +270,41 @@ TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
 
+
 # ------------------------------------------------------------------ REST API
+def _rate(var: str, default: str) -> str:
+    """A DRF throttle rate such as ``10/minute``, checked at start-up."""
+    raw = env.str(var, default=default).strip()
+    if not re.fullmatch(r"[1-9]\d*/(s|sec|second|m|min|minute|h|hour|d|day)", raw):
+        raise ImproperlyConfigured(
+            f"{var}: expected <count>/<minute|hour|…>, got {raw!r}"
+        )
+    return raw
+
+
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        # First, so a request without credentials gets 401 + WWW-Authenticate
+        # (DRF takes the header from the first class), not 403.
+        "accounts.authentication.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
+    # Only views with a ``throttle_scope`` are limited; the counters live in the
+    # default cache (Redis, or the embedded file cache).
+    "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.ScopedRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {
+        # "<count>/<second|minute|hour|day>", per client IP (per user once signed in)
+        "login": _rate("BMW_THROTTLE_LOGIN", "10/minute"),
+        "register": _rate("BMW_THROTTLE_REGISTER", "5/hour"),
+        "password_reset": _rate("BMW_THROTTLE_PASSWORD_RESET", "5/hour"),
+        "email_verification": _rate("BMW_THROTTLE_EMAIL_VERIFICATION", "5/hour"),
+        "token_create": _rate("BMW_THROTTLE_TOKEN_CREATE", "20/hour"),
+        "search": _rate("BMW_THROTTLE_SEARCH", "60/minute"),
+    },
+    # How many reverse proxies append to X-Forwarded-For. 0 = use REMOTE_ADDR, so a
+    # client cannot dodge throttles with a forged header. Set 1 behind one nginx.
+    "NUM_PROXIES": _parse("BMW_NUM_PROXIES", env.int, 0),
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PAGINATION_CLASS": "bmw.api.pagination.PageNumberPagination",
@@ -270,7 +325,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
-    "ENUM_NAME_OVERRIDES": {},
+    "ENUM_NAME_OVERRIDES": {
+        "VersionStatusEnum": "market.models.LearnwareVersion.Status",
+        "CheckStepStatusEnum": "market.models.CheckStep.Status",
+    },
 }
 
 # ------------------------------------------------------------------ logging
@@ -293,3 +351,30 @@ if _bool("BMW_BEHIND_TLS_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+
+# ------------------------------------------------------------------ market
+BMW_MAX_PACKAGE_BYTES: int = _parse("BMW_MAX_PACKAGE_BYTES", env.int, 512 * 2**20)
+BMW_MAX_UNPACKED_BYTES: int = _parse("BMW_MAX_UNPACKED_BYTES", env.int, 2 * 2**30)
+DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 2**20  # non-file request bodies
+# Hard limit of one check run (the Celery task); a claim older than this is stale.
+BMW_CHECK_TIME_LIMIT_S: int = _parse("BMW_CHECK_TIME_LIMIT_S", env.int, 20 * 60)
+_SENSITIVE_WORDS_FILE = Path(
+    env.str(
+        "BMW_SENSITIVE_WORDS_FILE",
+        default=str(BASE_DIR / "market" / "sensitive_words.txt"),
+    )
+)
+BMW_CHECK_CONFIG: dict[str, Any] = {
+    "sensitive_words": [
+        line.strip()
+        for line in _SENSITIVE_WORDS_FILE.read_text(encoding="utf-8").splitlines()
+        if line.strip() and not line.startswith("#")
+    ],
+    "runtime": {
+        "cache_dir": env.str("BMW_ENV_CACHE_DIR", default=str(BMW_STATE_DIR / "envs")),
+    },
+}
+CELERY_BEAT_SCHEDULE["market.checks_requeue_stale"] = {
+    "task": "market.checks_requeue_stale",
+    "schedule": 5 * 60,
+}

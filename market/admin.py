@@ -1,0 +1,44 @@
+from django.contrib import admin
+
+from market.models import (
+    CheckStep,
+    Learnware,
+    LearnwareVersion,
+    Notification,
+    ReviewDecision,
+)
+
+
+class CheckStepInline(admin.TabularInline[CheckStep, LearnwareVersion]):
+    model = CheckStep
+    extra = 0
+    readonly_fields = ("position", "name", "status", "message", "duration_s")
+    exclude = ("log",)
+
+
+@admin.register(Learnware)
+class LearnwareAdmin(admin.ModelAdmin[Learnware]):
+    list_display = (
+        "id",
+        "name",
+        "owner",
+        "data_type",
+        "task_type",
+        "live_version",
+        "deleted_at",
+    )
+    list_filter = ("data_type", "task_type", "library_type")
+    search_fields = ("name", "owner__email")
+    raw_id_fields = ("owner", "live_version")
+
+
+@admin.register(LearnwareVersion)
+class LearnwareVersionAdmin(admin.ModelAdmin[LearnwareVersion]):
+    list_display = ("id", "learnware", "number", "status", "created_at")
+    list_filter = ("status",)
+    raw_id_fields = ("learnware", "uploaded_by", "reviewed_by")
+    inlines = (CheckStepInline,)
+
+
+admin.site.register(ReviewDecision)
+admin.site.register(Notification)

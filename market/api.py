@@ -1,0 +1,493 @@
+"""HTTP API of the market: learnwares, versions and their checks, review, notices."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.http import FileResponse
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import generics, serializers, status
+from rest_framework.parsers import JSONParser, MultiPartParser
+from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts.models import User
+from bmw.api.exceptions import ApplicationError
+from bmw.api.serializers import ErrorOutputSerializer
+from bmw.api.validation import validated
+from market import selectors, services
+from market.models import CheckStep, Learnware, LearnwareVersion
+
+ERRORS = {
+    400: ErrorOutputSerializer,
+    401: ErrorOutputSerializer,
+    403: ErrorOutputSerializer,
+    404: ErrorOutputSerializer,
+}
+
+
+def _viewer(request: Request) -> User | None:
+    user = request.user
+    return user if isinstance(user, User) and user.is_authenticated else None
+
+
+class SemanticSpecField(serializers.JSONField):
+    """A semantic spec as a JSON object, or a JSON string (multipart uploads)."""
+
+    def to_internal_value(self, data: Any) -> Any:
+        if isinstance(data, str):
+            try:
+                data = json.loads(data)
+            except json.JSONDecodeError as exc:
+                raise serializers.ValidationError(f"not valid JSON: {exc}") from exc
+        if not isinstance(data, dict):
+            raise serializers.ValidationError("must be a JSON object")
+        return data
+
+
+# ------------------------------------------------------------------ serializers
+class OwnerOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    display_name = serializers.CharField(source="name")
+
+
+class CheckStepOutputSerializer(serializers.Serializer):
+    position = serializers.IntegerField()
+    name = serializers.CharField()
+    status = serializers.ChoiceField(choices=CheckStep.Status.choices)
+    message = serializers.CharField()
+    log = serializers.CharField()
+    started_at = serializers.DateTimeField(allow_null=True)
+    duration_s = serializers.FloatField(allow_null=True)
+
+
+class VersionOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    learnware_id = serializers.IntegerField()
+    number = serializers.IntegerField()
+    status = serializers.ChoiceField(choices=LearnwareVersion.Status.choices)
+    package_size = serializers.IntegerField()
+    package_sha256 = serializers.CharField()
+    stat_spec_type = serializers.CharField()
+    semantic_spec = serializers.JSONField()
+    failure_reason = serializers.CharField()
+    review_reason = serializers.CharField()
+    created_at = serializers.DateTimeField()
+    checked_at = serializers.DateTimeField(allow_null=True)
+    reviewed_at = serializers.DateTimeField(allow_null=True)
+
+
+class VersionDetailOutputSerializer(VersionOutputSerializer):
+    check_steps = CheckStepOutputSerializer(many=True)
+
+
+class LearnwareOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    owner = OwnerOutputSerializer()
+    data_type = serializers.CharField()
+    task_type = serializers.CharField()
+    library_type = serializers.CharField()
+    license = serializers.CharField()
+    scenarios = serializers.ListField(child=serializers.CharField())
+    semantic_spec = serializers.JSONField()
+    live_version = VersionOutputSerializer(allow_null=True)
+    downloads = serializers.IntegerField()
+    created_at = serializers.DateTimeField()
+    updated_at = serializers.DateTimeField()
+
+
+class LearnwareCreateOutputSerializer(LearnwareOutputSerializer):
+    version = VersionOutputSerializer()
+
+
+class LearnwareCreateInputSerializer(serializers.Serializer):
+    semantic_spec = SemanticSpecField(
+        help_text="The semantic specification (original layout), as JSON."
+    )
+    package = serializers.FileField(help_text="The learnware zip.")
+
+
+class LearnwareUpdateInputSerializer(serializers.Serializer):
+    semantic_spec = SemanticSpecField()
+
+
+class VersionCreateInputSerializer(serializers.Serializer):
+    package = serializers.FileField(required=False)
+    semantic_spec = SemanticSpecField(required=False)
+
+
+class ReviewInputSerializer(serializers.Serializer):
+    decision = serializers.ChoiceField(choices=["approve", "reject"])
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=5000)
+
+
+class ReviewQueueItemOutputSerializer(VersionOutputSerializer):
+    learnware_name = serializers.CharField(source="learnware.name")
+    owner = OwnerOutputSerializer(source="learnware.owner")
+
+
+class NotificationOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    body = serializers.CharField()
+    learnware_id = serializers.IntegerField(allow_null=True)
+    created_at = serializers.DateTimeField()
+    read_at = serializers.DateTimeField(allow_null=True)
+
+
+def _learnware_or_404(request: Request, learnware_id: int) -> Learnware:
+    try:
+        return selectors.learnware_get(
+            learnware_id=learnware_id, viewer=_viewer(request)
+        )
+    except Learnware.DoesNotExist:
+        raise ApplicationError(
+            f"learnware {learnware_id} not found", status_code=404
+        ) from None
+
+
+def _version_or_404(request: Request, version_id: int) -> LearnwareVersion:
+    try:
+        return selectors.version_get(version_id=version_id, viewer=_viewer(request))
+    except LearnwareVersion.DoesNotExist:
+        raise ApplicationError(
+            f"version {version_id} not found", status_code=404
+        ) from None
+
+
+def _download(version: LearnwareVersion) -> FileResponse:
+    name = f"learnware-{version.learnware_id:08d}-v{version.number}.zip"
+    response = FileResponse(
+        version.package.open("rb"),
+        as_attachment=True,
+        filename=name,
+        content_type="application/zip",
+    )
+    response["Content-Length"] = str(version.package_size)
+    return response
+
+
+# ------------------------------------------------------------------ learnwares
+LIST_FILTERS = [
+    OpenApiParameter("data_type", str, description="Table, Image or Text"),
+    OpenApiParameter("task_type", str),
+    OpenApiParameter("library_type", str),
+    OpenApiParameter("owner", int, description="only this owner's learnwares"),
+]
+
+
+class LearnwareListCreateApi(generics.ListAPIView):
+    """Approved learnwares (newest first); POST uploads a new learnware."""
+
+    serializer_class = LearnwareOutputSerializer
+    parser_classes = (MultiPartParser, JSONParser)
+
+    def get_permissions(self) -> list[Any]:
+        return [IsAuthenticated()] if self.request.method == "POST" else [AllowAny()]
+
+    def get_queryset(self) -> Any:
+        params = self.request.query_params
+        owner = params.get("owner")
+        return selectors.learnware_list(
+            viewer=_viewer(self.request),
+            data_type=params.get("data_type"),
+            task_type=params.get("task_type"),
+            library_type=params.get("library_type"),
+            owner_id=int(owner) if owner and owner.isdigit() else None,
+        )
+
+    @extend_schema(
+        operation_id="learnwares_list", parameters=LIST_FILTERS, tags=["learnwares"]
+    )
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().get(request, *args, **kwargs)
+
+    @extend_schema(
+        operation_id="learnwares_create",
+        request={"multipart/form-data": LearnwareCreateInputSerializer},
+        responses={
+            201: LearnwareCreateOutputSerializer,
+            409: ErrorOutputSerializer,
+            413: ErrorOutputSerializer,
+            **ERRORS,
+        },
+        tags=["learnwares"],
+    )
+    def post(self, request: Request) -> Response:
+        data = validated(LearnwareCreateInputSerializer, request.data)
+        assert isinstance(request.user, User)
+        learnware = services.learnware_create(
+            owner=request.user,
+            semantic_spec=data["semantic_spec"],
+            package=data["package"],
+        )
+        body = {
+            **LearnwareOutputSerializer(learnware).data,
+            "version": VersionOutputSerializer(learnware.versions.get()).data,
+        }
+        return Response(body, status=status.HTTP_201_CREATED)
+
+
+class MyLearnwareListApi(generics.ListAPIView):
+    """The signed-in user's learnwares in every status."""
+
+    serializer_class = LearnwareOutputSerializer
+    permission_classes = (IsAuthenticated,)
+
+    def get_queryset(self) -> Any:
+        return selectors.learnware_list(
+            viewer=_viewer(self.request),
+            owner_id=self.request.user.pk,
+            approved_only=False,
+        )
+
+    @extend_schema(operation_id="my_learnwares_list", tags=["learnwares"])
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().get(request, *args, **kwargs)
+
+
+class LearnwareDetailApi(APIView):
+    def get_permissions(self) -> list[Any]:
+        return [AllowAny()] if self.request.method == "GET" else [IsAuthenticated()]
+
+    @extend_schema(
+        operation_id="learnwares_retrieve",
+        responses={200: LearnwareOutputSerializer, 404: ErrorOutputSerializer},
+        tags=["learnwares"],
+    )
+    def get(self, request: Request, learnware_id: int) -> Response:
+        return Response(
+            LearnwareOutputSerializer(_learnware_or_404(request, learnware_id)).data
+        )
+
+    @extend_schema(
+        operation_id="learnwares_update",
+        request=LearnwareUpdateInputSerializer,
+        responses={
+            200: LearnwareOutputSerializer,
+            202: VersionOutputSerializer,
+            **ERRORS,
+        },
+        tags=["learnwares"],
+        description="Cosmetic edits apply at once (200); a change of Data, Task, "
+        "Input or Output creates a new version that is checked and reviewed (202).",
+    )
+    def patch(self, request: Request, learnware_id: int) -> Response:
+        learnware = _learnware_or_404(request, learnware_id)
+        data = validated(LearnwareUpdateInputSerializer, request.data)
+        assert isinstance(request.user, User)
+        version = services.learnware_update(
+            learnware=learnware, by=request.user, semantic_spec=data["semantic_spec"]
+        )
+        if version is not None:
+            return Response(
+                VersionOutputSerializer(version).data, status=status.HTTP_202_ACCEPTED
+            )
+        learnware.refresh_from_db()
+        return Response(LearnwareOutputSerializer(learnware).data)
+
+    @extend_schema(
+        operation_id="learnwares_destroy",
+        responses={204: None, **ERRORS},
+        tags=["learnwares"],
+    )
+    def delete(self, request: Request, learnware_id: int) -> Response:
+        learnware = _learnware_or_404(request, learnware_id)
+        assert isinstance(request.user, User)
+        services.learnware_delete(learnware=learnware, by=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class LearnwareDownloadApi(APIView):
+    permission_classes = (AllowAny,)
+
+    @extend_schema(
+        operation_id="learnwares_download",
+        responses={(200, "application/zip"): bytes, 404: ErrorOutputSerializer},
+        tags=["learnwares"],
+        description="The live (approved) version's package; owners and staff get the "
+        "newest version if none is approved yet.",
+    )
+    def get(self, request: Request, learnware_id: int) -> FileResponse:
+        learnware = _learnware_or_404(request, learnware_id)
+        version = (
+            learnware.live_version or learnware.versions.order_by("-number").first()
+        )
+        if version is None:
+            raise ApplicationError("no package to download", status_code=404)
+        services.learnware_downloaded(learnware=learnware)
+        return _download(version)
+
+
+# ------------------------------------------------------------------ versions
+class VersionListCreateApi(APIView):
+    def get_permissions(self) -> list[Any]:
+        return [AllowAny()] if self.request.method == "GET" else [IsAuthenticated()]
+
+    @extend_schema(
+        operation_id="learnware_versions_list",
+        responses={200: VersionOutputSerializer(many=True), 404: ErrorOutputSerializer},
+        tags=["versions"],
+    )
+    def get(self, request: Request, learnware_id: int) -> Response:
+        learnware = _learnware_or_404(request, learnware_id)
+        versions = selectors.version_list(learnware=learnware, viewer=_viewer(request))
+        return Response(VersionOutputSerializer(versions, many=True).data)
+
+    @extend_schema(
+        operation_id="learnware_versions_create",
+        request={"multipart/form-data": VersionCreateInputSerializer},
+        responses={201: VersionOutputSerializer, 409: ErrorOutputSerializer, **ERRORS},
+        tags=["versions"],
+    )
+    def post(self, request: Request, learnware_id: int) -> Response:
+        learnware = _learnware_or_404(request, learnware_id)
+        data = validated(VersionCreateInputSerializer, request.data)
+        assert isinstance(request.user, User)
+        version = services.learnware_version_create(
+            learnware=learnware,
+            by=request.user,
+            package=data.get("package"),
+            semantic_spec=data.get("semantic_spec"),
+        )
+        return Response(
+            VersionOutputSerializer(version).data, status=status.HTTP_201_CREATED
+        )
+
+
+class VersionDetailApi(APIView):
+    permission_classes = (AllowAny,)
+
+    @extend_schema(
+        operation_id="versions_retrieve",
+        responses={200: VersionDetailOutputSerializer, 404: ErrorOutputSerializer},
+        tags=["versions"],
+        description="A version with its check steps; poll it to follow checks live.",
+    )
+    def get(self, request: Request, version_id: int) -> Response:
+        version = _version_or_404(request, version_id)
+        data = {
+            **VersionOutputSerializer(version).data,
+            "check_steps": selectors.check_steps(version=version),
+        }
+        return Response(VersionDetailOutputSerializer(data).data)
+
+
+class VersionDownloadApi(APIView):
+    permission_classes = (AllowAny,)
+
+    @extend_schema(
+        operation_id="versions_download",
+        responses={(200, "application/zip"): bytes, 404: ErrorOutputSerializer},
+        tags=["versions"],
+    )
+    def get(self, request: Request, version_id: int) -> FileResponse:
+        version = _version_or_404(request, version_id)
+        services.learnware_downloaded(learnware=version.learnware)
+        return _download(version)
+
+
+class VersionRecheckApi(APIView):
+    permission_classes = (IsAuthenticated,)
+
+    @extend_schema(
+        operation_id="versions_recheck",
+        request=None,
+        responses={202: VersionOutputSerializer, 409: ErrorOutputSerializer, **ERRORS},
+        tags=["versions"],
+    )
+    def post(self, request: Request, version_id: int) -> Response:
+        version = _version_or_404(request, version_id)
+        assert isinstance(request.user, User)
+        version = services.learnware_version_recheck(version=version, by=request.user)
+        return Response(
+            VersionOutputSerializer(version).data, status=status.HTTP_202_ACCEPTED
+        )
+
+
+# ------------------------------------------------------------------ review
+class ReviewQueueApi(generics.ListAPIView):
+    """Versions that passed their checks and wait for a reviewer, oldest first."""
+
+    serializer_class = ReviewQueueItemOutputSerializer
+    permission_classes = (IsAuthenticated,)
+
+    def get_queryset(self) -> Any:
+        if not self.request.user.is_staff:
+            raise ApplicationError(
+                "Only reviewers may see the review queue", status_code=403
+            )
+        return selectors.review_queue()
+
+    @extend_schema(operation_id="reviews_queue", tags=["review"])
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().get(request, *args, **kwargs)
+
+
+class VersionReviewApi(APIView):
+    permission_classes = (IsAuthenticated,)
+
+    @extend_schema(
+        operation_id="versions_review",
+        request=ReviewInputSerializer,
+        responses={200: VersionOutputSerializer, 409: ErrorOutputSerializer, **ERRORS},
+        tags=["review"],
+    )
+    def post(self, request: Request, version_id: int) -> Response:
+        if not request.user.is_staff:
+            raise ApplicationError(
+                "Only reviewers may review learnwares", status_code=403
+            )
+        version = _version_or_404(request, version_id)
+        data = validated(ReviewInputSerializer, request.data)
+        assert isinstance(request.user, User)
+        version = services.learnware_version_review(
+            version=version,
+            reviewer=request.user,
+            approve=data["decision"] == "approve",
+            reason=data.get("reason", ""),
+        )
+        return Response(VersionOutputSerializer(version).data)
+
+
+# ------------------------------------------------------------------ notifications
+class NotificationListApi(generics.ListAPIView):
+    serializer_class = NotificationOutputSerializer
+    permission_classes = (IsAuthenticated,)
+
+    def get_queryset(self) -> Any:
+        assert isinstance(self.request.user, User)
+        return selectors.notification_list(user=self.request.user)
+
+    @extend_schema(operation_id="notifications_list", tags=["notifications"])
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().get(request, *args, **kwargs)
+
+
+class NotificationReadApi(APIView):
+    permission_classes = (IsAuthenticated,)
+
+    @extend_schema(
+        operation_id="notifications_read",
+        request=None,
+        responses={204: None, 404: ErrorOutputSerializer},
+        tags=["notifications"],
+    )
+    def post(self, request: Request, notification_id: int) -> Response:
+        assert isinstance(request.user, User)
+        if (
+            not selectors.notification_list(user=request.user)
+            .filter(id=notification_id)
+            .exists()
+        ):
+            raise ApplicationError(
+                f"notification {notification_id} not found", status_code=404
+            )
+        services.notification_mark_read(
+            user=request.user, notification_id=notification_id
+        )
+        return Response(status=status.HTTP_204_NO_CONTENT)

@@ -1,0 +1,198 @@
+"""The market's records: learnwares, their versions, check steps, reviews, notices.
+
+A :class:`Learnware` is the stable identity (owner, name, tags) that search lists; each
+upload of a package is a :class:`LearnwareVersion` that goes through checks and review.
+The approved version stays live until a newer one is approved; earlier versions stay
+downloadable.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+
+class Learnware(models.Model):
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="learnwares"
+    )
+    name = models.CharField(max_length=200)
+    # The semantic spec of the newest version; tag columns copy it for DB filtering.
+    semantic_spec = models.JSONField()
+    data_type = models.CharField(max_length=16, db_index=True)
+    task_type = models.CharField(max_length=40, db_index=True)
+    library_type = models.CharField(max_length=40, db_index=True)
+    license = models.CharField(max_length=40)
+    scenarios = models.JSONField(default=list)
+    live_version = models.OneToOneField(
+        "LearnwareVersion",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The approved version search and downloads use.",
+    )
+    downloads = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    deleted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ("-id",)
+        indexes: ClassVar = [
+            models.Index(fields=["owner", "-id"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.pk})"
+
+    @property
+    def compat_id(self) -> str:
+        """The original Beimingwu's id format: 8-digit zero-padded."""
+        return f"{self.pk:08d}"
+
+
+class LearnwareVersion(models.Model):
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued for checks"
+        CHECKING = "checking", "Checking"
+        CHECK_FAILED = "check_failed", "Check failed"
+        AWAITING_REVIEW = "awaiting_review", "Awaiting review"
+        APPROVED = "approved", "Approved"
+        REJECTED = "rejected", "Rejected"
+
+    FINAL_STATUSES: ClassVar = (Status.CHECK_FAILED, Status.APPROVED, Status.REJECTED)
+
+    learnware = models.ForeignKey(
+        Learnware, on_delete=models.CASCADE, related_name="versions"
+    )
+    number = models.PositiveIntegerField()
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    package = models.FileField(upload_to="packages/%Y/%m/", max_length=300)
+    package_size = models.PositiveBigIntegerField()
+    package_sha256 = models.CharField(max_length=64, db_index=True)
+    package_md5 = models.CharField(
+        max_length=32, db_index=True
+    )  # the original's file_hash
+    semantic_spec = models.JSONField()
+    stat_spec_type = models.CharField(max_length=64)
+    input_dimension = models.PositiveIntegerField(null=True, blank=True)
+    status = models.CharField(
+        max_length=20, choices=Status.choices, default=Status.QUEUED, db_index=True
+    )
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    check_attempts = models.PositiveSmallIntegerField(default=0)
+    checked_at = models.DateTimeField(null=True, blank=True)
+    failure_reason = models.TextField(blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    review_reason = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ("learnware_id", "-number")
+        constraints: ClassVar = [
+            models.UniqueConstraint(
+                fields=["learnware", "number"], name="version_number_unique"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="approved") | Q(reviewed_at__isnull=False),
+                name="approved_version_was_reviewed",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.learnware_id} v{self.number} ({self.status})"
+
+
+class CheckStep(models.Model):
+    """One step of a version's verification, recorded as it runs (live progress)."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        RUNNING = "running", "Running"
+        PASSED = "passed", "Passed"
+        FAILED = "failed", "Failed"
+        SKIPPED = "skipped", "Skipped"
+
+    version = models.ForeignKey(
+        LearnwareVersion, on_delete=models.CASCADE, related_name="check_steps"
+    )
+    position = models.PositiveSmallIntegerField()
+    name = models.CharField(max_length=40)
+    status = models.CharField(
+        max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    message = models.TextField(blank=True)
+    log = models.TextField(blank=True, help_text="Excerpt of the step's output.")
+    started_at = models.DateTimeField(null=True, blank=True)
+    duration_s = models.FloatField(null=True, blank=True)
+
+    class Meta:
+        ordering = ("version_id", "position")
+        constraints: ClassVar = [
+            models.UniqueConstraint(
+                fields=["version", "position"], name="check_step_position_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.version_id}:{self.name}={self.status}"
+
+
+class ReviewDecision(models.Model):
+    """Audit log of every review decision (kept even if the version goes)."""
+
+    class Decision(models.TextChoices):
+        APPROVE = "approve", "Approve"
+        REJECT = "reject", "Reject"
+
+    version = models.ForeignKey(
+        LearnwareVersion, on_delete=models.SET_NULL, null=True, related_name="decisions"
+    )
+    learnware_name = models.CharField(max_length=200)
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    decision = models.CharField(max_length=10, choices=Decision.choices)
+    reason = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ("-id",)
+
+    def __str__(self) -> str:
+        return f"{self.decision} {self.learnware_name} by {self.reviewer_id}"
+
+
+class Notification(models.Model):
+    """An in-app notice to a user (also sent by e-mail)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    title = models.CharField(max_length=200)
+    body = models.TextField(blank=True)
+    learnware = models.ForeignKey(
+        Learnware, on_delete=models.SET_NULL, null=True, blank=True
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ("-id",)
+        indexes: ClassVar = [models.Index(fields=["user", "read_at"])]
+
+    def __str__(self) -> str:
+        return f"to {self.user_id}: {self.title}"

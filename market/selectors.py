@@ -1,0 +1,102 @@
+"""Reads of the market."""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+
+from accounts.models import User
+from market.models import CheckStep, Learnware, LearnwareVersion, Notification
+
+
+def _is_staff(user: User | None) -> bool:
+    return bool(user and user.is_authenticated and user.is_staff)
+
+
+def learnware_visible_q(viewer: User | None) -> Q:
+    """Approved learnwares for everyone; an owner's own; everything for staff."""
+    if _is_staff(viewer):
+        return Q(deleted_at__isnull=True)
+    visible = Q(live_version__isnull=False)
+    if viewer is not None and viewer.is_authenticated:
+        visible |= Q(owner=viewer)
+    return visible & Q(deleted_at__isnull=True)
+
+
+def learnware_list(
+    *,
+    viewer: User | None,
+    data_type: str | None = None,
+    task_type: str | None = None,
+    library_type: str | None = None,
+    owner_id: int | None = None,
+    approved_only: bool = True,
+) -> QuerySet[Learnware]:
+    qs = Learnware.objects.filter(learnware_visible_q(viewer)).select_related(
+        "owner", "live_version"
+    )
+    if approved_only:
+        qs = qs.filter(live_version__isnull=False)
+    if data_type:
+        qs = qs.filter(data_type=data_type)
+    if task_type:
+        qs = qs.filter(task_type=task_type)
+    if library_type:
+        qs = qs.filter(library_type=library_type)
+    if owner_id is not None:
+        qs = qs.filter(owner_id=owner_id)
+    return qs
+
+
+def learnware_get(*, learnware_id: int, viewer: User | None) -> Learnware:
+    """The learnware if ``viewer`` may see it; ``Learnware.DoesNotExist`` otherwise."""
+    return (
+        Learnware.objects.filter(learnware_visible_q(viewer))
+        .select_related("owner", "live_version")
+        .get(id=learnware_id)
+    )
+
+
+def version_visible_q(viewer: User | None) -> Q:
+    """Approved versions of live learnwares for all; own versions; all for staff."""
+    if _is_staff(viewer):
+        return Q(learnware__deleted_at__isnull=True)
+    visible = Q(status=LearnwareVersion.Status.APPROVED)
+    if viewer is not None and viewer.is_authenticated:
+        visible |= Q(learnware__owner=viewer)
+    return visible & Q(learnware__deleted_at__isnull=True)
+
+
+def version_get(*, version_id: int, viewer: User | None) -> LearnwareVersion:
+    return (
+        LearnwareVersion.objects.filter(version_visible_q(viewer))
+        .select_related("learnware", "learnware__owner")
+        .get(id=version_id)
+    )
+
+
+def version_list(
+    *, learnware: Learnware, viewer: User | None
+) -> QuerySet[LearnwareVersion]:
+    return LearnwareVersion.objects.filter(
+        version_visible_q(viewer), learnware=learnware
+    )
+
+
+def check_steps(*, version: LearnwareVersion) -> QuerySet[CheckStep]:
+    return version.check_steps.order_by("position")
+
+
+def review_queue() -> QuerySet[LearnwareVersion]:
+    """Versions awaiting review, oldest first."""
+    return (
+        LearnwareVersion.objects.filter(
+            status=LearnwareVersion.Status.AWAITING_REVIEW,
+            learnware__deleted_at__isnull=True,
+        )
+        .select_related("learnware", "learnware__owner", "uploaded_by")
+        .order_by("created_at")
+    )
+
+
+def notification_list(*, user: User) -> QuerySet[Notification]:
+    return Notification.objects.filter(user=user)

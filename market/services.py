@@ -1,0 +1,419 @@
+"""Writes and side effects of the market: uploads, checks, review, notices."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from accounts import tasks as account_tasks
+from accounts.models import User
+from bmw.api.exceptions import ApplicationError
+from learnware_core.checks import StepResult, run_checks
+from learnware_core.errors import PackageError, SpecificationError
+from learnware_core.package import PackageLimits, inspect_package
+from learnware_core.specification.semantic import SemanticSpec
+from market import storage, tasks
+from market.models import (
+    CheckStep,
+    Learnware,
+    LearnwareVersion,
+    Notification,
+    ReviewDecision,
+)
+
+logger = logging.getLogger(__name__)
+
+Status = LearnwareVersion.Status
+# Keys whose change alters what the model accepts or returns: a new version is checked.
+COMPATIBILITY_KEYS = ("Data", "Task", "Input", "Output")
+
+
+def _stale_after() -> timedelta:
+    """A claim older than the check task's hard time limit belongs to a dead worker."""
+    return timedelta(seconds=settings.BMW_CHECK_TIME_LIMIT_S + 60)
+
+
+def _parse_semantic(semantic_spec: Mapping[str, Any]) -> SemanticSpec:
+    try:
+        return SemanticSpec.from_dict(semantic_spec)
+    except SpecificationError as exc:
+        raise ApplicationError(
+            f"semantic_spec: {exc}", extra={"fields": {"semantic_spec": [str(exc)]}}
+        ) from exc
+
+
+def _require_owner_or_staff(learnware: Learnware, user: User) -> None:
+    if learnware.owner_id != user.id and not user.is_staff:
+        raise ApplicationError(
+            "Only the owner or staff may change this learnware", status_code=403
+        )
+
+
+def _validated_package(
+    package: UploadedFile, spec: SemanticSpec
+) -> tuple[Any, str, str, int]:
+    """Cheap synchronous checks: limits, structure, spec types and sizes, duplicates."""
+    if package.size is not None and package.size > settings.BMW_MAX_PACKAGE_BYTES:
+        raise ApplicationError(
+            f"package: {package.size} bytes is over the limit of "
+            f"{settings.BMW_MAX_PACKAGE_BYTES} bytes",
+            extra={"fields": {"package": ["too large"]}},
+            status_code=413,
+        )
+    file = package.file
+    assert file is not None
+    sha256, md5, size = storage.file_digests(file)
+    limits = PackageLimits(max_total_bytes=settings.BMW_MAX_UNPACKED_BYTES)
+    try:
+        info = inspect_package(file, semantic_spec=spec, limits=limits)
+    except PackageError as exc:
+        raise ApplicationError(
+            f"package: {exc}", extra={"fields": {"package": [str(exc)]}}
+        ) from exc
+    finally:
+        file.seek(0)
+    duplicate = (
+        LearnwareVersion.objects.filter(package_sha256=sha256)
+        .exclude(learnware__deleted_at__isnull=False)
+        .values_list("learnware_id", flat=True)
+        .first()
+    )
+    if duplicate is not None:
+        raise ApplicationError(
+            "package: the same package was already uploaded",
+            extra={"fields": {"package": ["duplicate"]}, "learnware_id": duplicate},
+            status_code=409,
+        )
+    return info, sha256, md5, size
+
+
+def _version_add(
+    *,
+    learnware: Learnware,
+    by: User,
+    spec: SemanticSpec,
+    package: UploadedFile | None,
+    reuse_package_of: LearnwareVersion | None = None,
+) -> LearnwareVersion:
+    number = (
+        learnware.versions.order_by("-number").values_list("number", flat=True).first()
+        or 0
+    ) + 1
+    version = LearnwareVersion(
+        learnware=learnware,
+        number=number,
+        uploaded_by=by,
+        semantic_spec=spec.to_dict(),
+        input_dimension=spec.input_dimension,
+    )
+    if package is not None:
+        info, sha256, md5, size = _validated_package(package, spec)
+        version.package_sha256, version.package_md5, version.package_size = (
+            sha256,
+            md5,
+            size,
+        )
+        version.stat_spec_type = info.stat_specs[0].type_name
+        version.package.save(f"{sha256}.zip", package, save=False)
+    else:
+        assert reuse_package_of is not None
+        for field in (
+            "package",
+            "package_sha256",
+            "package_md5",
+            "package_size",
+            "stat_spec_type",
+        ):
+            setattr(version, field, getattr(reuse_package_of, field))
+    version.full_clean()
+    version.save()
+    tasks.learnware_version_check.delay_on_commit(version.id)
+    return version
+
+
+def _apply_semantic(learnware: Learnware, spec: SemanticSpec) -> None:
+    learnware.semantic_spec = spec.to_dict()
+    learnware.name = spec.name
+    learnware.data_type = spec.data
+    learnware.task_type = spec.task
+    learnware.library_type = spec.library
+    learnware.license = spec.license
+    learnware.scenarios = list(spec.scenarios)
+
+
+@transaction.atomic
+def learnware_create(
+    *, owner: User, semantic_spec: Mapping[str, Any], package: UploadedFile
+) -> Learnware:
+    """Store an upload as a new learnware with version 1, queued for checks.
+
+    Side effects: the package file in storage; a check task enqueued after commit.
+    """
+    spec = _parse_semantic(semantic_spec)
+    learnware = Learnware(owner=owner)
+    _apply_semantic(learnware, spec)
+    learnware.full_clean(exclude=["live_version"])
+    learnware.save()
+    _version_add(learnware=learnware, by=owner, spec=spec, package=package)
+    logger.info("learnware %s created by user %s", learnware.id, owner.id)
+    return learnware
+
+
+@transaction.atomic
+def learnware_version_create(
+    *,
+    learnware: Learnware,
+    by: User,
+    package: UploadedFile | None,
+    semantic_spec: Mapping[str, Any] | None = None,
+) -> LearnwareVersion:
+    """Upload a new version (new package and/or a compatibility-changing spec).
+
+    The live version stays live until the new one is approved. Side effects: package
+    file, check task.
+    """
+    _require_owner_or_staff(learnware, by)
+    spec = _parse_semantic(semantic_spec or learnware.semantic_spec)
+    latest = learnware.versions.order_by("-number").first()
+    if package is None and latest is None:
+        raise ApplicationError(
+            "package: required", extra={"fields": {"package": ["required"]}}
+        )
+    _apply_semantic(learnware, spec)
+    learnware.save()
+    return _version_add(
+        learnware=learnware, by=by, spec=spec, package=package, reuse_package_of=latest
+    )
+
+
+@transaction.atomic
+def learnware_update(
+    *, learnware: Learnware, by: User, semantic_spec: Mapping[str, Any]
+) -> LearnwareVersion | None:
+    """Edit a learnware's semantic spec.
+
+    Cosmetic edits (name, description, library, scenarios, license) apply at once to
+    the learnware and its live version; a change of Data/Task/Input/Output makes a new
+    version of the same package that is checked and reviewed. Returns that version.
+    """
+    _require_owner_or_staff(learnware, by)
+    spec = _parse_semantic(semantic_spec)
+    new = spec.to_dict()
+    if any(new.get(k) != learnware.semantic_spec.get(k) for k in COMPATIBILITY_KEYS):
+        return learnware_version_create(
+            learnware=learnware, by=by, package=None, semantic_spec=new
+        )
+    _apply_semantic(learnware, spec)
+    learnware.save()
+    if learnware.live_version is not None:
+        LearnwareVersion.objects.filter(id=learnware.live_version.id).update(
+            semantic_spec=new
+        )
+    return None
+
+
+@transaction.atomic
+def learnware_delete(*, learnware: Learnware, by: User) -> None:
+    """Hide a learnware everywhere (soft delete: packages and audit log are kept)."""
+    _require_owner_or_staff(learnware, by)
+    Learnware.objects.filter(id=learnware.id).update(deleted_at=timezone.now())
+
+
+@transaction.atomic
+def learnware_version_recheck(
+    *, version: LearnwareVersion, by: User
+) -> LearnwareVersion:
+    """Queue a finished version's checks again. Side effect: a check task."""
+    _require_owner_or_staff(version.learnware, by)
+    rechecked = LearnwareVersion.objects.filter(
+        id=version.id,
+        status__in=(Status.CHECK_FAILED, Status.AWAITING_REVIEW, Status.REJECTED),
+    ).update(status=Status.QUEUED, failure_reason="", claimed_at=None)
+    if not rechecked:
+        raise ApplicationError(
+            f"version {version.number} is {version.get_status_display().lower()}; "
+            "only a failed, rejected or waiting version can be checked again",
+            status_code=409,
+        )
+    CheckStep.objects.filter(version=version).delete()
+    tasks.learnware_version_check.delay_on_commit(version.id)
+    version.refresh_from_db()
+    return version
+
+
+def learnware_version_check(*, version_id: int) -> None:
+    """Claim, check and mark a version. Safe to run twice (``acks_late`` may redeliver).
+
+    Not atomic on purpose: the claim commits before the slow checks start, and each
+    step is committed as it finishes so the web shows live progress. A claim older
+    than the task's hard limit is taken over (the worker that held it died).
+    """
+    now = timezone.now()
+    claimable = Q(status=Status.QUEUED) | Q(
+        status=Status.CHECKING, claimed_at__lt=now - _stale_after()
+    )
+    claimed = LearnwareVersion.objects.filter(claimable, id=version_id).update(
+        status=Status.CHECKING, claimed_at=now, check_attempts=F("check_attempts") + 1
+    )
+    if claimed != 1:
+        logger.info(
+            "version %s: not claimable (done, or claimed elsewhere)", version_id
+        )
+        return
+    version = LearnwareVersion.objects.select_related("learnware").get(id=version_id)
+    CheckStep.objects.filter(version=version).delete()
+
+    def record(result: StepResult, position: int, *, started: bool) -> None:
+        defaults: dict[str, Any] = {"name": result.name}
+        if started:
+            defaults.update(status=CheckStep.Status.RUNNING, started_at=timezone.now())
+        else:
+            defaults.update(
+                status=result.status,
+                message=result.message[:5000],
+                log=result.log[-20000:],
+                duration_s=result.duration_s,
+            )
+        CheckStep.objects.update_or_create(
+            version=version, position=position, defaults=defaults
+        )
+
+    with storage.local_copy(version.package) as path:
+        results = run_checks(
+            path,
+            semantic_spec=version.semantic_spec,
+            config=settings.BMW_CHECK_CONFIG,
+            on_step=record,
+        )
+    failed = next((r for r in results if r.status == CheckStep.Status.FAILED), None)
+    status = Status.CHECK_FAILED if failed else Status.AWAITING_REVIEW
+    reason = f"{failed.name}: {failed.message}" if failed else ""
+    LearnwareVersion.objects.filter(id=version_id, status=Status.CHECKING).update(
+        status=status, failure_reason=reason, checked_at=timezone.now()
+    )
+    learnware = version.learnware
+    if failed:
+        notification_send(
+            user=learnware.owner,
+            learnware=learnware,
+            title=f"{learnware.name} v{version.number}: check failed",
+            body=f"The '{failed.name}' check failed: {failed.message}",
+        )
+    else:
+        notification_send(
+            user=learnware.owner,
+            learnware=learnware,
+            title=f"{learnware.name} v{version.number}: checks passed",
+            body="All checks passed; the learnware now waits for a reviewer.",
+        )
+
+
+@transaction.atomic
+def learnware_version_review(
+    *, version: LearnwareVersion, reviewer: User, approve: bool, reason: str = ""
+) -> LearnwareVersion:
+    """Approve (make live) or reject a version awaiting review; logged for audit.
+
+    Side effects: the learnware's live version, a review log row, a notice + e-mail.
+    """
+    if not reviewer.is_staff:
+        raise ApplicationError("Only reviewers may review learnwares", status_code=403)
+    if not approve and not reason.strip():
+        raise ApplicationError(
+            "reason: a rejection needs a reason",
+            extra={"fields": {"reason": ["required"]}},
+        )
+    now = timezone.now()
+    updated = LearnwareVersion.objects.filter(
+        id=version.id, status=Status.AWAITING_REVIEW
+    ).update(
+        status=Status.APPROVED if approve else Status.REJECTED,
+        reviewed_by=reviewer,
+        reviewed_at=now,
+        review_reason=reason,
+    )
+    if not updated:
+        version.refresh_from_db()
+        raise ApplicationError(
+            f"version is {version.get_status_display().lower()}, not awaiting review",
+            status_code=409,
+        )
+    version.refresh_from_db()
+    learnware = version.learnware
+    ReviewDecision.objects.create(
+        version=version,
+        learnware_name=learnware.name,
+        reviewer=reviewer,
+        decision=ReviewDecision.Decision.APPROVE
+        if approve
+        else ReviewDecision.Decision.REJECT,
+        reason=reason,
+    )
+    verdict = "approved" if approve else "rejected"
+    if approve:
+        live = learnware.live_version
+        if live is None or live.number < version.number:
+            Learnware.objects.filter(id=learnware.id).update(live_version=version)
+    notification_send(
+        user=learnware.owner,
+        learnware=learnware,
+        title=f"{learnware.name} v{version.number}: {verdict}",
+        body=reason or ("It is now listed in the market." if approve else ""),
+    )
+    return version
+
+
+def notification_send(
+    *, user: User, title: str, body: str, learnware: Learnware | None = None
+) -> Notification:
+    """An in-app notice plus an e-mail (enqueued after commit)."""
+    notice = Notification.objects.create(
+        user=user, title=title, body=body, learnware=learnware
+    )
+    transaction.on_commit(
+        lambda: account_tasks.user_email_send.delay(user.id, title, body)
+    )
+    return notice
+
+
+def notification_mark_read(*, user: User, notification_id: int | None = None) -> int:
+    """Mark one (or every) unread notice of ``user`` read; returns how many changed."""
+    qs = Notification.objects.filter(user=user, read_at__isnull=True)
+    if notification_id is not None:
+        qs = qs.filter(id=notification_id)
+    return qs.update(read_at=timezone.now())
+
+
+def checks_requeue_stale() -> int:
+    """Re-enqueue versions whose check was lost (dead worker, lost message).
+
+    Run by beat. Returns how many versions were re-enqueued.
+    """
+    now = timezone.now()
+    stale = LearnwareVersion.objects.filter(
+        Q(status=Status.CHECKING, claimed_at__lt=now - _stale_after())
+        | Q(
+            status=Status.QUEUED,
+            created_at__lt=now - _stale_after(),
+            claimed_at__isnull=True,
+        )
+    ).values_list("id", flat=True)
+    ids = list(stale)
+    for version_id in ids:
+        tasks.learnware_version_check.delay(version_id)
+    if ids:
+        logger.warning("re-enqueued stale checks: %s", ids)
+    return len(ids)
+
+
+def learnware_downloaded(*, learnware: Learnware) -> None:
+    """Count a download (one atomic UPDATE, no read-modify-write race)."""
+    Learnware.objects.filter(id=learnware.id).update(downloads=F("downloads") + 1)

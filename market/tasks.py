@@ -1,0 +1,31 @@
+"""Background work of the market: thin wrappers calling one service each."""
+
+from celery import shared_task
+from celery.contrib.django.task import DjangoTask
+from django.conf import settings
+
+from market.storage import StorageUnavailable
+
+
+@shared_task(
+    name="market.learnware_version_check",
+    base=DjangoTask,  # delay_on_commit() (the app's default too; explicit for typing)
+    acks_late=True,  # safe: the service claims by conditional update (idempotent)
+    reject_on_worker_lost=True,  # a killed worker's message goes back to the queue
+    autoretry_for=(StorageUnavailable,),  # transient only; a bad package is a result
+    retry_backoff=True,
+    max_retries=5,
+    soft_time_limit=settings.BMW_CHECK_TIME_LIMIT_S - 30,
+    time_limit=settings.BMW_CHECK_TIME_LIMIT_S,
+)
+def learnware_version_check(version_id: int) -> None:
+    from market import services  # deferred: services imports this module to enqueue
+
+    services.learnware_version_check(version_id=version_id)
+
+
+@shared_task(name="market.checks_requeue_stale", soft_time_limit=60, time_limit=90)
+def checks_requeue_stale() -> int:
+    from market import services
+
+    return services.checks_requeue_stale()

@@ -1,0 +1,46 @@
+from django.urls import path
+
+from market import api
+
+urlpatterns = [
+    path("learnwares/", api.LearnwareListCreateApi.as_view(), name="learnwares"),
+    path("learnwares/mine/", api.MyLearnwareListApi.as_view(), name="learnwares-mine"),
+    path(
+        "learnwares/<int:learnware_id>/",
+        api.LearnwareDetailApi.as_view(),
+        name="learnware",
+    ),
+    path(
+        "learnwares/<int:learnware_id>/download/",
+        api.LearnwareDownloadApi.as_view(),
+        name="learnware-download",
+    ),
+    path(
+        "learnwares/<int:learnware_id>/versions/",
+        api.VersionListCreateApi.as_view(),
+        name="learnware-versions",
+    ),
+    path("versions/<int:version_id>/", api.VersionDetailApi.as_view(), name="version"),
+    path(
+        "versions/<int:version_id>/download/",
+        api.VersionDownloadApi.as_view(),
+        name="version-download",
+    ),
+    path(
+        "versions/<int:version_id>/recheck/",
+        api.VersionRecheckApi.as_view(),
+        name="version-recheck",
+    ),
+    path(
+        "versions/<int:version_id>/review/",
+        api.VersionReviewApi.as_view(),
+        name="version-review",
+    ),
+    path("reviews/", api.ReviewQueueApi.as_view(), name="review-queue"),
+    path("notifications/", api.NotificationListApi.as_view(), name="notifications"),
+    path(
+        "notifications/<int:notification_id>/read/",
+        api.NotificationReadApi.as_view(),
+        name="notification-read",
+    ),
+]

@@ -1,0 +1,172 @@
+"""Uploads are checked by a real Celery worker (PostgreSQL + Redis), in the sandbox."""
+
+from __future__ import annotations
+
+import io
+import json
+import time
+import zipfile
+from typing import Any
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+
+from accounts.models import User
+from market.models import LearnwareVersion
+
+pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
+
+FINAL = {"check_failed", "awaiting_review", "approved", "rejected"}
+
+
+@pytest.fixture(autouse=True)
+def _shared_media(settings: Any, celery_worker_process: dict[str, Any]) -> None:
+    """The web side stores packages where the worker reads them."""
+    settings.MEDIA_ROOT = celery_worker_process["BMW_MEDIA_ROOT"]
+
+
+def _client(user: User) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def _replace(package: bytes, name: str, content: bytes) -> bytes:
+    """The package with one file's content replaced."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(package)) as src, zipfile.ZipFile(out, "w") as dst:
+        for item in src.infolist():
+            data = content if item.filename.endswith(name) else src.read(item)
+            dst.writestr(item, data)
+    return out.getvalue()
+
+
+def _upload_and_wait(
+    client: Client, package: bytes, spec: dict[str, Any]
+) -> dict[str, Any]:
+    response = client.post(
+        "/api/learnwares/",
+        {
+            "semantic_spec": json.dumps(spec),
+            "package": SimpleUploadedFile("lw.zip", package),
+        },
+    )
+    assert response.status_code == 201, response.content
+    version_id = response.json()["version"]["id"]
+    seen: list[str] = []
+    deadline = time.monotonic() + 240
+    while time.monotonic() < deadline:
+        body = client.get(f"/api/versions/{version_id}/").json()
+        seen.append(body["status"])
+        if body["status"] in FINAL:
+            body["seen"] = seen
+            return body
+        time.sleep(0.5)
+    pytest.fail(f"version {version_id} not checked in time; statuses seen: {seen[-5:]}")
+
+
+def test_official_learnware_passes_every_check_then_reviewer_approves(
+    celery_worker_process: dict[str, Any],
+    user: User,
+    reviewer: User,
+    package_bytes: bytes,
+    semantic_spec: dict[str, Any],
+) -> None:
+    version = _upload_and_wait(_client(user), package_bytes, semantic_spec)
+
+    assert version["status"] == "awaiting_review", version
+    steps = {s["name"]: s for s in version["check_steps"]}
+    assert list(steps) == [
+        "format",
+        "semantic",
+        "statistical",
+        "environment",
+        "model_loads",
+        "model_predicts",
+        "sensitive_words",
+    ]
+    assert all(s["status"] == "passed" for s in steps.values()), steps
+    assert all(s["duration_s"] is not None for s in steps.values())
+    approved = _client(reviewer).post(
+        f"/api/versions/{version['id']}/review/",
+        {"decision": "approve"},
+        content_type="application/json",
+    )
+    assert approved.status_code == 200
+    listed = Client().get("/api/learnwares/").json()
+    assert [lw["id"] for lw in listed["results"]] == [version["learnware_id"]]
+
+
+@pytest.mark.parametrize(
+    ("model_code", "step", "reason"),
+    [
+        (
+            b"from learnware.model import BaseModel\n"
+            b"class Model(BaseModel):\n"
+            b"    def __init__(self):\n"
+            b"        super().__init__(input_shape=(6,), output_shape=(3,))\n"
+            b"    def predict(self, X):\n"
+            b"        raise RuntimeError('predict is broken')\n",
+            "model_predicts",
+            "predict is broken",
+        ),
+        (
+            b"import socket\n"
+            b"from learnware.model import BaseModel\n"
+            b"class Model(BaseModel):\n"
+            b"    def __init__(self):\n"
+            b"        super().__init__(input_shape=(6,), output_shape=(3,))\n"
+            b"        socket.create_connection(('127.0.0.1', 5432), timeout=2)\n"
+            b"    def predict(self, X):\n"
+            b"        return X\n",
+            "model_loads",
+            "Connection refused",  # its own empty loopback: the host is out of reach
+        ),
+    ],
+    ids=["predict-raises", "opens-network-connection"],
+)
+def test_failing_learnware_reports_the_step_and_reason(
+    celery_worker_process: dict[str, Any],
+    user: User,
+    package_bytes: bytes,
+    semantic_spec: dict[str, Any],
+    model_code: bytes,
+    step: str,
+    reason: str,
+) -> None:
+    package = _replace(package_bytes, "__init__.py", model_code)
+
+    version = _upload_and_wait(_client(user), package, semantic_spec)
+
+    assert version["status"] == "check_failed"
+    failed = [s for s in version["check_steps"] if s["status"] == "failed"]
+    assert [s["name"] for s in failed] == [step]
+    assert reason in failed[0]["message"] + failed[0]["log"]
+    assert version["failure_reason"].startswith(f"{step}: ")
+    after = [
+        s["status"]
+        for s in version["check_steps"]
+        if s["position"] > failed[0]["position"]
+    ]
+    assert set(after) <= {"skipped"}
+    assert LearnwareVersion.objects.get(id=version["id"]).checked_at is not None
+
+
+def test_sensitive_word_in_description_fails_last_step(
+    celery_worker_process: dict[str, Any],
+    user: User,
+    package_bytes: bytes,
+    semantic_spec: dict[str, Any],
+) -> None:
+    spec = {
+        **semantic_spec,
+        "Description": {"Type": "String", "Values": "A handy keylogger."},
+    }
+
+    version = _upload_and_wait(_client(user), package_bytes, spec)
+
+    assert version["status"] == "check_failed"
+    assert version["failure_reason"] == (
+        "sensitive_words: semantic specification contains a refused word: 'keylogger'"
+    )

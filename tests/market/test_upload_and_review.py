@@ -1,0 +1,362 @@
+"""Upload (synchronous validation), versions, review, visibility, downloads."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+
+from accounts.models import User
+from market import services
+from market.models import Learnware, LearnwareVersion, Notification, ReviewDecision
+from tests.market.conftest import rezip
+
+pytestmark = pytest.mark.django_db
+Status = LearnwareVersion.Status
+
+
+@pytest.fixture(autouse=True)
+def _media(settings: Any, tmp_path: Any) -> None:
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+def _client(user: User | None) -> Client:
+    client = Client()
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+def _upload(client: Client, package: bytes, spec: dict[str, Any] | str) -> Any:
+    return client.post(
+        "/api/learnwares/",
+        {
+            "semantic_spec": spec if isinstance(spec, str) else json.dumps(spec),
+            "package": SimpleUploadedFile("lw.zip", package, "application/zip"),
+        },
+    )
+
+
+def _await_review(learnware_id: int) -> LearnwareVersion:
+    """Mark the newest version as having passed its checks (what the worker does)."""
+    version = LearnwareVersion.objects.filter(learnware_id=learnware_id).latest(
+        "number"
+    )
+    LearnwareVersion.objects.filter(id=version.id).update(status=Status.AWAITING_REVIEW)
+    version.refresh_from_db()
+    return version
+
+
+def test_learnware_create_stores_package_and_queues_checks_after_commit(
+    user: User,
+    package_bytes: bytes,
+    semantic_spec: dict[str, Any],
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    with django_capture_on_commit_callbacks() as callbacks:
+        response = _upload(_client(user), package_bytes, semantic_spec)
+
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert body["name"] == "demo table classifier"
+    assert body["live_version"] is None
+    assert body["version"]["number"] == 1
+    assert body["version"]["status"] == "queued"
+    assert body["version"]["stat_spec_type"] == "RKMETableSpecification"
+    version = LearnwareVersion.objects.get()
+    assert version.package.read() == package_bytes
+    assert version.input_dimension == 6
+    assert (
+        len(callbacks) == 1
+    )  # the check task, enqueued only once the row is committed
+
+
+@pytest.mark.parametrize(
+    ("mutate", "status", "field", "text"),
+    [
+        (lambda p, s: (p, "{not json"), 400, "semantic_spec", "not valid JSON"),
+        (
+            lambda p, s: (p, {**s, "Data": {"Type": "Class", "Values": ["Sound"]}}),
+            400,
+            "semantic_spec",
+            "Sound",
+        ),
+        (
+            lambda p, s: (
+                p,
+                {**s, "Input": {**s["Input"], "Dimension": 5, "Description": {}}},
+            ),
+            400,
+            "package",
+            "stat.json",
+        ),
+        (lambda p, s: (b"not a zip at all", s), 400, "package", "zip"),
+    ],
+    ids=["bad-json", "bad-data-type", "dimension-mismatch", "not-a-zip"],
+)
+def test_learnware_create_rejects_bad_input_naming_the_field(
+    user: User,
+    package_bytes: bytes,
+    semantic_spec: dict[str, Any],
+    mutate: Any,
+    status: int,
+    field: str,
+    text: str,
+) -> None:
+    package, spec = mutate(package_bytes, semantic_spec)
+
+    response = _upload(_client(user), package, spec)
+
+    assert response.status_code == status, response.content
+    body = response.json()
+    assert field in body["extra"]["fields"]
+    assert text in body["message"]
+    assert not Learnware.objects.exists()
+
+
+def test_learnware_create_refuses_path_traversal_before_extracting(
+    user: User, semantic_spec: dict[str, Any], package_bytes: bytes
+) -> None:
+    hostile = rezip(package_bytes, extra={"../../evil.py": b"print('owned')"})
+
+    response = _upload(_client(user), hostile, semantic_spec)
+
+    assert response.status_code == 400
+    assert ".." in response.json()["message"]
+
+
+def test_learnware_create_refuses_duplicate_package_with_409(
+    user: User, other_user: User, package_bytes: bytes, semantic_spec: dict[str, Any]
+) -> None:
+    first = _upload(_client(user), package_bytes, semantic_spec)
+
+    again = _upload(_client(other_user), package_bytes, semantic_spec)
+
+    assert again.status_code == 409
+    assert again.json()["extra"]["learnware_id"] == first.json()["id"]
+    assert Learnware.objects.count() == 1
+
+
+def test_learnware_create_refuses_oversized_package_with_413(
+    user: User, package_bytes: bytes, semantic_spec: dict[str, Any], settings: Any
+) -> None:
+    settings.BMW_MAX_PACKAGE_BYTES = 100
+
+    response = _upload(_client(user), package_bytes, semantic_spec)
+
+    assert response.status_code == 413
+    assert "over the limit" in response.json()["message"]
+
+
+def test_learnware_create_needs_a_signed_in_user(
+    package_bytes: bytes, semantic_spec: dict[str, Any]
+) -> None:
+    response = _upload(_client(None), package_bytes, semantic_spec)
+
+    assert response.status_code in (401, 403)
+    assert not Learnware.objects.exists()
+
+
+def test_unapproved_learnware_is_visible_only_to_owner_and_staff(
+    user: User,
+    other_user: User,
+    reviewer: User,
+    package_bytes: bytes,
+    semantic_spec: dict[str, Any],
+) -> None:
+    learnware_id = _upload(_client(user), package_bytes, semantic_spec).json()["id"]
+
+    assert _client(user).get(f"/api/learnwares/{learnware_id}/").status_code == 200
+    assert _client(reviewer).get(f"/api/learnwares/{learnware_id}/").status_code == 200
+    assert (
+        _client(other_user).get(f"/api/learnwares/{learnware_id}/").status_code == 404
+    )
+    assert _client(None).get(f"/api/learnwares/{learnware_id}/").status_code == 404
+    assert _client(None).get("/api/learnwares/").json()["count"] == 0
+    assert _client(user).get("/api/learnwares/mine/").json()["count"] == 1
+
+
+def test_review_approve_makes_learnware_public_and_logs_decision(
+    user: User, reviewer: User, package_bytes: bytes, semantic_spec: dict[str, Any]
+) -> None:
+    learnware_id = _upload(_client(user), package_bytes, semantic_spec).json()["id"]
+    version = _await_review(learnware_id)
+    queue = _client(reviewer).get("/api/reviews/").json()
+    assert [item["id"] for item in queue["results"]] == [version.id]
+
+    response = _client(reviewer).post(
+        f"/api/versions/{version.id}/review/",
+        {"decision": "approve"},
+        content_type="application/json",
+    )
+
+    assert response.status_code == 200, response.content
+    assert response.json()["status"] == "approved"
+    listed = _client(None).get("/api/learnwares/").json()
+    assert [lw["id"] for lw in listed["results"]] == [learnware_id]
+    assert listed["results"][0]["live_version"]["number"] == 1
+    decision = ReviewDecision.objects.get()
+    assert (decision.reviewer, decision.decision) == (reviewer, "approve")
+    assert Notification.objects.filter(user=user, title__contains="approved").exists()
+    download = _client(None).get(f"/api/learnwares/{learnware_id}/download/")
+    assert download.status_code == 200
+    assert download["Content-Length"] == str(len(package_bytes))
+    assert download.getvalue() == package_bytes
+    assert Learnware.objects.get().downloads == 1
+
+
+def test_review_reject_needs_a_reason_and_keeps_learnware_private(
+    user: User, reviewer: User, package_bytes: bytes, semantic_spec: dict[str, Any]
+) -> None:
+    learnware_id = _upload(_client(user), package_bytes, semantic_spec).json()["id"]
+    version = _await_review(learnware_id)
+    url = f"/api/versions/{version.id}/review/"
+
+    no_reason = _client(reviewer).post(
+        url, {"decision": "reject"}, content_type="application/json"
+    )
+    rejected = _client(reviewer).post(
+        url,
+        {"decision": "reject", "reason": "no documentation"},
+        content_type="application/json",
+    )
+
+    assert no_reason.status_code == 400
+    assert "reason" in no_reason.json()["extra"]["fields"]
+    assert rejected.status_code == 200
+    assert rejected.json()["review_reason"] == "no documentation"
+    assert _client(None).get("/api/learnwares/").json()["count"] == 0
+    again = _client(reviewer).post(
+        url, {"decision": "approve"}, content_type="application/json"
+    )
+    assert again.status_code == 409
+
+
+@pytest.mark.parametrize("persona", ["user", "other_user", None])
+def test_review_is_refused_to_non_staff(
+    persona: str | None,
+    request: pytest.FixtureRequest,
+    user: User,
+    package_bytes: bytes,
+    semantic_spec: dict[str, Any],
+) -> None:
+    learnware_id = _upload(_client(user), package_bytes, semantic_spec).json()["id"]
+    version = _await_review(learnware_id)
+    actor = request.getfixturevalue(persona) if persona else None
+
+    response = _client(actor).post(
+        f"/api/versions/{version.id}/review/",
+        {"decision": "approve"},
+        content_type="application/json",
+    )
+
+    assert response.status_code in ((401, 403) if actor is None else (403,))
+    version.refresh_from_db()
+    assert version.status == Status.AWAITING_REVIEW
+
+
+def test_new_version_keeps_approved_one_live_until_approved(
+    user: User, reviewer: User, package_bytes: bytes, semantic_spec: dict[str, Any]
+) -> None:
+    learnware_id = _upload(_client(user), package_bytes, semantic_spec).json()["id"]
+    v1 = _await_review(learnware_id)
+    services.learnware_version_review(version=v1, reviewer=reviewer, approve=True)
+    newer = rezip(package_bytes, extra={"README.md": b"v2"})
+
+    response = _client(user).post(
+        f"/api/learnwares/{learnware_id}/versions/",
+        {"package": SimpleUploadedFile("v2.zip", newer)},
+    )
+
+    assert response.status_code == 201, response.content
+    assert response.json()["number"] == 2
+    public = _client(None).get(f"/api/learnwares/{learnware_id}/").json()
+    assert public["live_version"]["number"] == 1
+    v2 = _await_review(learnware_id)
+    services.learnware_version_review(version=v2, reviewer=reviewer, approve=True)
+    public = _client(None).get(f"/api/learnwares/{learnware_id}/").json()
+    assert public["live_version"]["number"] == 2
+    versions = _client(None).get(f"/api/learnwares/{learnware_id}/versions/").json()
+    assert [v["number"] for v in versions] == [2, 1]  # v1 stays downloadable
+    old = _client(None).get(f"/api/versions/{v1.id}/download/")
+    assert old.getvalue() == package_bytes
+
+
+def test_cosmetic_edit_applies_at_once_but_task_change_makes_a_version(
+    user: User, reviewer: User, package_bytes: bytes, semantic_spec: dict[str, Any]
+) -> None:
+    learnware_id = _upload(_client(user), package_bytes, semantic_spec).json()["id"]
+    services.learnware_version_review(
+        version=_await_review(learnware_id), reviewer=reviewer, approve=True
+    )
+    url = f"/api/learnwares/{learnware_id}/"
+    cosmetic = {
+        **semantic_spec,
+        "Description": {"Type": "String", "Values": "A better description."},
+    }
+    regression = {
+        **semantic_spec,
+        "Task": {"Type": "Class", "Values": ["Regression"]},
+        "Output": {"Dimension": 1, "Description": {"0": "y"}},
+    }
+
+    edited = _client(user).patch(
+        url, {"semantic_spec": cosmetic}, content_type="application/json"
+    )
+    changed = _client(user).patch(
+        url, {"semantic_spec": regression}, content_type="application/json"
+    )
+
+    assert edited.status_code == 200
+    assert (
+        edited.json()["semantic_spec"]["Description"]["Values"]
+        == "A better description."
+    )
+    assert changed.status_code == 202
+    assert changed.json()["number"] == 2
+    assert changed.json()["status"] == "queued"
+    assert LearnwareVersion.objects.get(number=2).package_sha256 == (
+        LearnwareVersion.objects.get(number=1).package_sha256
+    )
+
+
+def test_other_user_cannot_edit_or_delete(
+    user: User,
+    other_user: User,
+    reviewer: User,
+    package_bytes: bytes,
+    semantic_spec: dict[str, Any],
+) -> None:
+    learnware_id = _upload(_client(user), package_bytes, semantic_spec).json()["id"]
+    services.learnware_version_review(
+        version=_await_review(learnware_id), reviewer=reviewer, approve=True
+    )
+    url = f"/api/learnwares/{learnware_id}/"
+
+    edit = _client(other_user).patch(
+        url, {"semantic_spec": semantic_spec}, content_type="application/json"
+    )
+    delete = _client(other_user).delete(url)
+
+    assert edit.status_code == 403
+    assert delete.status_code == 403
+    assert _client(user).delete(url).status_code == 204
+    assert _client(None).get(url).status_code == 404
+    assert Learnware.objects.filter(id=learnware_id).exists()  # kept for audit
+
+
+def test_notifications_list_and_mark_read(user: User, other_user: User) -> None:
+    notice = services.notification_send(user=user, title="hello", body="world")
+
+    listed = _client(user).get("/api/notifications/").json()
+    foreign = _client(other_user).post(f"/api/notifications/{notice.id}/read/")
+    read = _client(user).post(f"/api/notifications/{notice.id}/read/")
+
+    assert [n["title"] for n in listed["results"]] == ["hello"]
+    assert foreign.status_code == 404
+    assert read.status_code == 204
+    notice.refresh_from_db()
+    assert notice.read_at is not None
