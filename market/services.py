@@ -37,8 +37,8 @@ COMPATIBILITY_KEYS = ("Data", "Task", "Input", "Output")
 
 
 def _stale_after() -> timedelta:
-    """A claim older than the check task's hard time limit belongs to a dead worker."""
-    return timedelta(seconds=settings.BMW_CHECK_TIME_LIMIT_S + 60)
+    """A claim not renewed for this long (> any step) belongs to a dead worker."""
+    return timedelta(seconds=settings.BMW_CHECK_STALE_AFTER_S)
 
 
 def _parse_semantic(semantic_spec: Mapping[str, Any]) -> SemanticSpec:
@@ -253,8 +253,9 @@ def learnware_version_check(*, version_id: int) -> None:
     """Claim, check and mark a version. Safe to run twice (``acks_late`` may redeliver).
 
     Not atomic on purpose: the claim commits before the slow checks start, and each
-    step is committed as it finishes so the web shows live progress. A claim older
-    than the task's hard limit is taken over (the worker that held it died).
+    step is committed as it finishes so the web shows live progress (and renews the
+    claim). A claim not renewed for ``BMW_CHECK_STALE_AFTER_S`` is taken over: the
+    worker that held it died.
     """
     now = timezone.now()
     claimable = Q(status=Status.QUEUED) | Q(
@@ -284,6 +285,10 @@ def learnware_version_check(*, version_id: int) -> None:
             )
         CheckStep.objects.update_or_create(
             version=version, position=position, defaults=defaults
+        )
+        # Progress renews the claim: only a check that stops progressing goes stale.
+        LearnwareVersion.objects.filter(id=version_id, status=Status.CHECKING).update(
+            claimed_at=timezone.now()
         )
 
     with storage.local_copy(version.package) as path:

@@ -122,6 +122,25 @@ def start_worker(env: dict[str, str], log: Path, hostname: str) -> Process:
     return proc
 
 
+def start_beat(env: dict[str, str], log: Path) -> Process:
+    """Start Celery beat (periodic jobs); its schedule file sits beside ``log``."""
+    return start_process(
+        [
+            str(VENV_BIN / "celery"),
+            "-A",
+            "bmw",
+            "beat",
+            "--loglevel",
+            "INFO",
+            "--schedule",
+            str(log.with_suffix(".schedule")),
+            "--pidfile=",
+        ],
+        env,
+        log,
+    )
+
+
 def start_web(env: dict[str, str], log: Path, port: int) -> Process:
     """Start the production web server (gunicorn); wait until it accepts connections."""
     proc = start_process(

@@ -358,6 +358,10 @@ BMW_MAX_UNPACKED_BYTES: int = _parse("BMW_MAX_UNPACKED_BYTES", env.int, 2 * 2**3
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 2**20  # non-file request bodies
 # Hard limit of one check run (the Celery task); a claim older than this is stale.
 BMW_CHECK_TIME_LIMIT_S: int = _parse("BMW_CHECK_TIME_LIMIT_S", env.int, 20 * 60)
+BMW_CHECK_STALE_AFTER_S: int = _parse(
+    "BMW_CHECK_STALE_AFTER_S", env.int, BMW_CHECK_TIME_LIMIT_S + 60
+)
+BMW_CHECK_REQUEUE_EVERY_S: int = _parse("BMW_CHECK_REQUEUE_EVERY_S", env.int, 5 * 60)
 _SENSITIVE_WORDS_FILE = Path(
     env.str(
         "BMW_SENSITIVE_WORDS_FILE",
@@ -376,5 +380,5 @@ BMW_CHECK_CONFIG: dict[str, Any] = {
 }
 CELERY_BEAT_SCHEDULE["market.checks_requeue_stale"] = {
     "task": "market.checks_requeue_stale",
-    "schedule": 5 * 60,
+    "schedule": BMW_CHECK_REQUEUE_EVERY_S,
 }

@@ -26,7 +26,7 @@ def check_outputs(
     X: NDArray[Any],
     y: NDArray[Any],
     report: Mapping[str, Any],
-    sample_shape: tuple[int, ...],
+    sample_shape: tuple[int, ...] | None,
     semantic: SemanticSpec | None,
 ) -> list[Finding]:
     """Check the declared shapes and the outputs of a ``predict`` call.
@@ -40,8 +40,9 @@ def check_outputs(
     report : mapping
         The worker's report with ``input_shape`` and ``output_shape`` (lists or
         None).
-    sample_shape : tuple of int
-        One sample's shape according to the RKME.
+    sample_shape : tuple of int or None
+        One sample's shape according to a table RKME; None for image and text
+        inputs, whose shape the model's ``input_shape`` decides.
     semantic : SemanticSpec or None
 
     Returns
@@ -70,10 +71,12 @@ def _input_shape(
     X: NDArray[Any],
     y: NDArray[Any],
     report: Mapping[str, Any],
-    sample_shape: tuple[int, ...],
+    sample_shape: tuple[int, ...] | None,
     semantic: SemanticSpec | None,
-) -> Finding:
+) -> Finding | None:
     name = "input shape"
+    if sample_shape is None:  # images are fitted to input_shape; texts have none
+        return None
     declared = _declared(report, "input_shape")
     if declared is None:
         got = report.get("input_shape")
@@ -106,7 +109,7 @@ def _output_count(
     X: NDArray[Any],
     y: NDArray[Any],
     report: Mapping[str, Any],
-    sample_shape: tuple[int, ...],
+    sample_shape: tuple[int, ...] | None,
     semantic: SemanticSpec | None,
 ) -> Finding:
     if y.ndim == 0 or y.shape[0] != X.shape[0]:
@@ -122,7 +125,7 @@ def _output_shape(
     X: NDArray[Any],
     y: NDArray[Any],
     report: Mapping[str, Any],
-    sample_shape: tuple[int, ...],
+    sample_shape: tuple[int, ...] | None,
     semantic: SemanticSpec | None,
 ) -> Finding | None:
     name = "output shape"
@@ -161,7 +164,7 @@ def _finite(
     X: NDArray[Any],
     y: NDArray[Any],
     report: Mapping[str, Any],
-    sample_shape: tuple[int, ...],
+    sample_shape: tuple[int, ...] | None,
     semantic: SemanticSpec | None,
 ) -> Finding | None:
     if not np.issubdtype(y.dtype, np.number):
@@ -176,7 +179,7 @@ def _labels(
     X: NDArray[Any],
     y: NDArray[Any],
     report: Mapping[str, Any],
-    sample_shape: tuple[int, ...],
+    sample_shape: tuple[int, ...] | None,
     semantic: SemanticSpec | None,
 ) -> Finding | None:
     if semantic is None or semantic.task != "Classification" or not semantic.output:

@@ -28,7 +28,11 @@ from learnware_core.package.manifest import LearnwareManifest
 from learnware_core.package.yaml_io import load_yaml
 from learnware_core.runtime.environment import Environment
 from learnware_core.runtime.errors import LearnwareRunError
-from learnware_core.runtime.inputs import sample_rkme_inputs
+from learnware_core.runtime.inputs import (
+    sample_image_inputs,
+    sample_rkme_inputs,
+    sample_text_inputs,
+)
 from learnware_core.runtime.output_checks import check_outputs
 from learnware_core.runtime.sandbox import (
     Bind,
@@ -36,7 +40,7 @@ from learnware_core.runtime.sandbox import (
     SandboxResult,
     run_sandboxed,
 )
-from learnware_core.specification.base import load_spec
+from learnware_core.specification.base import StatSpecification, load_spec
 from learnware_core.specification.rkme import RKMETableSpecification
 from learnware_core.specification.semantic import SemanticSpec
 
@@ -104,14 +108,20 @@ class _Recorder:
     def __init__(self) -> None:
         self.steps: list[CheckStep] = []
 
-    def run(self, name: str, action: Callable[[], _T], message: str = "") -> _T:
+    def run(
+        self,
+        name: str,
+        action: Callable[[], _T],
+        message: str | Callable[[_T], str] = "",
+    ) -> _T:
         start = time.perf_counter()
         try:
             value = action()
         except (ValueError, OSError, TypeError, KeyError) as exc:
             self.add(name, False, str(exc), time.perf_counter() - start)
             raise _Stop from exc
-        self.add(name, True, message, time.perf_counter() - start)
+        text = message(value) if callable(message) else message
+        self.add(name, True, text, time.perf_counter() - start)
         return value
 
     def add(self, name: str, ok: bool, message: str, duration: float) -> None:
@@ -168,18 +178,26 @@ def check_learnware(
         spec = record.run(
             "load statistical specification", lambda: _spec(root, manifest)
         )
-        X = record.run(
-            "draw inputs from RKME",
-            lambda: sample_rkme_inputs(spec, n_samples, random_state=random_state),
-            f"{n_samples} samples of shape {spec.sample_shape_}",
+        X, kind = record.run(
+            "draw inputs from the spec",
+            lambda: _draw_inputs(spec, n_samples, random_state),
+            lambda drawn: (
+                f"{n_samples} {drawn[1]} inputs of shape {drawn[0].shape[1:]}"
+            ),
         )
         sandbox, report, y = _run_worker(
-            root, manifest, environment, "check", X, limits, allow_unsandboxed
+            root, manifest, environment, "check", X, limits, allow_unsandboxed, kind
         )
         _merge_worker_steps(record, report, sandbox)
         y = record.run("read outputs", lambda: _require(y))
+        # Tables: the RKME fixes the sample shape; images were resized to the
+        # model's declared input_shape in the sandbox; texts have none.
+        if isinstance(spec, RKMETableSpecification):
+            sample_shape: tuple[int, ...] | None = spec.sample_shape_
+        else:
+            sample_shape = None
         for name, ok, message in check_outputs(
-            X, y, report, spec.sample_shape_, semantic_spec
+            X, y, report, sample_shape, semantic_spec
         ):
             record.add(name, ok, message, 0.0)
     except _Stop:
@@ -245,19 +263,30 @@ def _manifest(root: Path) -> LearnwareManifest:
     return manifest
 
 
-def _spec(root: Path, manifest: LearnwareManifest) -> RKMETableSpecification:
+def _draw_inputs(
+    spec: StatSpecification,
+    n_samples: int,
+    random_state: int | np.random.Generator | None,
+) -> tuple[NDArray[Any], str]:
+    """Inputs for ``predict`` from the learnware's own spec, and their kind."""
+    if isinstance(spec, RKMETableSpecification):
+        return sample_rkme_inputs(spec, n_samples, random_state=random_state), "table"
+    if spec.type_name == "RKMEImageSpecification":
+        return sample_image_inputs(spec, n_samples, random_state=random_state), "image"
+    if spec.type_name == "RKMETextSpecification":
+        return sample_text_inputs(n_samples, random_state=random_state), "text"
+    raise LearnwareRunError(f"cannot draw inputs from a {spec.type_name}")
+
+
+def _spec(root: Path, manifest: LearnwareManifest) -> StatSpecification:
     for entry in manifest.stat_specifications:
         path = (root / entry.file_name).resolve()
         if not path.is_relative_to(root) or not path.is_file():
             raise LearnwareRunError(f"{entry.file_name}: missing from the package")
         if path.stat().st_size > _MAX_SPEC_BYTES:
             raise LearnwareRunError(f"{entry.file_name}: too large")
-        spec = load_spec(json.loads(path.read_bytes()))
-        if isinstance(spec, RKMETableSpecification):
-            return spec
-    raise LearnwareRunError(
-        "no RKMETableSpecification: inputs can only be drawn from a table RKME"
-    )
+        return load_spec(json.loads(path.read_bytes()))
+    raise LearnwareRunError("learnware.yaml lists no statistical specification")
 
 
 def _run_worker(
@@ -268,6 +297,7 @@ def _run_worker(
     X: NDArray[Any],
     limits: SandboxLimits | None,
     allow_unsandboxed: bool,
+    input_kind: str = "table",
 ) -> tuple[SandboxResult, Mapping[str, Any], NDArray[Any] | None]:
     limits = limits or SandboxLimits()
     if os.geteuid() == 0:
@@ -278,6 +308,7 @@ def _run_worker(
         scratch.mkdir()
         request = {
             "action": action,
+            "input_kind": input_kind,
             "package_dir": str(root),
             "module_file": manifest.model.module_file,
             "class_name": manifest.model.class_name,

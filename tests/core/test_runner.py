@@ -168,7 +168,7 @@ def test_check_learnware_passes_official_fixture_in_real_environment(
     assert names[:3] == [
         "read learnware.yaml",
         "load statistical specification",
-        "draw inputs from RKME",
+        "draw inputs from the spec",
     ]
     assert {"load model", "predict", "output shape"} <= set(names)
     assert all(step.duration >= 0 for step in report.steps)
@@ -416,3 +416,120 @@ def test_predict_learnware_raises_with_stop_reason(tmp_path: Path) -> None:
             environment=Environment.current(),
             limits=SandboxLimits(cpu_seconds=1),
         )
+
+
+def _spec_package(root: Path, *, model: str, spec: Any, spec_class: str) -> Path:
+    root.mkdir(parents=True)
+    (root / "__init__.py").write_text(textwrap.dedent(model))
+    (root / "learnware.yaml").write_text(
+        "model:\n  class_name: Model\n  kwargs: {}\n"
+        "stat_specifications:\n- module_path: learnware.specification\n"
+        f"  class_name: {spec_class}\n  file_name: stat.json\n  kwargs: {{}}\n"
+    )
+    (root / "stat.json").write_text(json.dumps(spec.to_dict()))
+    (root / "requirements.txt").write_text("numpy\n")
+    return root
+
+
+IMAGE_MODEL = """
+import numpy as np
+from learnware.model import BaseModel
+
+
+class Model(BaseModel):
+    def __init__(self):
+        super().__init__(input_shape=(28, 28, 1), output_shape=(3,))
+
+    def predict(self, X):
+        X = np.asarray(X)
+        assert X.shape[1:] == (28, 28, 1), X.shape
+        brightness = X.reshape(len(X), -1).mean(axis=1)
+        logits = np.stack([brightness, 1 - brightness, np.zeros_like(brightness)], 1)
+        return np.exp(logits) / np.exp(logits).sum(axis=1, keepdims=True)
+"""
+
+TEXT_MODEL = """
+import numpy as np
+from learnware.model import BaseModel
+
+
+class Model(BaseModel):
+    def __init__(self):
+        super().__init__(input_shape=None, output_shape=(1,))
+
+    def predict(self, X):
+        assert isinstance(X, list) and all(isinstance(t, str) for t in X), X
+        return np.array([len(t.split()) % 2 for t in X])
+"""
+
+
+def test_check_learnware_image_model_gets_rkme_images_in_its_input_shape(
+    tmp_path: Path,
+) -> None:
+    from learnware_core.specification.image import RKMEImageSpecification
+
+    images = np.random.default_rng(0).uniform(size=(40, 28, 28)).astype(np.float32)
+    spec = RKMEImageSpecification(n_points=4, max_iter=5, random_state=0).fit(images)
+    package = _spec_package(
+        tmp_path / "image",
+        model=IMAGE_MODEL,
+        spec=spec,
+        spec_class="RKMEImageSpecification",
+    )
+    semantic = _official_semantic(
+        Data={"Type": "Class", "Values": ["Image"]},
+        Output={"Dimension": 3, "Description": {"0": "a", "1": "b", "2": "c"}},
+    )
+    semantic.pop("Input")
+
+    report = check_learnware(
+        package,
+        environment=Environment.current(),
+        semantic_spec=SemanticSpec.from_dict(semantic),
+        limits=FAST,
+    )
+
+    assert report.ok, report.message
+    names = [step.name for step in report.steps]
+    assert "fit images to input_shape" in names
+    drawn = next(s for s in report.steps if s.name == "draw inputs from the spec")
+    assert drawn.message == "10 image inputs of shape (1, 32, 32)"
+
+
+def test_check_learnware_text_model_gets_a_list_of_sentences(tmp_path: Path) -> None:
+    from learnware_core.specification.text import RKMETextSpecification
+
+    rng = np.random.default_rng(1)
+    spec = RKMETextSpecification.from_dict(
+        {
+            "type": "RKMETextSpecification",
+            "z": rng.normal(size=(5, 384)).tolist(),
+            "beta": [0.2] * 5,
+            "gamma": 0.1,
+            "num_points": 5,
+            "encoder": "sentence-transformers/all-MiniLM-L6-v2",
+            "language": ["en"],
+        }
+    )
+    package = _spec_package(
+        tmp_path / "text",
+        model=TEXT_MODEL,
+        spec=spec,
+        spec_class="RKMETextSpecification",
+    )
+    semantic = _official_semantic(
+        Data={"Type": "Class", "Values": ["Text"]},
+        Output={"Dimension": 2, "Description": {"0": "even", "1": "odd"}},
+    )
+    semantic.pop("Input")
+
+    report = check_learnware(
+        package,
+        environment=Environment.current(),
+        semantic_spec=SemanticSpec.from_dict(semantic),
+        limits=FAST,
+    )
+
+    assert report.ok, report.message
+    drawn = next(s for s in report.steps if s.name == "draw inputs from the spec")
+    assert drawn.message.startswith("10 text inputs")

@@ -4,16 +4,28 @@ from __future__ import annotations
 
 import io
 import json
+import signal
 import time
 import zipfile
 from typing import Any
 
 import pytest
+import requests
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.test import Client
 
 from accounts.models import User
+from accounts.services import api_token_create
 from market.models import LearnwareVersion
+from tests.conftest import (
+    database_url,
+    free_port,
+    process_env,
+    start_beat,
+    start_web,
+    start_worker,
+)
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
@@ -170,3 +182,79 @@ def test_sensitive_word_in_description_fails_last_step(
     assert version["failure_reason"] == (
         "sensitive_words: semantic specification contains a refused word: 'keylogger'"
     )
+
+
+def test_check_killed_with_its_worker_is_taken_over_and_finishes(
+    tmp_path: Any, user: User, package_bytes: bytes, semantic_spec: dict[str, Any]
+) -> None:
+    """SIGKILL the worker mid-check: beat re-enqueues the stale claim, a second
+    worker takes it over, and the version still reaches a final status."""
+    slow_model = (
+        b"import time\n"
+        b"import numpy as np\n"
+        b"from learnware.model import BaseModel\n"
+        b"class Model(BaseModel):\n"
+        b"    def __init__(self):\n"
+        b"        super().__init__(input_shape=(6,), output_shape=(3,))\n"
+        b"        time.sleep(6)\n"
+        b"    def predict(self, X):\n"
+        b"        return np.full((len(X), 3), 1 / 3)\n"
+    )
+    # A dock of its own (web, workers, beat on Redis db 9), so killing its worker
+    # leaves the session's worker alone.
+    env = process_env(
+        DATABASE_URL=database_url(connection.settings_dict),
+        REDIS_URL="redis://127.0.0.1:6379/9",
+        BMW_STATE_DIR=str(tmp_path / "state"),
+        BMW_MEDIA_ROOT=str(tmp_path / "media"),
+        BMW_ENV_CACHE_DIR="/tmp/bmw-test-envs",
+        BMW_CHECK_STALE_AFTER_S="12",  # > the slowest step (the 6 s model load)
+        BMW_CHECK_REQUEUE_EVERY_S="1",
+    )
+    token = api_token_create(user=user, name="killer-test").token
+    port = free_port()
+    web = start_web(env, tmp_path / "web.log", port)
+    doomed = start_worker(env, tmp_path / "doomed.log", "doomed@%h")
+    rescuer = beat = None
+    try:
+        response = requests.post(
+            f"http://127.0.0.1:{port}/api/learnwares/",
+            headers={"Authorization": f"Bearer {token}"},
+            data={"semantic_spec": json.dumps(semantic_spec)},
+            files={
+                "package": (
+                    "slow.zip",
+                    _replace(package_bytes, "__init__.py", slow_model),
+                )
+            },
+            timeout=30,
+        )
+        assert response.status_code == 201, response.text
+        version = LearnwareVersion.objects.get(id=response.json()["version"]["id"])
+        _wait_for(version, {"checking"}, timeout=60)
+        time.sleep(1.0)  # the model is loading (it sleeps 6 s)
+        doomed.popen.send_signal(signal.SIGKILL)
+        doomed.popen.wait()
+        version.refresh_from_db()
+        assert version.status == "checking"  # the dead worker's claim is left behind
+
+        rescuer = start_worker(env, tmp_path / "rescuer.log", "rescuer@%h")
+        beat = start_beat(env, tmp_path / "beat.log")
+        _wait_for(version, FINAL, timeout=120)
+    finally:
+        for process in (beat, rescuer, doomed, web):
+            if process is not None:
+                process.stop()
+    assert version.status == "awaiting_review", version.failure_reason
+    assert version.check_attempts == 2
+    assert version.check_steps.filter(status="passed").count() == 7
+
+
+def _wait_for(version: LearnwareVersion, statuses: set[str], *, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        version.refresh_from_db()
+        if version.status in statuses:
+            return
+        time.sleep(0.3)
+    pytest.fail(f"version stayed {version.status!r}, expected one of {statuses}")

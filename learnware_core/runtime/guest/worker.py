@@ -108,6 +108,37 @@ def _as_array(np: Any, value: Any) -> Any:
     return array
 
 
+def _fit_images(np: Any, X: Any, input_shape: Any) -> Any:
+    """Resize (N, C, 32, 32) images to the model's (C, H, W) or (H, W, C) input_shape.
+
+    Nearest-neighbour resizing and grey <-> RGB conversion, in plain numpy.
+    """
+    shape = tuple(int(v) for v in input_shape or ())
+    if len(shape) == 2:
+        shape = (1, *shape)
+    if len(shape) != 3:
+        raise ValueError(
+            f"image models need input_shape (C, H, W) or (H, W, C), got {input_shape!r}"
+        )
+    last = shape[2] in (1, 3) and shape[0] not in (1, 3)
+    channels, height, width = (shape[2], shape[0], shape[1]) if last else shape
+    rows = np.arange(height) * X.shape[2] // height
+    cols = np.arange(width) * X.shape[3] // width
+    X = X[:, :, rows][:, :, :, cols]
+    if X.shape[1] != channels:
+        if channels == 1:
+            X = X.mean(axis=1, keepdims=True)
+        elif X.shape[1] == 1:
+            X = np.repeat(X, channels, axis=1)
+        else:
+            raise ValueError(f"cannot turn {X.shape[1]}-channel images into {channels}")
+    if last:
+        X = X.transpose(0, 2, 3, 1)
+    if len(tuple(input_shape)) == 2:
+        X = X[:, 0]
+    return np.ascontiguousarray(X, dtype=np.float32)
+
+
 def main(argv: list[str]) -> int:
     """Run the request in ``argv[1]``; return the exit status."""
     request = json.loads(Path(argv[1]).read_text())
@@ -130,6 +161,14 @@ def main(argv: list[str]) -> int:
         result["output_shape"] = _shape(getattr(model, "output_shape", None))
         if request["action"] in ("predict", "check"):
             X = np.load(request["input"], allow_pickle=False)
+            kind = request.get("input_kind", "table")
+            if kind == "image":
+                X = steps.run(
+                    "fit images to input_shape",
+                    lambda: _fit_images(np, X, getattr(model, "input_shape", None)),
+                )
+            elif kind == "text":
+                X = X.tolist()  # text models take a list of str
             y = steps.run("predict", lambda: _as_array(np, model.predict(X)))
             np.save(request["output"], y, allow_pickle=False)
     except _Failed:

@@ -1,0 +1,255 @@
+"""Submitting-stage benchmark: upload → sandboxed checks done, through the real dock.
+
+Starts a throw-away dock (gunicorn + a Celery worker with 2 processes) on the embedded
+default in a temporary folder, creates a user and an API token, then times over HTTP:
+
+* a check whose environment must be built first (fresh environment cache),
+* a check whose environment is cached (the target: under 30 s),
+* N concurrent uploads (all must reach a final status; throughput reported).
+
+Usage: ``python -m benchmarks.checks [--quick]``; the last line is one JSON object.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import zipfile
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+import requests
+
+REPO = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+SHARED = Path(os.environ.get("BMW_SHARED_DIR", REPO.parent / "shared"))
+OFFICIAL = SHARED / "fixtures" / "official"
+FINAL = {"check_failed", "awaiting_review", "approved", "rejected"}
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _variant(package: bytes, i: int) -> bytes:
+    """The official package plus a note file: same model, a different hash."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(package)) as src, zipfile.ZipFile(out, "w") as dst:
+        for item in src.infolist():
+            dst.writestr(item, src.read(item))
+        dst.writestr("NOTES.md", f"variant {i}\n")
+    return out.getvalue()
+
+
+class Dock:
+    """A dock on the embedded default in ``state``: web + worker processes."""
+
+    def __init__(self, state: Path) -> None:
+        self.state = state
+        self.port = _free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        env = {
+            k: v
+            for k, v in os.environ.items()
+            if k not in ("DATABASE_URL", "REDIS_URL")
+        }
+        env.update(
+            DJANGO_SETTINGS_MODULE="bmw.settings.base",
+            DJANGO_SECRET_KEY="benchmark-only",
+            BMW_STATE_DIR=str(state),
+            BMW_ENV_CACHE_DIR=str(state / "envs"),  # empty: the first build is fresh
+            PATH=f"{BIN}{os.pathsep}{env.get('PATH', '')}",
+        )
+        self.env = env
+        self.procs: list[subprocess.Popen[bytes]] = []
+
+    def start(self) -> None:
+        subprocess.run(
+            [sys.executable, "manage.py", "migrate", "-v", "0"],
+            cwd=REPO,
+            env=self.env,
+            check=True,
+        )
+        log = (self.state / "dock.log").open("wb")
+        for argv in (
+            [
+                str(BIN / "gunicorn"),
+                "bmw.wsgi",
+                "--bind",
+                f"127.0.0.1:{self.port}",
+                "--workers",
+                "2",
+                "--threads",
+                "4",
+            ],
+            [
+                str(BIN / "celery"),
+                "-A",
+                "bmw",
+                "worker",
+                "--queues",
+                "default,ml",
+                "--concurrency",
+                "2",
+                "--loglevel",
+                "WARNING",
+            ],
+        ):
+            self.procs.append(
+                subprocess.Popen(argv, cwd=REPO, env=self.env, stdout=log, stderr=log)
+            )
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            try:
+                if requests.get(f"{self.url}/healthz", timeout=5).status_code == 200:
+                    return
+            except requests.RequestException:
+                pass
+            time.sleep(0.5)
+        raise RuntimeError(
+            f"the dock did not become healthy; see {self.state}/dock.log"
+        )
+
+    def token(self) -> str:
+        """Create a user and an API token directly in the dock's database."""
+        os.environ.update(
+            {k: self.env[k] for k in ("BMW_STATE_DIR", "DJANGO_SECRET_KEY")}
+        )
+        os.environ.pop("DATABASE_URL", None)
+        os.environ.pop("REDIS_URL", None)
+        os.environ["DJANGO_SETTINGS_MODULE"] = "bmw.settings.base"
+        import django
+
+        django.setup()
+        from django.utils import timezone
+
+        from accounts.models import User
+        from accounts.services import api_token_create
+
+        user = User.objects.create_user(
+            "bench@example.org", "bench-password-1", email_verified_at=timezone.now()
+        )
+        return api_token_create(user=user, name="benchmark").token
+
+    def stop(self) -> None:
+        for proc in self.procs:
+            proc.terminate()
+        for proc in self.procs:
+            try:
+                proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+
+
+def _upload_and_wait(
+    session: requests.Session, url: str, package: bytes, spec: dict[str, Any]
+) -> tuple[float, str]:
+    start = time.perf_counter()
+    response = session.post(
+        f"{url}/api/learnwares/",
+        data={"semantic_spec": json.dumps(spec)},
+        files={"package": ("lw.zip", package)},
+        timeout=60,
+    )
+    response.raise_for_status()
+    version_id = response.json()["version"]["id"]
+    while True:
+        body = session.get(f"{url}/api/versions/{version_id}/", timeout=30).json()
+        if body["status"] in FINAL:
+            return time.perf_counter() - start, body["status"]
+        if time.perf_counter() - start > 600:
+            return time.perf_counter() - start, body["status"]
+        time.sleep(0.2)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="5 concurrent uploads")
+    args = parser.parse_args(argv)
+    n_concurrent = 5 if args.quick else 20
+    package = (OFFICIAL / "learnware" / "official_format.zip").read_bytes()
+    spec = json.loads((OFFICIAL / "semantic" / "table_classification.json").read_text())
+
+    with tempfile.TemporaryDirectory(prefix="bmw-bench-checks-") as tmp:
+        dock = Dock(Path(tmp))
+        dock.start()
+        try:
+            session = requests.Session()
+            session.headers["Authorization"] = f"Bearer {dock.token()}"
+            fresh_s, fresh_status = _upload_and_wait(session, dock.url, package, spec)
+            cached_s, cached_status = _upload_and_wait(
+                session, dock.url, _variant(package, 0), spec
+            )
+            start = time.perf_counter()
+            with ThreadPoolExecutor(n_concurrent) as pool:
+                results = list(
+                    pool.map(
+                        lambda i: _upload_and_wait(
+                            session, dock.url, _variant(package, i), spec
+                        ),
+                        range(1, n_concurrent + 1),
+                    )
+                )
+            wall = time.perf_counter() - start
+        finally:
+            dock.stop()
+
+    final = sum(status in FINAL for _, status in results)
+    passed = sum(status == "awaiting_review" for _, status in results)
+    latencies = sorted(seconds for seconds, _ in results)
+    rows = [
+        (
+            "check, fresh environment (upload -> final)",
+            f"{fresh_s:.1f} s",
+            fresh_status,
+        ),
+        (
+            "check, cached environment (target < 30 s)",
+            f"{cached_s:.1f} s",
+            cached_status,
+        ),
+        (
+            f"{n_concurrent} concurrent uploads, all final",
+            f"{final}/{n_concurrent}",
+            f"{passed} passed",
+        ),
+        (
+            "  slowest / median upload -> final",
+            f"{latencies[-1]:.1f} s",
+            f"{latencies[len(latencies) // 2]:.1f} s",
+        ),
+        ("  throughput", f"{60 * n_concurrent / wall:.1f} /min", f"wall {wall:.1f} s"),
+    ]
+    width = max(len(r[0]) for r in rows)
+    print(
+        "== Submitting stage: upload -> checks finished (embedded dock, 2 workers) =="
+    )
+    for name, value, note in rows:
+        print(f"{name:<{width}}  {value:>10}  {note}")
+    print(
+        json.dumps(
+            {
+                "check_s_cached_env": round(cached_s, 2),
+                "check_s_fresh_env": round(fresh_s, 2),
+                "concurrent_uploads": n_concurrent,
+                "concurrent_uploads_final": final,
+                "concurrent_uploads_passed": passed,
+                "uploads_per_min": round(60 * n_concurrent / wall, 1),
+            }
+        )
+    )
+    return 0 if final == n_concurrent and cached_status == "awaiting_review" else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
