@@ -15,6 +15,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.models import User
+from accounts.permissions import IsEmailVerified, IsReviewer
 from bmw.api.exceptions import ApplicationError
 from bmw.api.serializers import ErrorOutputSerializer
 from bmw.api.validation import validated
@@ -187,7 +188,9 @@ class LearnwareListCreateApi(generics.ListAPIView):
     parser_classes = (MultiPartParser, JSONParser)
 
     def get_permissions(self) -> list[Any]:
-        return [IsAuthenticated()] if self.request.method == "POST" else [AllowAny()]
+        if self.request.method == "POST":
+            return [IsAuthenticated(), IsEmailVerified()]
+        return [AllowAny()]
 
     def get_queryset(self) -> Any:
         params = self.request.query_params
@@ -326,7 +329,9 @@ class LearnwareDownloadApi(APIView):
 # ------------------------------------------------------------------ versions
 class VersionListCreateApi(APIView):
     def get_permissions(self) -> list[Any]:
-        return [AllowAny()] if self.request.method == "GET" else [IsAuthenticated()]
+        if self.request.method == "GET":
+            return [AllowAny()]
+        return [IsAuthenticated(), IsEmailVerified()]
 
     @extend_schema(
         operation_id="learnware_versions_list",
@@ -414,13 +419,9 @@ class ReviewQueueApi(generics.ListAPIView):
     """Versions that passed their checks and wait for a reviewer, oldest first."""
 
     serializer_class = ReviewQueueItemOutputSerializer
-    permission_classes = (IsAuthenticated,)
+    permission_classes = (IsReviewer,)
 
     def get_queryset(self) -> Any:
-        if not self.request.user.is_staff:
-            raise ApplicationError(
-                "Only reviewers may see the review queue", status_code=403
-            )
         return selectors.review_queue()
 
     @extend_schema(operation_id="reviews_queue", tags=["review"])
@@ -429,7 +430,7 @@ class ReviewQueueApi(generics.ListAPIView):
 
 
 class VersionReviewApi(APIView):
-    permission_classes = (IsAuthenticated,)
+    permission_classes = (IsReviewer,)
 
     @extend_schema(
         operation_id="versions_review",
@@ -438,10 +439,6 @@ class VersionReviewApi(APIView):
         tags=["review"],
     )
     def post(self, request: Request, version_id: int) -> Response:
-        if not request.user.is_staff:
-            raise ApplicationError(
-                "Only reviewers may review learnwares", status_code=403
-            )
         version = _version_or_404(request, version_id)
         data = validated(ReviewInputSerializer, request.data)
         assert isinstance(request.user, User)

@@ -360,3 +360,16 @@ def test_notifications_list_and_mark_read(user: User, other_user: User) -> None:
     assert read.status_code == 204
     notice.refresh_from_db()
     assert notice.read_at is not None
+
+
+def test_learnware_create_needs_a_verified_email(
+    user: User, package_bytes: bytes, semantic_spec: dict[str, Any]
+) -> None:
+    User.objects.filter(id=user.id).update(email_verified_at=None)
+    user.refresh_from_db()
+
+    response = _upload(_client(user), package_bytes, semantic_spec)
+
+    assert response.status_code == 403
+    assert "Verify your e-mail" in response.json()["message"]
+    assert not Learnware.objects.exists()
