@@ -488,3 +488,39 @@ class NotificationReadApi(APIView):
             user=request.user, notification_id=notification_id
         )
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+# ------------------------------------------------------------------ vocabulary
+class SemanticVocabularyOutputSerializer(serializers.Serializer):
+    data_types = serializers.ListField(child=serializers.CharField())
+    task_types = serializers.ListField(child=serializers.CharField())
+    library_types = serializers.ListField(child=serializers.CharField())
+    scenarios = serializers.ListField(child=serializers.CharField())
+    licenses = serializers.ListField(child=serializers.CharField())
+    model_types = serializers.ListField(child=serializers.CharField())
+    tasks_by_data = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField()),
+        help_text="The tasks allowed for each data type.",
+    )
+    name_length = serializers.ListField(
+        child=serializers.IntegerField(), help_text="[min, max] characters"
+    )
+    description_length = serializers.ListField(
+        child=serializers.IntegerField(), help_text="[min, max] characters"
+    )
+
+
+class SemanticVocabularyApi(APIView):
+    """The values a semantic specification may use (for forms and clients)."""
+
+    permission_classes = (AllowAny,)
+
+    @extend_schema(
+        operation_id="semantic_vocabulary",
+        responses={200: SemanticVocabularyOutputSerializer},
+        tags=["learnwares"],
+    )
+    def get(self, request: Request) -> Response:
+        return Response(
+            SemanticVocabularyOutputSerializer(selectors.semantic_vocabulary()).data
+        )

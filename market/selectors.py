@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import Q, QuerySet
 
 from accounts.models import User
+from learnware_core.specification import semantic
 from market.models import CheckStep, Learnware, LearnwareVersion, Notification
 
 
@@ -100,3 +103,18 @@ def review_queue() -> QuerySet[LearnwareVersion]:
 
 def notification_list(*, user: User) -> QuerySet[Notification]:
     return Notification.objects.filter(user=user)
+
+
+def semantic_vocabulary() -> dict[str, Any]:
+    """The allowed semantic-spec values (the core library's vocabularies)."""
+    return {
+        "data_types": list(semantic.DATA_TYPES),
+        "task_types": list(semantic.TASK_TYPES),
+        "library_types": list(semantic.LIBRARY_TYPES),
+        "scenarios": list(semantic.SCENARIOS),
+        "licenses": list(semantic.LICENSES),
+        "model_types": list(semantic.MODEL_TYPES),
+        "tasks_by_data": {k: list(v) for k, v in semantic.TASKS_BY_DATA.items()},
+        "name_length": list(semantic.NAME_LENGTH),
+        "description_length": list(semantic.DESCRIPTION_LENGTH),
+    }

@@ -3,6 +3,11 @@ from django.urls import path
 from market import api
 
 urlpatterns = [
+    path(
+        "semantic-vocabulary/",
+        api.SemanticVocabularyApi.as_view(),
+        name="semantic-vocabulary",
+    ),
     path("learnwares/", api.LearnwareListCreateApi.as_view(), name="learnwares"),
     path("learnwares/mine/", api.MyLearnwareListApi.as_view(), name="learnwares-mine"),
     path(

@@ -373,3 +373,12 @@ def test_learnware_create_needs_a_verified_email(
     assert response.status_code == 403
     assert "Verify your e-mail" in response.json()["message"]
     assert not Learnware.objects.exists()
+
+
+def test_semantic_vocabulary_lists_allowed_values() -> None:
+    body = _client(None).get("/api/semantic-vocabulary/").json()
+
+    assert body["data_types"] == ["Table", "Image", "Text"]
+    assert "Classification" in body["tasks_by_data"]["Table"]
+    assert "MIT" in body["licenses"]
+    assert body["name_length"][0] < body["name_length"][1]
