@@ -344,10 +344,7 @@ def api_token_create(
         raise ValidationError({"name": ["You already have a token with this name."]})
     parts = tokens.api_token_new()
     while ApiToken.objects.filter(prefix=parts.prefix).exists():  # 1 in 4e9 chance
-        name = name.strip()
-    if ApiToken.objects.filter(user=user, name=name, revoked_at__isnull=True).exists():
-        raise ValidationError({"name": ["You already have a token with this name."]})
-    parts = tokens.api_token_new()
+        parts = tokens.api_token_new()
     api_token = ApiToken(
         user=user,
         name=name,

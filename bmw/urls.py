@@ -16,6 +16,8 @@ api_patterns: list[URLPattern | URLResolver] = [
 ]
 
 urlpatterns = [
+    # The original Beimingwu's API for its LearnwareClient (before api/, not shadowed).
+    path("api/compat/v1/", include("market.compat.urls")),
     path("api/", include(api_patterns)),
     path("healthz", HealthApi.as_view(), name="healthz"),
     path("admin/", admin.site.urls),

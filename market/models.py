@@ -196,3 +196,33 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"to {self.user_id}: {self.title}"
+
+
+class ChunkedUpload(models.Model):
+    """A package the original ``LearnwareClient`` is sending in chunks (compat API).
+
+    Keyed by the uploader and the MD5 of the whole file, as that client is. Each chunk
+    is stored as its own file, so a retried or resumed upload just overwrites chunks;
+    ``chunks`` maps each byte offset to ``{"name": stored name, "size": bytes}``.
+    The row and its files go once the package becomes a learnware, or when stale.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    file_hash = models.CharField(max_length=32)  # MD5 hex of the whole package
+    chunks = models.JSONField(default=dict)
+    received_bytes = models.PositiveBigIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ("-id",)
+        constraints: ClassVar = [
+            models.UniqueConstraint(
+                fields=["user", "file_hash"], name="chunked_upload_unique_per_user"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.file_hash} by {self.user_id} ({self.received_bytes} bytes)"

@@ -1,10 +1,14 @@
-"""``bmw``: build specifications, pack and check learnwares on your own machine.
+"""``bmw``: build specifications, pack and check learnwares on your own machine, and
+upload them to a dock.
 
-Everything runs locally: data files are read, summarised and written next to you;
-nothing is uploaded or downloaded (the text encoder ships inside a Python package).
+``spec``, ``pack`` and ``check`` run locally: data files are read, summarised and
+written next to you; nothing is uploaded or downloaded (the text encoder ships inside
+a Python package). ``login``, ``upload``, ``ls``, ``rm``, ``download`` and ``status``
+talk to a dock's API with your API token (:mod:`learnware_core.cli.remote`).
 
-Exit status: 0 success; 1 ``bmw check`` found a problem in the package; 2 bad input
-(missing file, unusable data, invalid options); 3 unexpected internal error. Errors
+Exit status: 0 success; 1 ``bmw check`` found a problem in the package (or, with
+``--wait``, the dock's checks failed); 2 bad input (missing file, unusable data,
+invalid options) or a request the dock refused; 3 unexpected internal error. Errors
 are one line on stderr; ``--debug`` shows the traceback instead.
 """
 
@@ -16,6 +20,7 @@ from collections.abc import Callable, Sequence
 
 from learnware_core.cli._io import CLIError
 from learnware_core.cli._ui import error_line
+from learnware_core.client import ClientError
 from learnware_core.errors import LearnwareError
 
 __all__ = ["build_parser", "main"]
@@ -104,15 +109,20 @@ def _text_options(parser: argparse.ArgumentParser) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """The ``bmw`` argument parser (sub-commands ``spec``, ``pack``, ``check``)."""
+    """The ``bmw`` argument parser (local: ``spec``, ``pack``, ``check``; remote:
+    ``login``, ``upload``, ``ls``, ``rm``, ``download``, ``status``)."""
+    from learnware_core.cli import remote
     from learnware_core.cli.check import run_check
     from learnware_core.cli.pack import run_pack
     from learnware_core.cli.spec import run_spec
 
     parser = argparse.ArgumentParser(
         prog="bmw",
-        description="Beimingwu learnware tools. " + _PRIVACY,
-        epilog="Exit status: 0 ok, 1 check failed, 2 bad input, 3 internal error. "
+        description="Beimingwu learnware tools. spec, pack and check are local: "
+        "your data never leaves this machine. login, upload, ls, rm, download and "
+        "status talk to a dock with your API token.",
+        epilog="Exit status: 0 ok, 1 check failed, 2 bad input or refused by the "
+        "dock, 3 internal error. "
         "Run 'bmw COMMAND --help' for a command's options.",
     )
     parser.add_argument("--version", action="version", version=_version())
@@ -241,6 +251,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _common(check)
     check.set_defaults(func=run_check)
+
+    remote.add_commands(commands, _common)
     return parser
 
 
@@ -280,7 +292,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         error_line("interrupted")
         return 130
-    except (CLIError, LearnwareError) as exc:
+    except (CLIError, LearnwareError, ClientError) as exc:
         if args.debug:
             raise
         error_line(str(exc))

@@ -243,3 +243,20 @@ def test_api_token_revoke_of_another_users_token_is_404(
 
     assert response.status_code == 404
     assert APIClient().get(ME, HTTP_AUTHORIZATION=_bearer(token)).status_code == 200
+
+
+def test_api_token_create_draws_again_on_a_prefix_clash(
+    user: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from accounts import tokens
+
+    first = services.api_token_create(user=user, name="first")
+    taken = tokens.ApiTokenParts(prefix=first.api_token.prefix, raw="bmw_clash")
+    fresh = tokens.api_token_new()
+    drawn = iter([taken, fresh])
+    monkeypatch.setattr(tokens, "api_token_new", lambda: next(drawn))
+
+    second = services.api_token_create(user=user, name="second")
+
+    assert second.api_token.prefix == fresh.prefix
+    assert second.token == fresh.raw

@@ -199,6 +199,193 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/compat/v1/auth/login_by_token": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description `token` is one of your API tokens; `data.token` is the bearer credential for later calls. With no body (the client's `is_connected`) the answer is code 21. Wrong e-mail or token: code 53. Business errors are HTTP 200 with `code != 0` (the original's convention); no credentials on a protected endpoint is HTTP 200 with code 11, a bad token HTTP 401. */
+        post: operations["compat_auth_login_by_token"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/compat/v1/auth/logout": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description A no-op, as in the original: the API token stays valid (revoke it in the web app). */
+        post: operations["compat_auth_logout"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/compat/v1/engine/download_learnware": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The package as uploaded (the live version; owners and staff get the newest if none is approved). Errors are non-200 here: the client saves any 200 body as the zip. */
+        get: operations["compat_engine_download_learnware"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/compat/v1/engine/learnware_info": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description A learnware you may see (approved ones; your own; all for staff). Code 41 if not found. Business errors are HTTP 200 with `code != 0` (the original's convention); no credentials on a protected endpoint is HTTP 200 with code 11, a bad token HTTP 401. */
+        get: operations["compat_engine_learnware_info"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/compat/v1/engine/search_learnware": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Not available yet: always code 41 (the original's search engine error) until search lands. */
+        post: operations["compat_engine_search_learnware"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/compat/v1/engine/semantic_specification": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The allowed semantic-specification values. */
+        get: operations["compat_engine_semantic_specification"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/compat/v1/user/add_learnware_uploaded": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Turn the chunks uploaded under `file_hash` into a learnware (its MD5 is verified first). Codes: 41 bad semantic specification, 51 missing or invalid package, 61 duplicate. Business errors are HTTP 200 with `code != 0` (the original's convention); no credentials on a protected endpoint is HTTP 200 with code 11, a bad token HTTP 401. */
+        post: operations["compat_user_add_learnware_uploaded"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/compat/v1/user/chunked_upload": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Store one chunk of a package, keyed by the MD5 of the whole file. Staging is per user, limited in size, resumable (a chunk sent again replaces the earlier one) and expires after a day. A first chunk of a file that already is a learnware: code 51. Business errors are HTTP 200 with `code != 0` (the original's convention); no credentials on a protected endpoint is HTTP 200 with code 11, a bad token HTTP 401. */
+        post: operations["compat_user_chunked_upload"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/compat/v1/user/delete_learnware": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Codes: 51 no such learnware, 41 not yours. Business errors are HTTP 200 with `code != 0` (the original's convention); no credentials on a protected endpoint is HTTP 200 with code 11, a bad token HTTP 401. */
+        post: operations["compat_user_delete_learnware"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/compat/v1/user/list_learnware": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Your learnwares, `page` 0-based. Without `is_verified`: FAIL, WAITING, PROCESSING, QUEUE, then SUCCESS, newest first within each. */
+        post: operations["compat_user_list_learnware"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/compat/v1/user/update_learnware": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Edit the semantic specification, optionally with a new package (a new version, checked and reviewed). Name, Description, Library, Scenario and License edits apply at once. Codes: 71 unknown id, 31 not the owner, 41 bad specification, 51 bad package, 61 duplicate. Business errors are HTTP 200 with `code != 0` (the original's convention); no credentials on a protected endpoint is HTTP 200 with code 11, a bad token HTTP 401. */
+        post: operations["compat_user_update_learnware"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/learnwares/": {
         parameters: {
             query?: never;
@@ -325,6 +512,23 @@ export interface paths {
         };
         /** @description Versions that passed their checks and wait for a reviewer, oldest first. */
         get: operations["reviews_queue"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/semantic-vocabulary/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The values a semantic specification may use (for forms and clients). */
+        get: operations["semantic_vocabulary"];
         put?: never;
         post?: never;
         delete?: never;
@@ -594,6 +798,121 @@ export interface components {
          * @enum {string}
          */
         CheckStepStatusEnum: "pending" | "running" | "passed" | "failed" | "skipped";
+        CompatAddDataOutput: {
+            /** @description 8-digit zero-padded id. */
+            learnware_id: string;
+        };
+        CompatAddLearnwareUploadedInputRequest: {
+            file_hash: string;
+            /** @description The semantic specification as a JSON string (or object). */
+            semantic_specification: unknown;
+        };
+        CompatAddOutput: {
+            /** @description 0 on success, else the error code. */
+            code: number;
+            msg: string;
+            data?: components["schemas"]["CompatAddDataOutput"];
+        };
+        CompatChunkedUploadInputRequest: {
+            /**
+             * Format: binary
+             * @description The chunk's bytes (1 MiB).
+             */
+            chunk_file: string;
+            /** @description MD5 hex of the whole file. */
+            file_hash: string;
+            /** @description Byte offset. */
+            chunk_begin: number;
+        };
+        CompatInfoDataOutput: {
+            learnware_info: components["schemas"]["CompatLearnwareInfoOutput"];
+        };
+        CompatInfoOutput: {
+            /** @description 0 on success, else the error code. */
+            code: number;
+            msg: string;
+            data?: components["schemas"]["CompatInfoDataOutput"];
+        };
+        CompatLearnwareIdInputRequest: {
+            learnware_id: string;
+        };
+        CompatLearnwareInfoOutput: {
+            learnware_id: string;
+            /** @description `YYYY-MM-DD HH:MM:SS.ffffff UTC` */
+            last_modify: string;
+            /** @description SUCCESS, FAIL, WAITING, PROCESSING or QUEUE (see market/compat/selectors.py for the mapping). */
+            verify_status: string;
+            semantic_specification: unknown;
+            user_id: number;
+        };
+        CompatLearnwareItemOutput: {
+            learnware_id: string;
+            /** @description `YYYY-MM-DD HH:MM:SS.ffffff UTC` */
+            last_modify: string;
+            /** @description SUCCESS, FAIL, WAITING, PROCESSING or QUEUE (see market/compat/selectors.py for the mapping). */
+            verify_status: string;
+            semantic_specification: unknown;
+        };
+        CompatListDataOutput: {
+            learnware_list: components["schemas"]["CompatLearnwareItemOutput"][];
+            page: number;
+            limit: number;
+            total_pages: number;
+        };
+        CompatListLearnwareInputRequest: {
+            /** @description 0-based. */
+            page: number;
+            limit: number;
+            is_verified?: boolean | null;
+        };
+        CompatListOutput: {
+            /** @description 0 on success, else the error code. */
+            code: number;
+            msg: string;
+            data?: components["schemas"]["CompatListDataOutput"];
+        };
+        CompatLoginByTokenInputRequest: {
+            email: string;
+            /** @description One of your API tokens. */
+            token: string;
+        };
+        CompatLoginDataOutput: {
+            /** @description Send as `Authorization: Bearer <token>`. */
+            token: string;
+        };
+        CompatLoginOutput: {
+            /** @description 0 on success, else the error code. */
+            code: number;
+            msg: string;
+            data?: components["schemas"]["CompatLoginDataOutput"];
+        };
+        CompatSemanticDataOutput: {
+            /** @description `{key: {Type, Values}}` for Data, Task, Library, Scenario, License, Name, Description. */
+            semantic_specification: {
+                [key: string]: unknown;
+            };
+        };
+        CompatSemanticOutput: {
+            /** @description 0 on success, else the error code. */
+            code: number;
+            msg: string;
+            data?: components["schemas"]["CompatSemanticDataOutput"];
+        };
+        CompatStatusOutput: {
+            /** @description 0 on success, else the error code. */
+            code: number;
+            msg: string;
+        };
+        CompatUpdateLearnwareInputRequest: {
+            learnware_id: string;
+            /** @description The semantic specification as a JSON string. */
+            semantic_specification: string;
+            /**
+             * Format: binary
+             * @description A new package; absent or empty means: keep the package.
+             */
+            learnware_file?: string;
+        };
         CsrfTokenOutput: {
             /** @description Also set as the `csrftoken` cookie; send it as `X-CSRFToken`. */
             csrf_token: string;
@@ -804,6 +1123,22 @@ export interface components {
          * @enum {string}
          */
         RoleEnum: "user" | "reviewer" | "admin";
+        SemanticVocabularyOutput: {
+            data_types: string[];
+            task_types: string[];
+            library_types: string[];
+            scenarios: string[];
+            licenses: string[];
+            model_types: string[];
+            /** @description The tasks allowed for each data type. */
+            tasks_by_data: {
+                [key: string]: string[];
+            };
+            /** @description [min, max] characters */
+            name_length: number[];
+            /** @description [min, max] characters */
+            description_length: number[];
+        };
         UserAdminOutput: {
             id: number;
             /** Format: email */
@@ -1400,6 +1735,269 @@ export interface operations {
             };
         };
     };
+    compat_auth_login_by_token: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CompatLoginByTokenInputRequest"];
+                "multipart/form-data": components["schemas"]["CompatLoginByTokenInputRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["CompatLoginByTokenInputRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CompatLoginOutput"];
+                };
+            };
+        };
+    };
+    compat_auth_logout: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CompatStatusOutput"];
+                };
+            };
+        };
+    };
+    compat_engine_download_learnware: {
+        parameters: {
+            query: {
+                /** @description e.g. 00000082 */
+                learnware_id: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/zip": string;
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CompatStatusOutput"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CompatStatusOutput"];
+                };
+            };
+        };
+    };
+    compat_engine_learnware_info: {
+        parameters: {
+            query: {
+                /** @description e.g. 00000082 */
+                learnware_id: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CompatInfoOutput"];
+                };
+            };
+        };
+    };
+    compat_engine_search_learnware: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CompatStatusOutput"];
+                };
+            };
+        };
+    };
+    compat_engine_semantic_specification: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CompatSemanticOutput"];
+                };
+            };
+        };
+    };
+    compat_user_add_learnware_uploaded: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CompatAddLearnwareUploadedInputRequest"];
+                "multipart/form-data": components["schemas"]["CompatAddLearnwareUploadedInputRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["CompatAddLearnwareUploadedInputRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CompatAddOutput"];
+                };
+            };
+        };
+    };
+    compat_user_chunked_upload: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["CompatChunkedUploadInputRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CompatStatusOutput"];
+                };
+            };
+        };
+    };
+    compat_user_delete_learnware: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CompatLearnwareIdInputRequest"];
+                "multipart/form-data": components["schemas"]["CompatLearnwareIdInputRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["CompatLearnwareIdInputRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CompatStatusOutput"];
+                };
+            };
+        };
+    };
+    compat_user_list_learnware: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CompatListLearnwareInputRequest"];
+                "multipart/form-data": components["schemas"]["CompatListLearnwareInputRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["CompatListLearnwareInputRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CompatListOutput"];
+                };
+            };
+        };
+    };
+    compat_user_update_learnware: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["CompatUpdateLearnwareInputRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CompatStatusOutput"];
+                };
+            };
+        };
+    };
     learnwares_list: {
         parameters: {
             query?: {
@@ -1868,6 +2466,25 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["PaginatedReviewQueueItemOutputList"];
+                };
+            };
+        };
+    };
+    semantic_vocabulary: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SemanticVocabularyOutput"];
                 };
             };
         };

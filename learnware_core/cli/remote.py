@@ -1,0 +1,334 @@
+"""``bmw login/upload/ls/rm/download/status``: talk to a dock with an API token.
+
+The URL and token come from the options, else ``BMW_URL``/``BMW_TOKEN``, else the
+credentials file ``bmw login`` writes (``~/.config/bmw/credentials``, mode 0600).
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import os
+import sys
+from collections.abc import Callable
+from typing import Any
+
+from learnware_core.cli._io import CLIError, existing_file, read_json
+from learnware_core.cli._ui import echo, progress_enabled, symbols
+from learnware_core.client import (
+    Client,
+    Credentials,
+    credentials_path,
+    load_credentials,
+    save_credentials,
+)
+
+__all__ = [
+    "add_commands",
+    "run_download",
+    "run_login",
+    "run_ls",
+    "run_rm",
+    "run_status",
+    "run_upload",
+]
+
+EXIT_OK, EXIT_CHECK_FAILED = 0, 1
+_PASSED = ("awaiting_review", "approved")
+_MARK = {"passed": "pass", "failed": "fail", "skipped": "skip"}
+
+
+def _client(args: argparse.Namespace) -> Client:
+    try:
+        client = Client(getattr(args, "url", None))
+    except ValueError as exc:
+        raise CLIError(str(exc)) from exc
+    if not client.token:
+        raise CLIError(
+            f"not logged in to {client.base_url}: run 'bmw login' or set BMW_TOKEN"
+        )
+    return client
+
+
+def _quiet(args: argparse.Namespace) -> bool:
+    return bool(getattr(args, "quiet", False))
+
+
+def _step_line(step: dict[str, Any]) -> str:
+    mark = symbols()[_MARK.get(step["status"], "warn")]
+    took = f" ({step['duration_s']:.1f}s)" if step.get("duration_s") else ""
+    message = f"  {step['message']}" if step.get("message") else ""
+    return f"  {mark} {step['name']}{took}{message}"
+
+
+def _verdict(version: dict[str, Any]) -> int:
+    status = version["status"]
+    if status in _PASSED:
+        echo(f"Checks passed: version {version['id']} is {status}.")
+        return EXIT_OK
+    reason = version.get("failure_reason") or version.get("review_reason") or ""
+    echo(f"Version {version['id']} is {status}" + (f": {reason}" if reason else "."))
+    return EXIT_CHECK_FAILED
+
+
+# ------------------------------------------------------------------ commands
+def run_login(args: argparse.Namespace) -> int:
+    """Check the token against the dock and save URL + token (mode 0600)."""
+    saved = load_credentials()
+    url = args.url or os.environ.get("BMW_URL") or (saved.url if saved else None)
+    if not url:
+        raise CLIError("give the dock's address: bmw login --url https://host")
+    token = args.token
+    if not token:
+        if not sys.stdin.isatty():
+            raise CLIError("no token: pass --token (stdin is not a terminal)")
+        token = getpass.getpass("API token (create one in the web app): ").strip()
+    if not token:
+        raise CLIError("no token given")
+    client = Client(url, token)
+    user = client.login(token)
+    path = save_credentials(Credentials(url=client.base_url, token=token))
+    echo(f"Logged in to {client.base_url} as {user['email']} (saved to {path}).")
+    return EXIT_OK
+
+
+def run_upload(args: argparse.Namespace) -> int:
+    package = existing_file(args.package, what="package")
+    spec = read_json(args.semantic, what="semantic specification")
+    if not isinstance(spec, dict):
+        raise CLIError(f"{args.semantic}: must be a JSON object")
+    client = _client(args)
+    progress = progress_enabled(_quiet(args))
+
+    def step_done(step: dict[str, Any]) -> None:
+        echo(_step_line(step))
+
+    result = client.upload(package, spec, progress=progress)
+    echo(
+        f"Uploaded learnware {result.learnware_id} "
+        f"(version {result.version_id}, {result.status})."
+    )
+    if not args.wait:
+        echo(f"Follow its checks with: bmw status {result.version_id} --wait")
+        return EXIT_OK
+    try:
+        version = client.wait_for_checks(
+            result.version_id,
+            timeout=args.timeout,
+            progress=progress,
+            on_step=step_done,
+        )
+    except TimeoutError as exc:
+        echo(f"bmw: {exc}", stream=sys.stderr)
+        return EXIT_CHECK_FAILED
+    return _verdict(version)
+
+
+def run_status(args: argparse.Namespace) -> int:
+    client = _client(args)
+    if args.wait:
+        try:
+            version = client.wait_for_checks(
+                args.version_id,
+                timeout=args.timeout,
+                progress=progress_enabled(_quiet(args)),
+            )
+        except TimeoutError as exc:
+            echo(f"bmw: {exc}", stream=sys.stderr)
+            return EXIT_CHECK_FAILED
+    else:
+        version = client.status(args.version_id)
+    if args.json:
+        echo(json.dumps(version, indent=2))
+        return EXIT_OK
+    echo(
+        f"Learnware {version['learnware_id']} version {version['number']} "
+        f"(id {version['id']}): {version['status']}"
+    )
+    for step in version.get("check_steps", []):
+        if step["status"] in _MARK:
+            echo(_step_line(step))
+        else:
+            echo(f"  … {step['name']} ({step['status']})")
+    if version.get("failure_reason"):
+        echo(f"Failure: {version['failure_reason']}")
+    if version.get("review_reason"):
+        echo(f"Review: {version['review_reason']}")
+    return _verdict(version) if args.wait else EXIT_OK
+
+
+def run_ls(args: argparse.Namespace) -> int:
+    client = _client(args)
+    rows = []
+    for learnware in client.list(mine=not args.all):
+        newest = client.versions(learnware["id"])[:1] if not args.all else []
+        live = learnware.get("live_version")
+        rows.append(
+            {
+                "id": learnware["id"],
+                "name": learnware["name"],
+                "status": newest[0]["status"] if newest else "approved",
+                "version_id": newest[0]["id"] if newest else (live or {}).get("id"),
+                "live": f"v{live['number']}" if live else "-",
+                "task": f"{learnware['data_type']}/{learnware['task_type']}",
+            }
+        )
+    if args.json:
+        echo(json.dumps(rows, indent=2))
+        return EXIT_OK
+    if not rows:
+        echo("No learnwares." if args.all else "You have no learnwares yet.")
+        return EXIT_OK
+    header = ("ID", "VERSION", "STATUS", "LIVE", "KIND", "NAME")
+    table = [header] + [
+        (
+            str(r["id"]),
+            str(r["version_id"] or "-"),
+            r["status"],
+            r["live"],
+            r["task"],
+            r["name"],
+        )
+        for r in rows
+    ]
+    widths = [max(len(row[i]) for row in table) for i in range(len(header) - 1)]
+    for row in table:
+        echo("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=False)) + row[-1])
+    return EXIT_OK
+
+
+def run_rm(args: argparse.Namespace) -> int:
+    client = _client(args)
+    if not args.yes and sys.stdin.isatty():
+        name = client.get(args.learnware_id)["name"]
+        answer = input(f"Delete learnware {args.learnware_id} ({name})? [y/N] ")
+        if answer.strip().lower() not in ("y", "yes"):
+            echo("Not deleted.")
+            return EXIT_OK
+    client.delete(args.learnware_id)
+    echo(f"Deleted learnware {args.learnware_id}.")
+    return EXIT_OK
+
+
+def run_download(args: argparse.Namespace) -> int:
+    client = _client(args)
+    path = client.download(
+        args.learnware_id, args.output or ".", progress=progress_enabled(_quiet(args))
+    )
+    echo(f"Saved {path} ({path.stat().st_size} bytes).")
+    return EXIT_OK
+
+
+# ------------------------------------------------------------------ parsers
+def _url_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--url",
+        help="the dock, e.g. https://dock.example.org (default: BMW_URL, else the "
+        "one saved by 'bmw login')",
+    )
+
+
+def add_commands(
+    commands: argparse._SubParsersAction[argparse.ArgumentParser],
+    common: Callable[[argparse.ArgumentParser], None],
+) -> None:
+    """Register the remote commands on ``bmw``'s sub-command parser."""
+    where = "Uses the URL and API token saved by 'bmw login' (or BMW_URL / BMW_TOKEN)."
+    login = commands.add_parser(
+        "login",
+        help="save the dock's URL and your API token",
+        description="Check an API token against the dock and save the URL and "
+        f"token to {credentials_path()} (readable only by you). Create a token in "
+        "the web app (Account → API tokens). Without --token you are asked for it "
+        "(not echoed).",
+    )
+    _url_option(login)
+    login.add_argument("--token", help="the API token (default: ask for it)")
+    login.set_defaults(func=run_login)
+
+    upload = commands.add_parser(
+        "upload",
+        help="upload a learnware zip as a new learnware",
+        description="Upload a learnware package (see 'bmw pack' and 'bmw check') "
+        "with its semantic specification. The dock checks it in the background "
+        "(the model is run in a sandbox), then a reviewer approves it. With "
+        "--wait, each check step is shown as it finishes and the exit status is "
+        "1 if a check fails. " + where,
+    )
+    upload.add_argument("package", metavar="PACKAGE.zip", help="the learnware zip")
+    upload.add_argument(
+        "--semantic", required=True, help="semantic specification JSON file"
+    )
+    upload.add_argument(
+        "--wait", action="store_true", help="wait for the checks; exit 1 if they fail"
+    )
+    upload.add_argument(
+        "--timeout",
+        type=float,
+        default=3600.0,
+        metavar="S",
+        help="with --wait: give up after S seconds (default: 3600)",
+    )
+    _url_option(upload)
+    upload.set_defaults(func=run_upload)
+
+    ls = commands.add_parser(
+        "ls",
+        help="list your learnwares and their newest version's status",
+        description="List your learnwares (every status), newest first, with the "
+        "newest version's id and status and the live (approved) version. " + where,
+    )
+    ls.add_argument(
+        "--all", action="store_true", help="list all approved learnwares instead"
+    )
+    ls.add_argument("--json", action="store_true", help="machine-readable output")
+    _url_option(ls)
+    ls.set_defaults(func=run_ls)
+
+    rm = commands.add_parser(
+        "rm",
+        help="delete one of your learnwares",
+        description="Delete a learnware: it disappears from search, lists and "
+        "downloads. Asks for confirmation on a terminal unless --yes. " + where,
+    )
+    rm.add_argument("learnware_id", metavar="ID", type=int, help="learnware id")
+    rm.add_argument("-y", "--yes", action="store_true", help="do not ask")
+    _url_option(rm)
+    rm.set_defaults(func=run_rm)
+
+    download = commands.add_parser(
+        "download",
+        help="download a learnware's package",
+        description="Download the live version's zip (your own newest version if "
+        "none is approved yet). The size is verified before the file is written. "
+        + where,
+    )
+    download.add_argument("learnware_id", metavar="ID", type=int, help="learnware id")
+    download.add_argument(
+        "-o",
+        "--output",
+        metavar="FILE",
+        help="file (or folder) to write (default: the server's file name here)",
+    )
+    _url_option(download)
+    download.set_defaults(func=run_download)
+
+    status = commands.add_parser(
+        "status",
+        help="show a version's checks and review status",
+        description="Show a version's status and each check step (upload prints "
+        "the version id). With --wait, follow the checks until they finish; the "
+        "exit status is then 1 if they failed. " + where,
+    )
+    status.add_argument("version_id", metavar="VERSION_ID", type=int)
+    status.add_argument("--wait", action="store_true", help="follow until done")
+    status.add_argument(
+        "--timeout", type=float, default=3600.0, metavar="S", help="with --wait"
+    )
+    status.add_argument("--json", action="store_true", help="machine-readable output")
+    _url_option(status)
+    status.set_defaults(func=run_status)
+
+    for sub in (login, upload, ls, rm, download, status):
+        common(sub)

@@ -1,0 +1,469 @@
+"""The dock's API v1 over HTTP: :class:`Client` and :class:`ClientError`."""
+
+from __future__ import annotations
+
+import builtins
+import json
+import os
+import re
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TextIO
+
+import requests
+
+from learnware_core.client._credentials import load_credentials
+from learnware_core.client._multipart import MultipartFile
+
+__all__ = ["CHECKS_DONE", "Client", "ClientError", "UploadResult"]
+
+# Version statuses after which checks no longer change (API v1's VersionStatusEnum).
+CHECKS_DONE = frozenset({"check_failed", "awaiting_review", "approved", "rejected"})
+_STEP_DONE = frozenset({"passed", "failed", "skipped"})
+_CHUNK = 1 << 20
+StepCallback = Callable[[dict[str, Any]], object]
+
+
+class ClientError(Exception):
+    """The dock refused a request (or could not be reached: ``status == 0``).
+
+    Attributes
+    ----------
+    status : int
+        The HTTP status; 0 if no answer came.
+    message : str
+        The API's ``message``: what went wrong, for a person to read.
+    extra : dict
+        The API's ``extra``; ``extra["fields"]`` names invalid fields.
+    """
+
+    def __init__(
+        self, status: int, message: str, extra: dict[str, Any] | None = None
+    ) -> None:
+        super().__init__(f"{message} (HTTP {status})" if status else message)
+        self.status = status
+        self.message = message
+        self.extra = extra or {}
+
+
+@dataclass(frozen=True)
+class UploadResult:
+    """What :meth:`Client.upload` made: the learnware and its first version.
+
+    ``status`` is the version's status when ``upload`` returned (``queued`` unless it
+    waited for the checks); ``version`` is the API's version object at that time.
+    """
+
+    learnware_id: int
+    version_id: int
+    status: str
+    version: dict[str, Any] = field(repr=False)
+
+    @property
+    def checks_passed(self) -> bool:
+        return self.status in ("awaiting_review", "approved")
+
+
+class Client:
+    """A signed-in session with a dock's API v1.
+
+    Parameters
+    ----------
+    base_url : str, optional
+        The dock, e.g. ``https://dock.example.org`` (no ``/api``). Default: the
+        ``BMW_URL`` environment variable, else the URL saved by ``bmw login``.
+    token : str, optional
+        An API token (``bmw_...``). Default: ``BMW_TOKEN``, else the saved token.
+    timeout : float, default=60
+        Seconds to wait for the server to answer one request (uploads and
+        downloads may take longer overall; this bounds each network read).
+    """
+
+    def __init__(
+        self,
+        base_url: str | None = None,
+        token: str | None = None,
+        *,
+        timeout: float = 60.0,
+    ) -> None:
+        saved = load_credentials()
+        url = base_url or os.environ.get("BMW_URL") or (saved.url if saved else None)
+        if not url:
+            raise ValueError(
+                "no dock URL: pass base_url, set BMW_URL or run 'bmw login --url URL'"
+            )
+        self.base_url = url.rstrip("/")
+        self.token = (
+            token
+            or os.environ.get("BMW_TOKEN")
+            or (
+                saved.token
+                if saved and saved.url.rstrip("/") == self.base_url
+                else None
+            )
+        )
+        self.timeout = timeout
+        self.session = requests.Session()
+
+    def __repr__(self) -> str:
+        return f"Client({self.base_url!r}, token={'set' if self.token else None})"
+
+    # ------------------------------------------------------------ plumbing
+    def _url(self, path: str) -> str:
+        return f"{self.base_url}{path}"
+
+    def _request(
+        self,
+        method: str,
+        path: str,
+        *,
+        token: str | None = None,
+        expect: tuple[int, ...] = (200,),
+        **kwargs: Any,
+    ) -> requests.Response:
+        headers = dict(kwargs.pop("headers", {}))
+        credential = token or self.token
+        if credential:
+            headers["Authorization"] = f"Bearer {credential}"
+        kwargs.setdefault("timeout", self.timeout)
+        try:
+            response = self.session.request(
+                method, self._url(path), headers=headers, **kwargs
+            )
+        except requests.RequestException as exc:
+            raise ClientError(0, f"cannot reach {self.base_url}: {exc}") from exc
+        if response.status_code not in expect:
+            raise _error(response)
+        return response
+
+    def _json(self, method: str, path: str, **kwargs: Any) -> Any:
+        return self._request(method, path, **kwargs).json()
+
+    # ------------------------------------------------------------ account
+    def login(self, token: str) -> dict[str, Any]:
+        """Check ``token`` against the dock and use it from now on.
+
+        Returns
+        -------
+        user : dict
+            The token owner's profile (``id``, ``email``, ``display_name``, ``role``).
+
+        Raises
+        ------
+        ClientError
+            401 if the token is unknown, revoked or expired.
+        """
+        user: dict[str, Any] = self._json("GET", "/api/users/me/", token=token)
+        self.token = token
+        return user
+
+    def me(self) -> dict[str, Any]:
+        """The signed-in user's profile."""
+        user: dict[str, Any] = self._json("GET", "/api/users/me/")
+        return user
+
+    # ------------------------------------------------------------ learnwares
+    def upload(
+        self,
+        zip_path: str | os.PathLike[str],
+        semantic_spec: Mapping[str, Any] | str | os.PathLike[str],
+        *,
+        wait: bool = False,
+        progress: bool = True,
+        timeout: float = 3600.0,
+        on_step: StepCallback | None = None,
+    ) -> UploadResult:
+        """Upload a learnware package as a new learnware (version 1).
+
+        Parameters
+        ----------
+        zip_path : path
+            The learnware zip (``bmw pack`` makes one; ``bmw check`` checks it).
+        semantic_spec : dict or path
+            The semantic specification (original layout), or a JSON file with it.
+        wait : bool, default=False
+            Wait until the dock's checks finish (see :meth:`wait_for_checks`).
+        progress : bool, default=True
+            Show progress bars on stderr (upload bytes; check steps).
+        timeout : float, default=3600
+            With ``wait``: seconds to wait for the checks.
+        on_step : callable, optional
+            With ``wait``: called with each check step as it finishes.
+
+        Returns
+        -------
+        UploadResult
+            ``learnware_id``, ``version_id`` and the version's ``status``.
+        """
+        path = Path(zip_path)
+        spec = _semantic_spec(semantic_spec)
+        with _bar(path.stat().st_size, f"Uploading {path.name}", progress) as bar:
+            body = MultipartFile(
+                {"semantic_spec": json.dumps(spec)}, "package", path, on_read=bar
+            )
+            created = self._json(
+                "POST",
+                "/api/learnwares/",
+                data=body,
+                headers={"Content-Type": body.content_type},
+                expect=(201,),
+            )
+        version: dict[str, Any] = created["version"]
+        if wait:
+            version = self.wait_for_checks(
+                version["id"], timeout=timeout, progress=progress, on_step=on_step
+            )
+        return UploadResult(
+            learnware_id=int(created["id"]),
+            version_id=int(version["id"]),
+            status=str(version["status"]),
+            version=version,
+        )
+
+    def status(self, version_id: int) -> dict[str, Any]:
+        """A version with its status and ``check_steps`` (as far as they ran)."""
+        version: dict[str, Any] = self._json("GET", f"/api/versions/{version_id}/")
+        return version
+
+    def wait_for_checks(
+        self,
+        version_id: int,
+        timeout: float = 3600.0,
+        *,
+        poll_interval: float = 1.0,
+        progress: bool = True,
+        on_step: StepCallback | None = None,
+    ) -> dict[str, Any]:
+        """Poll a version until its checks are done; return the final version.
+
+        A progress bar (stderr) shows the step that runs; ``on_step`` is called
+        once per step as it finishes (``passed``, ``failed`` or ``skipped``).
+
+        Raises
+        ------
+        TimeoutError
+            If the checks are not done after ``timeout`` seconds.
+        """
+        from learnware_core.checks import CHECK_STEPS
+
+        deadline = time.monotonic() + timeout
+        reported: set[int] = set()
+        with _bar(len(CHECK_STEPS), "Checking", progress, unit="step") as bar:
+            while True:
+                version = self.status(version_id)
+                for step in version.get("check_steps", []):
+                    if (
+                        step["status"] in _STEP_DONE
+                        and step["position"] not in reported
+                    ):
+                        reported.add(step["position"])
+                        bar(1)
+                        if on_step is not None:
+                            on_step(step)
+                    elif step["status"] == "running":
+                        bar.describe(f"Checking: {step['name']}")
+                if version["status"] in CHECKS_DONE:
+                    return version
+                if time.monotonic() > deadline:
+                    raise TimeoutError(
+                        f"version {version_id}: checks not done after {timeout:g}s "
+                        f"(status {version['status']})"
+                    )
+                time.sleep(poll_interval)
+
+    def list(self, *, mine: bool = True) -> builtins.list[dict[str, Any]]:
+        """Learnwares, newest first: your own in every status (``mine``), or all
+        approved ones."""
+        path = "/api/learnwares/mine/" if mine else "/api/learnwares/"
+        out: builtins.list[dict[str, Any]] = []
+        page = 1
+        while True:
+            body = self._json("GET", path, params={"page": page, "page_size": 100})
+            out.extend(body["results"])
+            if not body.get("next"):
+                return out
+            page += 1
+
+    def versions(self, learnware_id: int) -> builtins.list[dict[str, Any]]:
+        """A learnware's versions you may see, newest first."""
+        versions: builtins.list[dict[str, Any]] = self._json(
+            "GET", f"/api/learnwares/{learnware_id}/versions/"
+        )
+        return versions
+
+    def get(self, learnware_id: int) -> dict[str, Any]:
+        """One learnware (with its live version)."""
+        learnware: dict[str, Any] = self._json(
+            "GET", f"/api/learnwares/{learnware_id}/"
+        )
+        return learnware
+
+    def update(
+        self,
+        learnware_id: int,
+        semantic_spec: Mapping[str, Any] | str | os.PathLike[str],
+    ) -> dict[str, Any]:
+        """Edit a learnware's semantic specification.
+
+        Returns the learnware (cosmetic edits apply at once) or, if Data, Task,
+        Input or Output changed, the new version that is checked and reviewed.
+        """
+        result: dict[str, Any] = self._json(
+            "PATCH",
+            f"/api/learnwares/{learnware_id}/",
+            json={"semantic_spec": _semantic_spec(semantic_spec)},
+            expect=(200, 202),
+        )
+        return result
+
+    def delete(self, learnware_id: int) -> None:
+        """Delete one of your learnwares (hidden everywhere)."""
+        self._request("DELETE", f"/api/learnwares/{learnware_id}/", expect=(204,))
+
+    def download(
+        self,
+        learnware_id: int,
+        dest: str | os.PathLike[str] = ".",
+        *,
+        progress: bool = True,
+    ) -> Path:
+        """Download a learnware's package to ``dest`` (a file, or a folder to put it
+        in under the server's file name); return the path written.
+
+        The file is streamed to a temporary name and renamed only once its size
+        matches the server's ``Content-Length``.
+        """
+        response = self._request(
+            "GET", f"/api/learnwares/{learnware_id}/download/", stream=True
+        )
+        with response:
+            target = Path(dest)
+            if target.is_dir():
+                target = target / _filename(response, f"learnware-{learnware_id}.zip")
+            expected = int(response.headers.get("Content-Length", -1))
+            _stream_to(response, target, expected, progress)
+        return target
+
+    def semantic_vocabularies(self) -> dict[str, Any]:
+        """The values a semantic specification may use, as the dock serves them.
+
+        Keys: ``data_types``, ``task_types``, ``library_types``, ``scenarios``,
+        ``licenses``, ``model_types``, ``tasks_by_data`` (tasks allowed per data
+        type), ``name_length`` and ``description_length`` (``[min, max]``).
+        """
+        vocabularies: dict[str, Any] = self._json("GET", "/api/semantic-vocabulary/")
+        return vocabularies
+
+
+# ------------------------------------------------------------ helpers
+def _error(response: requests.Response) -> ClientError:
+    """The API's ``{message, extra}`` (or whatever came) as a :class:`ClientError`."""
+    try:
+        body = response.json()
+    except ValueError:
+        body = None
+    if isinstance(body, dict) and isinstance(body.get("message"), str):
+        extra = body.get("extra")
+        return ClientError(
+            response.status_code,
+            body["message"],
+            extra if isinstance(extra, dict) else {},
+        )
+    text = " ".join(response.text.split())[:200] or response.reason
+    return ClientError(response.status_code, text)
+
+
+def _semantic_spec(
+    spec: Mapping[str, Any] | str | os.PathLike[str],
+) -> dict[str, Any]:
+    if isinstance(spec, Mapping):
+        return dict(spec)
+    try:
+        data = json.loads(Path(spec).read_text(encoding="utf-8"))
+    except ValueError as exc:
+        raise ValueError(f"{spec}: not a JSON semantic specification ({exc})") from exc
+    if not isinstance(data, dict):
+        raise ValueError(f"{spec}: the semantic specification must be a JSON object")
+    return data
+
+
+def _filename(response: requests.Response, default: str) -> str:
+    match = re.search(
+        r'filename="?([^";]+)"?', response.headers.get("Content-Disposition", "")
+    )
+    name = Path(match.group(1)).name if match else ""
+    return name if name and name not in (".", "..") else default
+
+
+def _stream_to(
+    response: requests.Response, target: Path, expected: int, progress: bool
+) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+    written = 0
+    try:
+        total = expected if expected >= 0 else None
+        with os.fdopen(fd, "wb") as fh, _bar(total, target.name, progress) as bar:
+            for chunk in response.iter_content(chunk_size=_CHUNK):
+                fh.write(chunk)
+                written += len(chunk)
+                bar(len(chunk))
+        if expected >= 0 and written != expected:
+            raise ClientError(
+                response.status_code,
+                f"download incomplete: got {written} of {expected} bytes",
+            )
+        os.chmod(tmp, _default_mode())
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _default_mode() -> int:
+    from learnware_core._files import default_file_mode
+
+    return default_file_mode()
+
+
+class _Bar:
+    """A tqdm bar on stderr, or nothing; call it with an increment."""
+
+    def __init__(self, bar: Any) -> None:
+        self._bar = bar
+
+    def __call__(self, n: int) -> None:
+        if self._bar is not None:
+            self._bar.update(n)
+
+    def describe(self, text: str) -> None:
+        if self._bar is not None:
+            self._bar.set_description_str(text)
+
+
+@contextmanager
+def _bar(
+    total: int | None, desc: str, enabled: bool, *, unit: str = "B"
+) -> Iterator[_Bar]:
+    if not enabled:
+        yield _Bar(None)
+        return
+    from tqdm import tqdm
+
+    stream: TextIO = sys.stderr
+    scale = unit == "B"
+    with tqdm(
+        total=total,
+        desc=desc,
+        unit=unit,
+        unit_scale=scale,
+        unit_divisor=1024 if scale else 1000,
+        leave=False,
+        file=stream,
+    ) as bar:
+        yield _Bar(bar)
