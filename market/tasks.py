@@ -29,3 +29,12 @@ def checks_requeue_stale() -> int:
     from market import services
 
     return services.checks_requeue_stale()
+
+
+@shared_task(
+    name="market.chunked_uploads_purge_stale", soft_time_limit=120, time_limit=180
+)
+def chunked_uploads_purge_stale() -> int:
+    from market.compat import services as compat_services
+
+    return compat_services.chunked_uploads_purge_stale()

@@ -378,6 +378,10 @@ BMW_CHECK_CONFIG: dict[str, Any] = {
         "cache_dir": env.str("BMW_ENV_CACHE_DIR", default=str(BMW_STATE_DIR / "envs")),
     },
 }
+CELERY_BEAT_SCHEDULE["market.chunked_uploads_purge_stale"] = {
+    "task": "market.chunked_uploads_purge_stale",  # unfinished compat uploads
+    "schedule": 60 * 60,
+}
 CELERY_BEAT_SCHEDULE["market.checks_requeue_stale"] = {
     "task": "market.checks_requeue_stale",
     "schedule": BMW_CHECK_REQUEUE_EVERY_S,
