@@ -36,6 +36,9 @@ class Learnware(models.Model):
         help_text="The approved version search and downloads use.",
     )
     downloads = models.PositiveIntegerField(default=0)
+    # float32 MiniLM embedding of "name. description", for ranking text queries by
+    # meaning; computed by the search worker (which has the encoder loaded).
+    text_embedding = models.BinaryField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     deleted_at = models.DateTimeField(null=True, blank=True)
@@ -81,6 +84,10 @@ class LearnwareVersion(models.Model):
     )  # the original's file_hash
     semantic_spec = models.JSONField()
     stat_spec_type = models.CharField(max_length=64)
+    # The statistical spec (stat.json) taken from the package at upload, for search.
+    stat_spec_file = models.FileField(
+        upload_to="stat-specs/%Y/%m/", max_length=300, blank=True
+    )
     input_dimension = models.PositiveIntegerField(null=True, blank=True)
     status = models.CharField(
         max_length=20, choices=Status.choices, default=Status.QUEUED, db_index=True
@@ -226,3 +233,25 @@ class ChunkedUpload(models.Model):
 
     def __str__(self) -> str:
         return f"{self.file_hash} by {self.user_id} ({self.received_bytes} bytes)"
+
+
+class SearchIndexEvent(models.Model):
+    """Append-only log of market changes that search workers apply to their index.
+
+    Each worker remembers the last id it applied and replays newer events before a
+    query, so several workers stay consistent without a full reload.
+    """
+
+    class Action(models.TextChoices):
+        UPSERT = "upsert", "Add or refresh"
+        REMOVE = "remove", "Remove"
+
+    learnware_id = models.BigIntegerField(db_index=True)  # no FK: outlives the row
+    action = models.CharField(max_length=10, choices=Action.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ("id",)
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.action} {self.learnware_id}"

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Mapping
 from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import F, Q
@@ -27,6 +29,7 @@ from market.models import (
     LearnwareVersion,
     Notification,
     ReviewDecision,
+    SearchIndexEvent,
 )
 
 logger = logging.getLogger(__name__)
@@ -121,8 +124,14 @@ def _version_add(
             md5,
             size,
         )
-        version.stat_spec_type = info.stat_specs[0].type_name
+        stat = info.stat_specs[0]
+        version.stat_spec_type = stat.type_name
         version.package.save(f"{sha256}.zip", package, save=False)
+        version.stat_spec_file.save(
+            f"{sha256}.json",
+            ContentFile(json.dumps(stat.spec.to_dict()).encode()),
+            save=False,
+        )
     else:
         assert reuse_package_of is not None
         for field in (
@@ -131,12 +140,18 @@ def _version_add(
             "package_md5",
             "package_size",
             "stat_spec_type",
+            "stat_spec_file",
         ):
             setattr(version, field, getattr(reuse_package_of, field))
     version.full_clean()
     version.save()
     tasks.learnware_version_check.delay_on_commit(version.id)
     return version
+
+
+def _index_event(learnware_id: int, action: str) -> None:
+    """Tell the search workers (through the event log) that a learnware changed."""
+    SearchIndexEvent.objects.create(learnware_id=learnware_id, action=action)
 
 
 def _apply_semantic(learnware: Learnware, spec: SemanticSpec) -> None:
@@ -217,6 +232,7 @@ def learnware_update(
         LearnwareVersion.objects.filter(id=learnware.live_version.id).update(
             semantic_spec=new
         )
+        _index_event(learnware.id, SearchIndexEvent.Action.UPSERT)
     return None
 
 
@@ -225,6 +241,7 @@ def learnware_delete(*, learnware: Learnware, by: User) -> None:
     """Hide a learnware everywhere (soft delete: packages and audit log are kept)."""
     _require_owner_or_staff(learnware, by)
     Learnware.objects.filter(id=learnware.id).update(deleted_at=timezone.now())
+    _index_event(learnware.id, SearchIndexEvent.Action.REMOVE)
 
 
 @transaction.atomic
@@ -367,6 +384,7 @@ def learnware_version_review(
         live = learnware.live_version
         if live is None or live.number < version.number:
             Learnware.objects.filter(id=learnware.id).update(live_version=version)
+            _index_event(learnware.id, SearchIndexEvent.Action.UPSERT)
     notification_send(
         user=learnware.owner,
         learnware=learnware,

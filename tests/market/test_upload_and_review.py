@@ -382,3 +382,32 @@ def test_semantic_vocabulary_lists_allowed_values() -> None:
     assert "Classification" in body["tasks_by_data"]["Table"]
     assert "MIT" in body["licenses"]
     assert body["name_length"][0] < body["name_length"][1]
+
+
+def test_market_changes_are_logged_for_the_search_workers(
+    user: User, reviewer: User, package_bytes: bytes, semantic_spec: dict[str, Any]
+) -> None:
+    from market.models import SearchIndexEvent
+
+    learnware_id = _upload(_client(user), package_bytes, semantic_spec).json()["id"]
+    version = _await_review(learnware_id)
+    assert not SearchIndexEvent.objects.exists()  # not searchable before approval
+
+    services.learnware_version_review(version=version, reviewer=reviewer, approve=True)
+    cosmetic = {**semantic_spec, "Name": {"Type": "String", "Values": "renamed model"}}
+    _client(user).patch(
+        f"/api/learnwares/{learnware_id}/",
+        {"semantic_spec": cosmetic},
+        content_type="application/json",
+    )
+    _client(user).delete(f"/api/learnwares/{learnware_id}/")
+
+    events = list(SearchIndexEvent.objects.values_list("learnware_id", "action"))
+    assert events == [
+        (learnware_id, "upsert"),
+        (learnware_id, "upsert"),
+        (learnware_id, "remove"),
+    ]
+    stored = json.loads(version.stat_spec_file.read())
+    assert stored["type"] == "RKMETableSpecification"
+    assert len(stored["z"][0]) == 6
