@@ -56,6 +56,11 @@ def _market(task: str, seed: int = 0) -> list[LocalLearnware]:
     return lws
 
 
+def _table_spec(lw: LocalLearnware) -> RKMETableSpecification:
+    assert isinstance(lw.spec, RKMETableSpecification)
+    return lw.spec
+
+
 def _user(task: str, seed: int = 1, n: int = 200):
     rng = np.random.default_rng(seed)
     Xa, ya = _domain(rng, 0, n, task)
@@ -110,7 +115,7 @@ def test_job_selector_proba_and_weights_from_user_data():
     assert_allclose(proba[domain == 1], lws[1].predict_proba(X[domain == 1]))
     # A user from domain A only: weight ~1 on learnware A, every row routed there.
     only_a = X[domain == 0]
-    weights = rkme_mixture_weights([lw.spec for lw in lws], only_a)
+    weights = rkme_mixture_weights([_table_spec(lw) for lw in lws], only_a)
     assert weights[0] > 0.95
     reuser = JobSelectorReuser(lws, weights=[1.0, 0.0]).fit()
     assert_array_equal(reuser.route(X), np.zeros(X.shape[0]))
@@ -256,8 +261,9 @@ def test_data_free_reusers_clone_and_do_not_mutate_inputs(make):
     assert not hasattr(copy, "weights_")
     X, _, _ = _user("regression")
     X_before = X.copy()
-    spec_before = lws[0].spec.z_.copy(), lws[0].spec.beta_.copy()
+    spec = _table_spec(lws[0])
+    spec_before = spec.z_.copy(), spec.beta_.copy()
     reuser.fit(X).predict(X)
     assert_array_equal(X, X_before)
-    assert_array_equal(lws[0].spec.z_, spec_before[0])
-    assert_array_equal(lws[0].spec.beta_, spec_before[1])
+    assert_array_equal(spec.z_, spec_before[0])
+    assert_array_equal(spec.beta_, spec_before[1])
