@@ -8,7 +8,7 @@ from typing import Any
 from django.http import FileResponse
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, serializers, status
-from rest_framework.parsers import JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -16,7 +16,7 @@ from rest_framework.views import APIView
 
 from accounts.models import User
 from accounts.permissions import IsEmailVerified, IsReviewer
-from bmw.api.exceptions import ApplicationError
+from bmw.api.exceptions import ApplicationError, error_body
 from bmw.api.serializers import ErrorOutputSerializer
 from bmw.api.validation import validated
 from market import selectors, services
@@ -524,3 +524,115 @@ class SemanticVocabularyApi(APIView):
         return Response(
             SemanticVocabularyOutputSerializer(selectors.semantic_vocabulary()).data
         )
+
+
+# ------------------------------------------------------------------ search
+class LearnwareSearchInputSerializer(serializers.Serializer):
+    data_type = serializers.CharField(required=False, allow_blank=True)
+    task_type = serializers.CharField(required=False, allow_blank=True)
+    library_type = serializers.CharField(required=False, allow_blank=True)
+    license = serializers.CharField(required=False, allow_blank=True)
+    scenarios = serializers.ListField(
+        child=serializers.CharField(), required=False, help_text="any of these"
+    )
+    query = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=500,
+        help_text="Text matched against names (typo-tolerant) and by meaning.",
+    )
+    stat_spec = serializers.FileField(
+        required=False,
+        help_text="Your RKME stat.json, made locally from your data "
+        "(`bmw spec table DATA -o stat.json`): ranks by MMD.",
+    )
+    top_k = serializers.IntegerField(required=False, min_value=1, max_value=100)
+
+
+class SearchHitOutputSerializer(serializers.Serializer):
+    learnware = LearnwareOutputSerializer()
+    score = serializers.FloatField(
+        allow_null=True,
+        help_text="In [0, 1], comparable across queries: exp(-MMD^2 / (10 r)) with "
+        "r the kernel's resolution for statistical search; the text score otherwise.",
+    )
+    mmd2 = serializers.FloatField(allow_null=True, help_text="Exact squared MMD.")
+    text_score = serializers.FloatField(allow_null=True)
+
+
+class SearchMultipleOutputSerializer(serializers.Serializer):
+    learnwares = LearnwareOutputSerializer(many=True)
+    weights = serializers.ListField(
+        child=serializers.FloatField(), help_text="Mixture weights (sum to 1)."
+    )
+    mmd2 = serializers.FloatField()
+    score = serializers.FloatField()
+    reason = serializers.CharField()
+
+
+class LearnwareSearchOutputSerializer(serializers.Serializer):
+    count = serializers.IntegerField()
+    results = SearchHitOutputSerializer(many=True)
+    multiple = SearchMultipleOutputSerializer(allow_null=True)
+
+
+class LearnwareSearchApi(APIView):
+    """Search approved learnwares by tags, text and (optionally) your RKME."""
+
+    permission_classes = (AllowAny,)
+    parser_classes = (MultiPartParser, FormParser, JSONParser)
+    throttle_scope = "search"
+
+    @extend_schema(
+        operation_id="learnwares_search",
+        request={
+            "multipart/form-data": LearnwareSearchInputSerializer,
+            "application/json": LearnwareSearchInputSerializer,
+        },
+        responses={
+            200: LearnwareSearchOutputSerializer,
+            400: ErrorOutputSerializer,
+            429: ErrorOutputSerializer,
+            503: ErrorOutputSerializer,
+        },
+        tags=["search"],
+    )
+    def post(self, request: Request) -> Response:
+        data = validated(LearnwareSearchInputSerializer, request.data)
+        stat_spec = None
+        if data.get("stat_spec") is not None:
+            stat_spec = selectors.stat_spec_parse(data["stat_spec"].read())
+        filters = selectors.SearchFilters(
+            data_type=data.get("data_type", ""),
+            task_type=data.get("task_type", ""),
+            library_type=data.get("library_type", ""),
+            license=data.get("license", ""),
+            scenarios=tuple(data.get("scenarios", ())),
+            text=data.get("query", ""),
+        )
+        try:
+            outcome = selectors.learnware_search(
+                viewer=_viewer(request),
+                filters=filters,
+                stat_spec=stat_spec,
+                top_k=data.get("top_k", 10),
+            )
+        except selectors.SearchUnavailable as exc:
+            return Response(
+                error_body(
+                    "Search is unavailable: no search worker answered; try again soon",
+                    {"detail": str(exc)},
+                ),
+                status=status.HTTP_503_SERVICE_UNAVAILABLE,
+                headers={"Retry-After": "5"},
+            )
+        response = Response(
+            LearnwareSearchOutputSerializer(
+                {
+                    "count": outcome.count,
+                    "results": outcome.hits,
+                    "multiple": outcome.multiple,
+                }
+            ).data
+        )
+        return response

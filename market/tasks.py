@@ -1,5 +1,7 @@
 """Background work of the market: thin wrappers calling one service each."""
 
+from typing import Any
+
 from celery import shared_task
 from celery.contrib.django.task import DjangoTask
 from django.conf import settings
@@ -38,3 +40,11 @@ def chunked_uploads_purge_stale() -> int:
     from market.compat import services as compat_services
 
     return compat_services.chunked_uploads_purge_stale()
+
+
+@shared_task(name="market.learnware_search", soft_time_limit=30, time_limit=60)
+def learnware_search(query: dict[str, Any]) -> dict[str, Any]:
+    """Runs on a search worker (queue ``search``), which holds the index in memory."""
+    from market import selectors
+
+    return selectors.learnware_search_execute(query)

@@ -11,6 +11,9 @@ urlpatterns = [
     path("learnwares/", api.LearnwareListCreateApi.as_view(), name="learnwares"),
     path("learnwares/mine/", api.MyLearnwareListApi.as_view(), name="learnwares-mine"),
     path(
+        "learnwares/search/", api.LearnwareSearchApi.as_view(), name="learnwares-search"
+    ),
+    path(
         "learnwares/<int:learnware_id>/",
         api.LearnwareDetailApi.as_view(),
         name="learnware",

@@ -102,7 +102,7 @@ def start_worker(env: dict[str, str], log: Path, hostname: str) -> Process:
             "--concurrency",
             "2",
             "--queues",
-            "default,ml",
+            "default,ml,search",
             "--hostname",
             hostname,
             "--without-gossip",

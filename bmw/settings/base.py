@@ -210,6 +210,8 @@ CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_TASK_ROUTES: dict[str, dict[str, str]] = {
     # Long ML work has its own queue so e-mails are not stuck behind checks.
     "market.learnware_version_check": {"queue": "ml"},
+    # Search workers hold the market's index in memory (market/search_index.py).
+    "market.learnware_search": {"queue": "search"},
 }
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1  # long ML tasks must not hoard messages
 CELERY_WORKER_SEND_TASK_EVENTS = False
@@ -357,6 +359,8 @@ BMW_MAX_PACKAGE_BYTES: int = _parse("BMW_MAX_PACKAGE_BYTES", env.int, 512 * 2**2
 BMW_MAX_UNPACKED_BYTES: int = _parse("BMW_MAX_UNPACKED_BYTES", env.int, 2 * 2**30)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 2**20  # non-file request bodies
 # Hard limit of one check run (the Celery task); a claim older than this is stale.
+BMW_SEARCH_TIMEOUT_S: float = _parse("BMW_SEARCH_TIMEOUT_S", env.float, 15.0)
+BMW_MAX_STAT_SPEC_BYTES: int = _parse("BMW_MAX_STAT_SPEC_BYTES", env.int, 64 * 2**20)
 BMW_CHECK_TIME_LIMIT_S: int = _parse("BMW_CHECK_TIME_LIMIT_S", env.int, 20 * 60)
 BMW_CHECK_STALE_AFTER_S: int = _parse(
     "BMW_CHECK_STALE_AFTER_S", env.int, BMW_CHECK_TIME_LIMIT_S + 60

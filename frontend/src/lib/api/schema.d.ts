@@ -471,6 +471,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/learnwares/search/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Search approved learnwares by tags, text and (optionally) your RKME. */
+        post: operations["learnwares_search"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/notifications/": {
         parameters: {
             query?: never;
@@ -997,6 +1014,27 @@ export interface components {
             /** Format: date-time */
             updated_at: string;
         };
+        LearnwareSearchInputRequest: {
+            data_type?: string;
+            task_type?: string;
+            library_type?: string;
+            license?: string;
+            /** @description any of these */
+            scenarios?: string[];
+            /** @description Text matched against names (typo-tolerant) and by meaning. */
+            query?: string;
+            /**
+             * Format: binary
+             * @description Your RKME stat.json, made locally from your data (`bmw spec table DATA -o stat.json`): ranks by MMD.
+             */
+            stat_spec?: string;
+            top_k?: number;
+        };
+        LearnwareSearchOutput: {
+            count: number;
+            results: components["schemas"]["SearchHitOutput"][];
+            multiple: components["schemas"]["SearchMultipleOutput"] | null;
+        };
         NotificationOutput: {
             id: number;
             title: string;
@@ -1123,6 +1161,31 @@ export interface components {
          * @enum {string}
          */
         RoleEnum: "user" | "reviewer" | "admin";
+        SearchHitOutput: {
+            learnware: components["schemas"]["LearnwareOutput"];
+            /**
+             * Format: double
+             * @description In [0, 1], comparable across queries: exp(-MMD^2 / (10 r)) with r the kernel's resolution for statistical search; the text score otherwise.
+             */
+            score: number | null;
+            /**
+             * Format: double
+             * @description Exact squared MMD.
+             */
+            mmd2: number | null;
+            /** Format: double */
+            text_score: number | null;
+        };
+        SearchMultipleOutput: {
+            learnwares: components["schemas"]["LearnwareOutput"][];
+            /** @description Mixture weights (sum to 1). */
+            weights: number[];
+            /** Format: double */
+            mmd2: number;
+            /** Format: double */
+            score: number;
+            reason: string;
+        };
         SemanticVocabularyOutput: {
             data_types: string[];
             task_types: string[];
@@ -2390,6 +2453,54 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["PaginatedLearnwareOutputList"];
+                };
+            };
+        };
+    };
+    learnwares_search: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "multipart/form-data": components["schemas"]["LearnwareSearchInputRequest"];
+                "application/json": components["schemas"]["LearnwareSearchInputRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LearnwareSearchOutput"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
                 };
             };
         };

@@ -1,0 +1,222 @@
+"""The search worker's in-memory index of the approved market (one per process).
+
+A search worker (Celery queue ``search``) builds the index once from the database
+and the stored stat-spec files, then, before each query, replays the
+:class:`~market.models.SearchIndexEvent` rows written since: approvals, edits and
+deletions reach every worker without a full reload, and several workers agree.
+The maths is :mod:`learnware_core.search`; this module only moves data in and out.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from learnware_core.errors import LearnwareError
+from learnware_core.search.index import StatIndex
+from learnware_core.search.mixture import search_mixture
+from learnware_core.search.semantic import embed_learnware_text, rank_text
+from learnware_core.specification.base import StatSpecification, load_spec
+from market.models import Learnware, SearchIndexEvent
+
+logger = logging.getLogger(__name__)
+
+TEXT_MIN_SCORE = 0.25  # text matches below this are not results (see rank_text)
+
+
+@dataclass
+class MarketIndex:
+    """Specs, names and text vectors of the approved learnwares, kept in sync."""
+
+    stat: StatIndex = field(default_factory=StatIndex)
+    names: dict[int, str] = field(default_factory=dict)
+    vectors: dict[int, np.ndarray] = field(default_factory=dict)
+    last_event: int = -1  # -1: not built yet
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    # ------------------------------------------------------------ keeping in sync
+    def sync(self) -> None:
+        """Build on first use, then apply the change log written since."""
+        with self.lock:
+            if self.last_event < 0:
+                self._build()
+                return
+            events = list(
+                SearchIndexEvent.objects.filter(id__gt=self.last_event).order_by("id")
+            )
+            if not events:
+                return
+            removed = {e.learnware_id for e in events if e.action == "remove"}
+            changed = {e.learnware_id for e in events} - removed
+            for learnware_id in removed:
+                self._drop(learnware_id)
+            live = _live(Learnware.objects.filter(id__in=changed))
+            for learnware_id in changed - {lw.id for lw in live}:
+                self._drop(learnware_id)  # e.g. deleted after its approval
+            self._put(live, refresh_text=True)
+            self.last_event = events[-1].id
+
+    def _build(self) -> None:
+        latest = SearchIndexEvent.objects.order_by("-id").values_list("id", flat=True)
+        last = latest.first() or 0  # read first: later events are replayed anyway
+        self._put(_live(Learnware.objects.all()), refresh_text=False)
+        self.last_event = last
+        logger.info("search index built: %d learnwares", len(self.names))
+
+    def _drop(self, learnware_id: int) -> None:
+        self.stat.discard(learnware_id)
+        self.names.pop(learnware_id, None)
+        self.vectors.pop(learnware_id, None)
+
+    def _put(self, learnwares: Sequence[Learnware], *, refresh_text: bool) -> None:
+        missing: list[Learnware] = []
+        for lw in learnwares:
+            spec = _stat_spec(lw)
+            if spec is None:
+                continue
+            if lw.id in self.stat:
+                self.stat.update(lw.id, spec)
+            else:
+                self.stat.add(lw.id, spec)
+            self.names[lw.id] = lw.name
+            stored = None if refresh_text else lw.text_embedding
+            if stored:
+                self.vectors[lw.id] = np.frombuffer(bytes(stored), dtype=np.float32)
+            else:
+                missing.append(lw)
+        if missing:
+            vectors = embed_learnware_text(
+                [lw.name for lw in missing],
+                [_description(lw) for lw in missing],
+            )
+            for lw, vector in zip(missing, vectors, strict=True):
+                self.vectors[lw.id] = vector
+                Learnware.objects.filter(id=lw.id).update(
+                    text_embedding=vector.tobytes()
+                )
+
+    # ------------------------------------------------------------ queries
+    def rank_text(
+        self, query: str, candidates: Iterable[int]
+    ) -> list[tuple[int, float]]:
+        ids = [i for i in candidates if i in self.names]
+        if not ids:
+            return []
+        order, scores = rank_text(
+            query,
+            [self.names[i] for i in ids],
+            np.stack([self.vectors[i] for i in ids]),
+            min_score=TEXT_MIN_SCORE,
+        )
+        return [(ids[i], float(s)) for i, s in zip(order, scores, strict=True)]
+
+    def search(
+        self,
+        *,
+        candidate_ids: list[int] | None,
+        text: str,
+        stat_spec: dict[str, Any] | None,
+        top_k: int,
+    ) -> dict[str, Any]:
+        """Run one query; a JSON-ready dict (see ``market.selectors``)."""
+        self.sync()
+        candidates: list[int] = (
+            list(self.names) if candidate_ids is None else candidate_ids
+        )
+        text_scores: dict[int, float] = {}
+        if text.strip():
+            ranked = self.rank_text(text, candidates)
+            text_scores = dict(ranked)
+            candidates = [i for i, _ in ranked]
+        result: dict[str, Any] = {
+            "text": [[i, s] for i, s in text_scores.items()],
+            "single": [],
+            "multiple": None,
+        }
+        if stat_spec is None or not candidates:
+            return result
+        try:
+            query = load_spec(stat_spec)
+            singles = self.stat.search_single(
+                query, top_k=top_k, candidate_keys=candidates
+            )
+            mixture = search_mixture(self.stat, query, candidate_keys=candidates)
+        except LearnwareError as exc:
+            return {**result, "error": str(exc)}
+        result["single"] = [[r.key, r.mmd2, r.score] for r in singles]
+        if mixture is not None and mixture.accepted:
+            result["multiple"] = {
+                "learnware_ids": list(mixture.keys),
+                "weights": [float(w) for w in mixture.weights],
+                "mmd2": mixture.mmd2,
+                "score": mixture.score,
+                "reason": mixture.reason,
+            }
+        return result
+
+
+def _live(queryset: Any) -> list[Learnware]:
+    return list(
+        queryset.filter(live_version__isnull=False, deleted_at__isnull=True)
+        .select_related("live_version")
+        .only(
+            "id",
+            "name",
+            "semantic_spec",
+            "text_embedding",
+            "live_version__stat_spec_file",
+        )
+    )
+
+
+def _description(lw: Learnware) -> str:
+    value = lw.semantic_spec.get("Description", {}).get("Values", "")
+    return value if isinstance(value, str) else ""
+
+
+def _stat_spec(lw: Learnware) -> StatSpecification | None:
+    version = lw.live_version
+    if version is None or not version.stat_spec_file:
+        logger.warning("learnware %s has no stored stat spec; not searchable", lw.id)
+        return None
+    try:
+        with version.stat_spec_file.open("rb") as fh:
+            return load_spec(json.loads(fh.read()))
+    except (OSError, ValueError, LearnwareError) as exc:
+        logger.error("learnware %s: cannot load its stat spec: %s", lw.id, exc)
+        return None
+
+
+INDEX = MarketIndex()
+"""The process's index (a search worker's threads share it)."""
+
+
+def warm_up_in_background() -> threading.Thread:
+    """Build the index (and load the text encoder) without blocking the worker.
+
+    Called when a worker that consumes the ``search`` queue becomes ready, so the
+    first query does not pay for the build; queries wait on the index lock.
+    """
+
+    def run() -> None:
+        from django.db import connection
+
+        try:
+            INDEX.sync()
+            from learnware_core.encoders import default_text_encoder
+
+            default_text_encoder()  # loads MiniLM once per process
+        except Exception:
+            logger.exception("search index warm-up failed")
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=run, name="search-index-warm-up", daemon=True)
+    thread.start()
+    return thread

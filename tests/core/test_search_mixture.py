@@ -1,0 +1,98 @@
+"""Multiple-learnware search: simplex weights, known mixtures, no spurious mixtures."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from numpy.testing import assert_allclose
+
+from learnware_core.search.index import StatIndex
+from learnware_core.search.mixture import fit_mixture_weights, search_mixture
+from learnware_core.specification.rkme import RKMETableSpecification
+
+D, K, GAMMA = 5, 40, 0.05
+
+
+def spec_of(z: np.ndarray, beta: np.ndarray | None = None) -> RKMETableSpecification:
+    b = np.full(z.shape[0], 1.0 / z.shape[0]) if beta is None else beta
+    return RKMETableSpecification.from_dict(
+        {"z": z.tolist(), "beta": b.tolist(), "gamma": GAMMA}
+    )
+
+
+def market(seed: int = 0, copies: int = 6, groups: int = 8):
+    """``groups`` tasks (well separated), ``copies`` noisy learnwares of each."""
+    rng = np.random.default_rng(seed)
+    centres = rng.normal(scale=6.0, size=(groups, D))
+    specs = {
+        (g, c): spec_of(centres[g] + rng.normal(size=(K, D)))
+        for g in range(groups)
+        for c in range(copies)
+    }
+    return centres, specs, rng
+
+
+def test_fit_mixture_weights_on_simplex_and_exact() -> None:
+    rng = np.random.default_rng(1)
+    A = rng.normal(size=(6, 4))
+    G = A @ A.T
+    c = rng.normal(size=6)
+    w, mmd2 = fit_mixture_weights(3.0, c, G)
+    assert np.all(w >= 0)
+    assert w.sum() == pytest.approx(1.0)
+    assert mmd2 == pytest.approx(max(3.0 - 2 * c @ w + w @ G @ w, 0.0))
+
+
+def test_recovers_known_mixture_weights() -> None:
+    rng = np.random.default_rng(2)
+    parts = [rng.normal(loc=6.0 * i, size=(K, D)) for i in range(4)]
+    index = StatIndex()
+    index.add_many((i, spec_of(p)) for i, p in enumerate(parts))
+    # The user's embedding is exactly 0.6 * lw0 + 0.4 * lw2.
+    z = np.vstack([parts[0], parts[2]])
+    beta = np.concatenate([np.full(K, 0.6 / K), np.full(K, 0.4 / K)])
+    result = search_mixture(index, spec_of(z, beta))
+    assert result is not None
+    assert result.accepted
+    assert result.keys == (0, 2)
+    assert_allclose(result.weights, [0.6, 0.4], atol=1e-6)
+    assert result.mmd2 == pytest.approx(0.0, abs=1e-9)
+    assert result.score == pytest.approx(1.0)
+
+
+def test_single_task_users_get_no_spurious_mixture() -> None:
+    centres, specs, rng = market(seed=3)
+    index = StatIndex()
+    index.add_many(specs.items())
+    for g in range(len(centres)):
+        user = spec_of(centres[g] + rng.normal(size=(K, D)))
+        result = search_mixture(index, user)
+        assert result is not None
+        assert not result.accepted, result.reason
+        assert result.best_single_key[0] == g
+
+
+def test_mixed_users_get_their_tasks_with_the_largest_weights() -> None:
+    centres, specs, rng = market(seed=4)
+    index = StatIndex()
+    index.add_many(specs.items())
+    for a, b, wa in ((0, 5, 0.5), (2, 3, 0.7), (1, 6, 0.35)):
+        n_a = int(wa * K)
+        z = np.vstack(
+            [
+                centres[a] + rng.normal(size=(n_a, D)),
+                centres[b] + rng.normal(size=(K - n_a, D)),
+            ]
+        )
+        result = search_mixture(index, spec_of(z))
+        assert result is not None
+        assert result.accepted, result.reason
+        weight: dict[int, float] = {}
+        for key, w in zip(result.keys, result.weights, strict=True):
+            weight[key[0]] = weight.get(key[0], 0.0) + float(w)
+        top = sorted(weight, key=lambda g: -weight[g])[:2]
+        assert set(top) == {a, b}
+        assert weight[a] == pytest.approx(wa, abs=0.15)
+        assert np.all(result.weights >= 0.0)
+        assert result.weights.sum() == pytest.approx(1.0)
+        assert result.mmd2 < result.best_single_mmd2
