@@ -603,10 +603,11 @@ class LearnwareSearchApi(APIView):
         if data.get("stat_spec") is not None:
             stat_spec = selectors.stat_spec_parse(data["stat_spec"].read())
         filters = selectors.SearchFilters(
-            data_type=data.get("data_type", ""),
-            task_type=data.get("task_type", ""),
-            library_type=data.get("library_type", ""),
-            license=data.get("license", ""),
+            **{
+                f"{key}s": (data[key],)
+                for key in ("data_type", "task_type", "library_type", "license")
+                if data.get(key)
+            },
             scenarios=tuple(data.get("scenarios", ())),
             text=data.get("query", ""),
         )

@@ -132,12 +132,12 @@ def semantic_vocabulary() -> dict[str, Any]:
 # ------------------------------------------------------------------ search
 @dataclass(frozen=True)
 class SearchFilters:
-    """Tag filters (database) and the query itself."""
+    """Tag filters (database; several values of one tag mean any of them) and text."""
 
-    data_type: str = ""
-    task_type: str = ""
-    library_type: str = ""
-    license: str = ""
+    data_types: tuple[str, ...] = ()
+    task_types: tuple[str, ...] = ()
+    library_types: tuple[str, ...] = ()
+    licenses: tuple[str, ...] = ()
     scenarios: tuple[str, ...] = ()
     text: str = ""
 
@@ -189,14 +189,15 @@ def stat_spec_parse(raw: bytes) -> dict[str, Any]:
 
 
 def _candidate_ids(viewer: User | None, filters: SearchFilters) -> list[int]:
-    qs = learnware_list(
-        viewer=viewer,
-        data_type=filters.data_type or None,
-        task_type=filters.task_type or None,
-        library_type=filters.library_type or None,
-    )
-    if filters.license:
-        qs = qs.filter(license=filters.license)
+    qs = learnware_list(viewer=viewer)
+    for column, values in (
+        ("data_type", filters.data_types),
+        ("task_type", filters.task_types),
+        ("library_type", filters.library_types),
+        ("license", filters.licenses),
+    ):
+        if values:
+            qs = qs.filter(**{f"{column}__in": values})
     rows = qs.order_by("-id").values_list("id", "scenarios")
     wanted = set(filters.scenarios)
     # JSON containment is not portable to SQLite: scenarios are matched here.

@@ -310,7 +310,10 @@ def run_sandboxed(
     if problem is None:
         uid = _run_uid()
         if os.geteuid() == 0:
-            os.chown(scratch, uid, uid)
+            # The run's uid owns its scratch and what the host put there (inputs,
+            # the request): readable whatever the dock's umask is.
+            for path in (scratch, *scratch.rglob("*")):
+                os.chown(path, uid, uid, follow_symlinks=False)
         command = bwrap_argv(
             argv,
             binds=binds,

@@ -30,12 +30,14 @@ from accounts.authentication import ApiTokenAuthentication
 from accounts.models import User
 from bmw.api.exceptions import ApplicationError
 from bmw.api.validation import validated
+from market import selectors as market_selectors
 from market import services
 from market.compat import selectors
 from market.compat import services as compat_services
 from market.compat.envelope import (
     DUPLICATE,
     INVALID_TOKEN,
+    LIMIT_ZERO,
     NO_SUCH_ID,
     NOT_EXIST_OR_CHECK,
     PARAMETERS,
@@ -508,23 +510,93 @@ class CompatDownloadLearnwareApi(CompatApi):
         return response
 
 
+class CompatSearchLearnwareInputSerializer(serializers.Serializer):
+    semantic_specification = serializers.CharField(
+        help_text="JSON; any field may be empty (no filter)."
+    )
+    statistical_specification = serializers.FileField(required=False)
+    limit = serializers.IntegerField(required=False, min_value=0)
+    page = serializers.IntegerField(required=False, min_value=0, default=0)
+
+
+def _values(spec: Mapping[str, Any], key: str) -> tuple[str, ...]:
+    """The chosen values of a tag key (the original accepts several: any of them)."""
+    entry = spec.get(key)
+    values = entry.get("Values") if isinstance(entry, Mapping) else None
+    if isinstance(values, str):
+        return (values,) if values else ()
+    return tuple(str(v) for v in values or () if v)
+
+
+def _search_item(learnware: Learnware, matching: float) -> dict[str, Any]:
+    return {
+        "learnware_id": learnware.compat_id,
+        "semantic_specification": learnware.semantic_spec,
+        "matching": matching,
+        "last_modify": selectors.last_modify(learnware.updated_at),
+        "username": learnware.owner.name,
+    }
+
+
 class CompatSearchLearnwareApi(CompatApi):
     permission_classes = (AllowAny,)
+    throttle_scope = "search"
 
     @extend_schema(
         operation_id="compat_engine_search_learnware",
-        request=None,
+        request={"multipart/form-data": CompatSearchLearnwareInputSerializer},
         responses={200: CompatStatusOutputSerializer},
         tags=TAGS,
-        description="Not available yet: always code 41 (the original's search "
-        "engine error) until search lands.",
+        description="The original's search: semantic filters (several values of one "
+        "key mean any of them; Name is free text), optional RKME file; "
+        "`learnware_list_single` / `learnware_list_multi` with `matching` scores.",
     )
     def post(self, request: Request) -> Response:
-        raise CompatError(
-            SPEC_OR_NOT_FOUND,
-            "Search is not available on this server yet; it comes with a later "
-            "release. Browse learnwares in the web app meanwhile.",
+        serializer = CompatSearchLearnwareInputSerializer(data=request.data)
+        if not serializer.is_valid():
+            raise CompatError(PARAMETERS, PARAMETERS_MSG)
+        data = serializer.validated_data
+        if data.get("limit") == 0:
+            raise CompatError(LIMIT_ZERO, "Limit must be positive.")
+        spec = _semantic_spec(data["semantic_specification"])
+        filters = market_selectors.SearchFilters(
+            data_types=_values(spec, "Data"),
+            task_types=_values(spec, "Task"),
+            library_types=_values(spec, "Library"),
+            licenses=_values(spec, "License"),
+            scenarios=_values(spec, "Scenario"),
+            text=" ".join(_values(spec, "Name")),
         )
+        stat_spec = None
+        upload = data.get("statistical_specification")
+        try:
+            if upload is not None:
+                stat_spec = market_selectors.stat_spec_parse(upload.read())
+            outcome = market_selectors.learnware_search(
+                viewer=_viewer(request), filters=filters, stat_spec=stat_spec, top_k=100
+            )
+        except ApplicationError as exc:
+            raise CompatError(
+                SPEC_OR_NOT_FOUND, f"Statistical specification error. {exc.message}"
+            ) from exc
+        except market_selectors.SearchUnavailable as exc:
+            raise CompatError(
+                SPEC_OR_NOT_FOUND, "Engine search learnware error."
+            ) from exc
+        single = [_search_item(h.learnware, h.score or 0.0) for h in outcome.hits]
+        page, limit = data.get("page", 0), data.get("limit")
+        body: dict[str, Any] = {"is_hetero": False}
+        if limit:
+            body.update(page=page, limit=limit, total_pages=-(-len(single) // limit))
+            single = single[page * limit : (page + 1) * limit]
+        body["learnware_list_single"] = single
+        multiple = outcome.multiple
+        body["learnware_list_multi"] = (
+            [_search_item(lw, multiple.score) for lw in multiple.learnwares]
+            if multiple is not None and page == 0
+            else []
+        )
+        return ok(body)
 
 
 class CompatSemanticSpecificationApi(CompatApi):

@@ -32,6 +32,7 @@ SYSTEM = 31  # also "permission denied" in update_learnware
 SPEC_OR_NOT_FOUND = 41  # bad semantic spec, not owner, not found, search engine error
 ENGINE = 42
 NOT_EXIST_OR_CHECK = 51  # not exist, file check failed, chunk of existing learnware
+LIMIT_ZERO = 52  # search_learnware: limit == 0
 INVALID_TOKEN = 53
 DUPLICATE = 61
 NO_SUCH_ID = 71  # update_learnware: unknown id

@@ -445,8 +445,16 @@ def test_semantic_specification_and_search_answers(original: OriginalClient) -> 
     assert "Classification" in values["Task"]["Values"]
     assert values["Data"]["Type"] == "Class"
     assert search.status_code == 200
-    assert search.json()["code"] == 41
-    assert "not available" in search.json()["msg"]
+    body = search.json()
+    assert body["code"] == 0  # nothing approved yet: an empty, well-formed answer
+    assert body["data"]["learnware_list_single"] == []
+    assert body["data"]["learnware_list_multi"] == []
+    assert body["data"]["is_hetero"] is False
+    assert body["data"]["total_pages"] == 0
+    zero = original.post_multipart(
+        "/engine/search_learnware", {"semantic_specification": "{}", "limit": 0}
+    )
+    assert zero.json()["code"] == 52
 
 
 def test_api_v1_keeps_its_own_error_shape(user: User) -> None:

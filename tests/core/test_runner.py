@@ -533,3 +533,15 @@ def test_check_learnware_text_model_gets_a_list_of_sentences(tmp_path: Path) -> 
     assert report.ok, report.message
     drawn = next(s for s in report.steps if s.name == "draw inputs from the spec")
     assert drawn.message.startswith("10 text inputs")
+
+
+def test_check_learnware_works_under_a_strict_umask(tmp_path: Path) -> None:
+    """A dock started with umask 077 still lets the sandbox read its inputs."""
+    package = _package(tmp_path / "strict")
+    previous = os.umask(0o077)
+    try:
+        report = _check(package)
+    finally:
+        os.umask(previous)
+
+    assert report.ok, report.message

@@ -224,3 +224,28 @@ def test_search_without_a_search_worker_is_503_with_retry_after(tmp_path: Path) 
     assert response.status_code == 503
     assert response.headers["Retry-After"] == "5"
     assert "no search worker answered" in response.json()["message"]
+
+
+def test_original_clients_search_gets_its_own_shape(market: dict[str, int]) -> None:
+    response = Client().post(
+        "/api/compat/v1/engine/search_learnware",
+        {
+            "semantic_specification": json.dumps(
+                {"Data": {"Type": "Class", "Values": ["Table"]}, "Name": {"Values": ""}}
+            ),
+            "statistical_specification": SimpleUploadedFile(
+                "stat.json", json.dumps(_spec(_data(-3.0, seed=5))).encode()
+            ),
+            "limit": 2,
+            "page": 0,
+        },
+    )
+
+    body = response.json()
+    assert body["code"] == 0, body
+    single = body["data"]["learnware_list_single"]
+    assert single[0]["learnware_id"] == f"{market['credit risk scorer']:08d}"
+    assert 0 < single[0]["matching"] <= 1
+    assert len(single) == 2
+    assert body["data"]["total_pages"] == 2
+    assert body["data"]["is_hetero"] is False
