@@ -15,14 +15,21 @@ type Fixtures = {
   snap: (name: string) => Promise<void>;
 };
 
+// The app asks /api/users/me/ who is signed in; for a visitor the API answers 401, which
+// Chromium logs as "Failed to load resource". That one answer is expected, not an error.
+const isSessionProbe = (text: string, url: string) =>
+  text.includes('status of 401') && new URL(url, 'http://x').pathname === '/api/users/me/';
+
 export const test = base.extend<Fixtures>({
   // Fail the test on any console error or uncaught exception in the browser.
   page: async ({ page }, use) => {
     const problems: string[] = [];
     page.on('console', (message) => {
-      if (message.type() === 'error') {
-        problems.push(`console error on ${page.url()}: ${message.text()}`);
-      }
+      if (message.type() !== 'error') return;
+      if (isSessionProbe(message.text(), message.location().url)) return;
+      problems.push(
+        `console error on ${page.url()}: ${message.text()} (${message.location().url})`,
+      );
     });
     page.on('pageerror', (error) => {
       problems.push(`uncaught exception on ${page.url()}: ${error.message}`);

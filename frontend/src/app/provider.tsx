@@ -1,3 +1,5 @@
+import '@/lib/i18n';
+
 import { MantineProvider } from '@mantine/core';
 import { type QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { type ReactNode, useState } from 'react';

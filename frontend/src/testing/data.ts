@@ -1,8 +1,9 @@
 import type { components } from '@/lib/api/schema';
 
-type Health = components['schemas']['HealthOutput'];
-type HealthCheck = components['schemas']['HealthCheckOutput'];
-type ApiRoot = components['schemas']['ApiRootOutput'];
+type Schemas = components['schemas'];
+type Health = Schemas['HealthOutput'];
+type HealthCheck = Schemas['HealthCheckOutput'];
+type ApiRoot = Schemas['ApiRootOutput'];
 
 export const aHealthCheck = (overrides: Partial<HealthCheck> = {}): HealthCheck => ({
   ok: true,
@@ -28,4 +29,146 @@ export const anApiRoot = (overrides: Partial<ApiRoot> = {}): ApiRoot => ({
   version: '0.1.0',
   links: { schema: '/api/schema/', docs: '/api/docs/', health: '/healthz' },
   ...overrides,
+});
+
+export const aUser = (
+  overrides: Partial<Schemas['UserMeOutput']> = {},
+): Schemas['UserMeOutput'] => ({
+  id: 7,
+  email: 'ada@example.edu',
+  display_name: 'Ada',
+  role: 'user',
+  email_verified: true,
+  date_joined: '2026-11-27T10:00:00Z',
+  ...overrides,
+});
+
+export const anAdminUser = (
+  overrides: Partial<Schemas['UserAdminOutput']> = {},
+): Schemas['UserAdminOutput'] => ({
+  id: 8,
+  email: 'bob@example.edu',
+  display_name: 'Bob',
+  role: 'user',
+  is_active: true,
+  email_verified: true,
+  date_joined: '2026-11-20T10:00:00Z',
+  last_login: null,
+  ...overrides,
+});
+
+export const aSemanticSpec = (overrides: Record<string, unknown> = {}) => ({
+  Data: { Type: 'Class', Values: ['Table'] },
+  Task: { Type: 'Class', Values: ['Classification'] },
+  Model: { Type: 'Optional', Values: ['Others'] },
+  Library: { Type: 'Class', Values: ['Scikit-learn'] },
+  License: { Type: 'Class', Values: ['MIT'] },
+  Scenario: { Type: 'Tag', Values: ['Education'] },
+  Name: { Type: 'String', Values: 'Iris classifier' },
+  Description: { Type: 'String', Values: 'A **random forest** for the iris data.' },
+  Input: { Dimension: 2, Description: { '0': 'sepal length', '1': 'sepal width' } },
+  Output: { Dimension: 3, Description: { '0': 'setosa', '1': 'versicolor', '2': 'virginica' } },
+  ...overrides,
+});
+
+export const aVersion = (
+  overrides: Partial<Schemas['VersionOutput']> = {},
+): Schemas['VersionOutput'] => ({
+  id: 11,
+  learnware_id: 1,
+  number: 1,
+  status: 'approved',
+  package_size: 5974,
+  package_sha256: 'ab'.repeat(32),
+  stat_spec_type: 'RKMETableSpecification',
+  semantic_spec: aSemanticSpec(),
+  failure_reason: '',
+  review_reason: '',
+  created_at: '2026-11-27T10:00:00Z',
+  checked_at: '2026-11-27T10:01:00Z',
+  reviewed_at: '2026-11-27T11:00:00Z',
+  ...overrides,
+});
+
+export const aCheckStep = (
+  overrides: Partial<Schemas['CheckStepOutput']> = {},
+): Schemas['CheckStepOutput'] => ({
+  position: 1,
+  name: 'package layout',
+  status: 'passed',
+  message: 'learnware.yaml, __init__.py and requirements.txt found',
+  log: '',
+  started_at: '2026-11-27T10:00:01Z',
+  duration_s: 0.4,
+  ...overrides,
+});
+
+export const aVersionDetail = (
+  overrides: Partial<Schemas['VersionDetailOutput']> = {},
+): Schemas['VersionDetailOutput'] => ({
+  ...aVersion(),
+  check_steps: [
+    aCheckStep(),
+    aCheckStep({
+      position: 2,
+      name: 'model loads',
+      message: 'Model() built',
+      log: 'imported __init__',
+    }),
+  ],
+  ...overrides,
+});
+
+export const aLearnware = (
+  overrides: Partial<Schemas['LearnwareOutput']> = {},
+): Schemas['LearnwareOutput'] => ({
+  id: 1,
+  name: 'Iris classifier',
+  owner: { id: 7, display_name: 'Ada' },
+  data_type: 'Table',
+  task_type: 'Classification',
+  library_type: 'Scikit-learn',
+  license: 'MIT',
+  scenarios: ['Education'],
+  semantic_spec: aSemanticSpec(),
+  live_version: aVersion(),
+  downloads: 3,
+  created_at: '2026-11-27T10:00:00Z',
+  updated_at: '2026-11-27T11:00:00Z',
+  ...overrides,
+});
+
+export const aNotification = (
+  overrides: Partial<Schemas['NotificationOutput']> = {},
+): Schemas['NotificationOutput'] => ({
+  id: 1,
+  title: 'Iris classifier is approved',
+  body: 'Version 1 is live.',
+  learnware_id: 1,
+  created_at: '2026-11-27T11:00:00Z',
+  read_at: null,
+  ...overrides,
+});
+
+export const aReviewItem = (
+  overrides: Partial<Schemas['ReviewQueueItemOutput']> = {},
+): Schemas['ReviewQueueItemOutput'] => ({
+  ...aVersion({ status: 'awaiting_review', reviewed_at: null }),
+  learnware_name: 'Iris classifier',
+  owner: { id: 7, display_name: 'Ada' },
+  ...overrides,
+});
+
+/** A DRF page of results. */
+export const aPage = <T>(results: T[], count = results.length) => ({
+  count,
+  next: null,
+  previous: null,
+  results,
+});
+
+/** The body of every 4xx. */
+export const anError = (message: string, extra: Record<string, unknown> = {}) => ({
+  message,
+  extra,
 });

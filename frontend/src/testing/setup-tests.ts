@@ -1,8 +1,13 @@
 import '@testing-library/jest-dom/vitest';
-import { cleanup } from '@testing-library/react';
+import { cleanup, configure } from '@testing-library/react';
 import { afterAll, afterEach, beforeAll } from 'vitest';
 
+import { i18n } from '@/lib/i18n';
+
 import { server } from './mocks/server';
+
+// Whole-app renders on a 2-core CI machine can take over the default 1 s to settle.
+configure({ asyncUtilTimeout: 3000 });
 
 // jsdom has neither matchMedia nor ResizeObserver; Mantine needs both.
 // https://mantine.dev/guides/vitest/
@@ -28,6 +33,17 @@ class ResizeObserverStub {
 }
 window.ResizeObserver = ResizeObserverStub;
 
+// jsdom does no layout, so it has no scrollIntoView; Mantine's Combobox scrolls the
+// selected option into view.
+Element.prototype.scrollIntoView = () => undefined;
+
+// jsdom has no FontFaceSet; Mantine's autosizing Textarea listens on document.fonts.
+if (!('fonts' in document)) {
+  Object.defineProperty(document, 'fonts', {
+    value: { addEventListener: () => undefined, removeEventListener: () => undefined },
+  });
+}
+
 beforeAll(() => {
   server.listen({ onUnhandledRequest: 'error' });
 });
@@ -36,6 +52,10 @@ afterEach(() => {
   cleanup();
   server.resetHandlers();
   localStorage.clear();
+  document.cookie.split('; ').forEach((cookie) => {
+    document.cookie = `${cookie.split('=')[0] ?? ''}=; expires=Thu, 01 Jan 1970 00:00:00 GMT`;
+  });
+  void i18n.changeLanguage('en');
 });
 afterAll(() => {
   server.close();

@@ -1,52 +1,56 @@
-import { Anchor, List, SimpleGrid, Stack, Text, ThemeIcon, Title, Card } from '@mantine/core';
+import {
+  Anchor,
+  Button,
+  Card,
+  Group,
+  List,
+  SimpleGrid,
+  Stack,
+  Text,
+  ThemeIcon,
+  Title,
+} from '@mantine/core';
 import { useDocumentTitle } from '@mantine/hooks';
+import { Trans, useTranslation } from 'react-i18next';
+import { Link } from 'react-router';
 
-import { apiDocsUrl } from '@/config/paths';
+import { apiDocsUrl, paths } from '@/config/paths';
 import { DockStatusCard } from '@/features/dock-status/components/dock-status-card';
 
-const STEPS = [
-  {
-    title: 'Submit',
-    text: 'Upload a model package with its semantic and statistical specifications. The dock checks that the model loads and that the specifications match it before listing it.',
-  },
-  {
-    title: 'Search',
-    text: 'Describe your task with a semantic specification and, optionally, an RKME of your own data. The dock filters by the former and ranks learnwares by how close their RKMEs are to yours.',
-  },
-  {
-    title: 'Deploy',
-    text: 'Download the learnwares that fit and reuse them on your data, one alone or several combined, without anyone having shared their training data.',
-  },
-] as const;
+const STEPS = ['submit', 'search', 'deploy'] as const;
 
 export function HomeRoute() {
-  useDocumentTitle('Beimingwu learnware dock');
+  const { t } = useTranslation();
+  useDocumentTitle(t('home.title'));
 
   return (
     <Stack gap="xl" py="md">
       <Stack gap="sm">
-        <Title order={1}>Beimingwu learnware dock</Title>
+        <Title order={1}>{t('home.title')}</Title>
         <Text size="lg">
-          A <strong>learnware</strong> is a trained model together with a{' '}
-          <strong>specification</strong> that says what the model is for, so that others can find it
-          and reuse it without seeing the data it was trained on.
+          <Trans i18nKey="home.intro" components={{ strong: <strong /> }} />
         </Text>
         <List spacing="xs">
           <List.Item>
-            <strong>Semantic specification</strong>: a structured description of the task, data
-            type, domain, input and output, and a free-text summary.
+            <Trans i18nKey="home.semantic" components={{ strong: <strong /> }} />
           </List.Item>
           <List.Item>
-            <strong>Statistical specification</strong>: a reduced kernel mean embedding (RKME), a
-            small weighted set of points that summarises the training distribution without revealing
-            the training data.
+            <Trans i18nKey="home.statistical" components={{ strong: <strong /> }} />
           </List.Item>
         </List>
+        <Group>
+          <Button component={Link} to={paths.learnwares.path}>
+            {t('home.tryIt')}
+          </Button>
+          <Button component={Link} to={paths.submit.path} variant="default">
+            {t('home.beDeveloper')}
+          </Button>
+        </Group>
       </Stack>
 
       <section aria-labelledby="how-it-works">
         <Title order={2} size="h3" id="how-it-works" mb="sm">
-          How it works
+          {t('home.howItWorks')}
         </Title>
         <SimpleGrid
           component="ol"
@@ -56,14 +60,14 @@ export function HomeRoute() {
           style={{ listStyle: 'none' }}
         >
           {STEPS.map((step, index) => (
-            <Card component="li" key={step.title} withBorder padding="lg">
+            <Card component="li" key={step} withBorder padding="lg">
               <ThemeIcon radius="xl" size="lg" mb="sm" aria-hidden="true">
                 {index + 1}
               </ThemeIcon>
               <Title order={3} size="h4" mb={4}>
-                {step.title}
+                {t(`home.steps.${step}.title`)}
               </Title>
-              <Text size="sm">{step.text}</Text>
+              <Text size="sm">{t(`home.steps.${step}.text`)}</Text>
             </Card>
           ))}
         </SimpleGrid>
@@ -72,7 +76,7 @@ export function HomeRoute() {
       <DockStatusCard />
 
       <Text size="sm" c="dimmed">
-        Developers: the HTTP API is described in the <Anchor href={apiDocsUrl}>API docs</Anchor>.
+        <Trans i18nKey="home.developers" components={{ docs: <Anchor href={apiDocsUrl} /> }} />
       </Text>
     </Stack>
   );

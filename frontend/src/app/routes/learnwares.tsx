@@ -1,16 +1,14 @@
-import { Stack, Text, Title } from '@mantine/core';
-import { useDocumentTitle } from '@mantine/hooks';
+import { useTranslation } from 'react-i18next';
+
+import { LearnwareBrowser } from '@/features/learnwares/components/learnware-browser';
+
+import { Page } from './page';
 
 export function LearnwaresRoute() {
-  useDocumentTitle('Browse learnwares · Beimingwu');
-
+  const { t } = useTranslation();
   return (
-    <Stack gap="sm" py="md">
-      <Title order={1}>Browse learnwares</Title>
-      <Text>
-        The market is coming. Once learnwares can be submitted, this page will list them and let you
-        search by semantic specification and by statistical specification (RKME).
-      </Text>
-    </Stack>
+    <Page title={t('browse.title')} lead={t('browse.lead')}>
+      <LearnwareBrowser />
+    </Page>
   );
 }

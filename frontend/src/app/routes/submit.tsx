@@ -1,17 +1,14 @@
-import { Stack, Text, Title } from '@mantine/core';
-import { useDocumentTitle } from '@mantine/hooks';
+import { useTranslation } from 'react-i18next';
+
+import { SubmitWizard } from '@/features/learnwares/components/submit-wizard';
+
+import { Page } from './page';
 
 export function SubmitRoute() {
-  useDocumentTitle('Submit a learnware · Beimingwu');
-
+  const { t } = useTranslation();
   return (
-    <Stack gap="sm" py="md">
-      <Title order={1}>Submit a learnware</Title>
-      <Text>
-        Submitting is not open yet. A submission will be a package holding the model, its semantic
-        specification and its RKME statistical specification; the dock will check it before listing
-        it.
-      </Text>
-    </Stack>
+    <Page title={t('submit.title')} lead={t('submit.lead')}>
+      <SubmitWizard />
+    </Page>
   );
 }

@@ -1,4 +1,5 @@
 import { ActionIcon, useComputedColorScheme, useMantineColorScheme } from '@mantine/core';
+import { useTranslation } from 'react-i18next';
 
 const SunIcon = () => (
   <svg
@@ -33,6 +34,7 @@ const MoonIcon = () => (
 
 /** Switches between light and dark; Mantine stores the choice in localStorage. */
 export function ColorSchemeToggle() {
+  const { t } = useTranslation();
   const { setColorScheme } = useMantineColorScheme();
   const computed = useComputedColorScheme('light', { getInitialValueInEffect: true });
   const next = computed === 'dark' ? 'light' : 'dark';
@@ -41,7 +43,7 @@ export function ColorSchemeToggle() {
     <ActionIcon
       variant="default"
       size="lg"
-      aria-label={`Switch to ${next} colour scheme`}
+      aria-label={next === 'dark' ? t('nav.toDark') : t('nav.toLight')}
       onClick={() => {
         setColorScheme(next);
       }}

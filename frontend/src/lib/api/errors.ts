@@ -16,4 +16,31 @@ export class ApiError extends Error {
     this.status = status;
     this.body = body;
   }
+
+  /** Per-field problems from `extra.fields` (validation errors), if any. */
+  get fields(): Record<string, string[]> {
+    if (!isErrorOutput(this.body)) return {};
+    const fields = this.body.extra.fields;
+    if (typeof fields !== 'object' || fields === null) return {};
+    return Object.fromEntries(
+      Object.entries(fields as Record<string, unknown>).map(([key, value]) => [
+        key,
+        Array.isArray(value) ? value.map(String) : [String(value)],
+      ]),
+    );
+  }
 }
+
+type ClientResult<T> = { data?: T; error?: unknown; response: Response };
+
+/** Await an openapi-fetch call; return its data, or throw `ApiError` for a non-2xx answer. */
+export async function unwrap<T>(call: Promise<ClientResult<T>>): Promise<T> {
+  const { data, error, response } = await call;
+  if (!response.ok) throw new ApiError(response.status, error);
+  // A 204 has no body: `data` is undefined and T is `never`/`undefined` for such operations.
+  return data as T;
+}
+
+/** A message for any thrown value, for alerts. */
+export const errorMessage = (error: unknown): string =>
+  error instanceof Error ? error.message : String(error);

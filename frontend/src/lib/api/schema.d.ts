@@ -276,7 +276,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** @description Not available yet: always code 41 (the original's search engine error) until search lands. */
+        /** @description The original's search: semantic filters (several values of one key mean any of them; Name is free text), optional RKME file; `learnware_list_single` / `learnware_list_multi` with `matching` scores. */
         post: operations["compat_engine_search_learnware"];
         delete?: never;
         options?: never;
@@ -902,6 +902,15 @@ export interface components {
             code: number;
             msg: string;
             data?: components["schemas"]["CompatLoginDataOutput"];
+        };
+        CompatSearchLearnwareInputRequest: {
+            /** @description JSON; any field may be empty (no filter). */
+            semantic_specification: string;
+            /** Format: binary */
+            statistical_specification?: string;
+            limit?: number;
+            /** @default 0 */
+            page: number;
         };
         CompatSemanticDataOutput: {
             /** @description `{key: {Type, Values}}` for Data, Task, Library, Scenario, License, Name, Description. */
@@ -1909,7 +1918,11 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["CompatSearchLearnwareInputRequest"];
+            };
+        };
         responses: {
             200: {
                 headers: {

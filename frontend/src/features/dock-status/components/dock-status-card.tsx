@@ -1,5 +1,6 @@
 import { Alert, Badge, Card, Group, Paper, SimpleGrid, Skeleton, Text, Title } from '@mantine/core';
 import { useId } from 'react';
+import { useTranslation } from 'react-i18next';
 
 import { formatLatency } from '@/utils/format';
 
@@ -7,12 +8,13 @@ import { useApiRoot } from '../api/get-api-root';
 import { type Health, type HealthCheck, useHealth } from '../api/get-health';
 
 const CHECKS = [
-  { key: 'database', label: 'Database' },
-  { key: 'broker', label: 'Broker' },
-  { key: 'worker', label: 'Worker' },
+  { key: 'database', label: 'dockStatus.database' },
+  { key: 'broker', label: 'dockStatus.broker' },
+  { key: 'worker', label: 'dockStatus.worker' },
 ] as const satisfies readonly { key: keyof Health['checks']; label: string }[];
 
 function CheckTile({ label, check }: { label: string; check: HealthCheck }) {
+  const { t } = useTranslation();
   const titleId = useId();
   return (
     <Paper withBorder p="sm" role="group" aria-labelledby={titleId}>
@@ -21,7 +23,7 @@ function CheckTile({ label, check }: { label: string; check: HealthCheck }) {
           {label}
         </Text>
         <Badge color={check.ok ? 'teal' : 'red'} variant="light">
-          {check.ok ? 'healthy' : 'unavailable'}
+          {check.ok ? t('dockStatus.healthy') : t('dockStatus.unavailable')}
         </Badge>
       </Group>
       <Text size="sm" c="dimmed">
@@ -35,17 +37,27 @@ function CheckTile({ label, check }: { label: string; check: HealthCheck }) {
 }
 
 function ApiVersion() {
+  const { t } = useTranslation();
   const apiRoot = useApiRoot();
-  if (apiRoot.isPending) return <Text size="sm">API version: checking…</Text>;
-  if (apiRoot.isError) return <Text size="sm">API version: unavailable</Text>;
+  if (apiRoot.isPending) {
+    return (
+      <Text size="sm">{t('dockStatus.apiVersion', { version: t('dockStatus.checking') })}</Text>
+    );
+  }
+  if (apiRoot.isError) {
+    return (
+      <Text size="sm">{t('dockStatus.apiVersion', { version: t('dockStatus.unavailable') })}</Text>
+    );
+  }
   return (
     <Text size="sm">
-      API version: <strong>{apiRoot.data.version}</strong>
+      {t('dockStatus.apiVersionLabel')} <strong>{apiRoot.data.version}</strong>
     </Text>
   );
 }
 
 export function DockStatusCard() {
+  const { t } = useTranslation();
   const titleId = useId();
   const health = useHealth();
 
@@ -53,7 +65,11 @@ export function DockStatusCard() {
   let body;
   if (health.isPending) {
     body = (
-      <SimpleGrid cols={{ base: 1, sm: 3 }} aria-busy="true" aria-label="Checking the dock">
+      <SimpleGrid
+        cols={{ base: 1, sm: 3 }}
+        aria-busy="true"
+        aria-label={t('dockStatus.checkingDock')}
+      >
         {CHECKS.map(({ key }) => (
           <Skeleton key={key} height={92} />
         ))}
@@ -61,7 +77,7 @@ export function DockStatusCard() {
     );
   } else if (health.isError) {
     body = (
-      <Alert color="red" title="Could not reach the dock">
+      <Alert color="red" title={t('dockStatus.unreachable')}>
         {health.error.message}
       </Alert>
     );
@@ -69,13 +85,13 @@ export function DockStatusCard() {
     const ok = health.data.status === 'ok';
     summary = (
       <Badge color={ok ? 'teal' : 'red'} size="lg">
-        {ok ? 'All systems healthy' : 'Degraded'}
+        {ok ? t('dockStatus.allHealthy') : t('dockStatus.degraded')}
       </Badge>
     );
     body = (
       <SimpleGrid cols={{ base: 1, sm: 3 }}>
         {CHECKS.map(({ key, label }) => (
-          <CheckTile key={key} label={label} check={health.data.checks[key]} />
+          <CheckTile key={key} label={t(label)} check={health.data.checks[key]} />
         ))}
       </SimpleGrid>
     );
@@ -85,7 +101,7 @@ export function DockStatusCard() {
     <Card component="section" withBorder padding="lg" aria-labelledby={titleId}>
       <Group justify="space-between" mb="md">
         <Title order={2} size="h3" id={titleId}>
-          Dock status
+          {t('dockStatus.title')}
         </Title>
         {summary}
       </Group>

@@ -1,0 +1,139 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+import type { Page } from '@playwright/test';
+
+import { expect, test } from './fixtures';
+
+// The shared fixtures: BMW_SHARED_DIR, else the `shared` folder beside the repository.
+const sharedDir =
+  process.env.BMW_SHARED_DIR ?? fileURLToPath(new URL('../../../shared/', import.meta.url));
+const zipPath = `${sharedDir}/fixtures/official/learnware/official_format.zip`;
+const semanticPath = `${sharedDir}/fixtures/official/semantic/table_classification.json`;
+
+type Entry = { Values: string[] | string };
+type Io = { Dimension: number; Description: Record<string, string> };
+type Spec = Record<
+  'Data' | 'Task' | 'Library' | 'License' | 'Scenario' | 'Name' | 'Description',
+  Entry
+> & {
+  Input: Io;
+  Output: Io;
+};
+
+const first = (entry: Entry) =>
+  Array.isArray(entry.Values) ? (entry.Values[0] ?? '') : entry.Values;
+
+const adminEmail = process.env.BMW_ADMIN_EMAIL ?? 'admin@example.com';
+const adminPassword = process.env.BMW_ADMIN_PASSWORD ?? 'e2e-admin-password';
+
+async function pick(page: Page, label: string, option: string) {
+  await page.getByRole('combobox', { name: label }).click();
+  await page.getByRole('option', { name: option, exact: true }).click();
+}
+
+async function signIn(page: Page, email: string, password: string) {
+  await page.goto('/login');
+  await page.getByRole('textbox', { name: 'E-mail' }).fill(email);
+  await page.getByRole('textbox', { name: 'Password' }).fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.getByRole('button', { name: 'Account menu' })).toBeVisible();
+}
+
+test('register, submit through the wizard, watch the checks, approve, browse and download', async ({
+  page,
+  snap,
+}) => {
+  test.skip(!existsSync(zipPath), `no shared fixtures at ${sharedDir} (set BMW_SHARED_DIR)`);
+  test.setTimeout(300_000);
+  const spec = JSON.parse(readFileSync(semanticPath, 'utf8')) as Spec;
+  const name = `${first(spec.Name)} ${Date.now().toString(36)}`;
+
+  // 1. A visitor registers. (Confirming the address needs the e-mail, which the dock only logs,
+  //    so the rest runs as the seeded admin, whose address is confirmed.)
+  await page.goto('/register');
+  await page.getByLabel('Display name').fill('E2E tester');
+  await page
+    .getByRole('textbox', { name: 'E-mail' })
+    .fill(`e2e-${Date.now().toString(36)}@example.edu`);
+  await page.getByLabel(/^Password/).fill('a long e2e passphrase');
+  await page.getByLabel('Repeat the password').fill('a long e2e passphrase');
+  await page.getByRole('button', { name: 'Register' }).click();
+  await expect(page.getByText('Check your inbox')).toBeVisible();
+  await snap('registered');
+
+  // 2. The admin submits the official-format learnware through the wizard.
+  await signIn(page, adminEmail, adminPassword);
+  await page.goto('/submit');
+  await page.getByLabel('Name').fill(name);
+  await pick(page, 'Data type', first(spec.Data));
+  await pick(page, 'Task type', first(spec.Task));
+  await pick(page, 'Library', first(spec.Library));
+  await pick(page, 'License', first(spec.License));
+  await page.getByRole('combobox', { name: 'Scenario' }).click({ force: true });
+  await page.getByRole('option', { name: first(spec.Scenario), exact: true }).click();
+  await page.keyboard.press('Escape');
+  await snap('wizard-tags');
+  await page.getByRole('button', { name: 'Next' }).click();
+
+  await page.getByLabel('Number of input columns').fill(String(spec.Input.Dimension));
+  for (const [index, text] of Object.entries(spec.Input.Description)) {
+    await page.getByLabel(`Column ${index}`, { exact: true }).fill(text);
+  }
+  await page.getByLabel('Number of classes').fill(String(spec.Output.Dimension));
+  for (const [index, text] of Object.entries(spec.Output.Description)) {
+    await page.getByLabel(`Class ${index}`, { exact: true }).fill(text);
+  }
+  await snap('wizard-io');
+  await page.getByRole('button', { name: 'Next' }).click();
+
+  await page.getByLabel('Description (Markdown)').fill(first(spec.Description));
+  await expect(page.getByRole('region', { name: 'Preview' })).toContainText(
+    first(spec.Description),
+  );
+  await snap('wizard-description');
+  await page.getByRole('button', { name: 'Next' }).click();
+
+  await page.locator('input[type="file"]').setInputFiles(zipPath);
+  await expect(page.getByText('The package looks right')).toBeVisible();
+  await snap('wizard-package');
+  await page.getByRole('button', { name: 'Upload and check' }).click();
+
+  // 3. The check steps run live until they all pass.
+  const report = page.getByRole('region', { name: 'Check report' });
+  await expect(report.getByRole('listitem').first()).toBeVisible({ timeout: 60_000 });
+  await snap('checks-running');
+  await expect(page.getByRole('heading', { name: 'Checks finished' })).toBeVisible({
+    timeout: 240_000,
+  });
+  await snap('checks-finished');
+  const failed = report.getByRole('listitem', { name: /: failed$/ });
+  expect(await failed.allInnerTexts(), 'no check step should fail').toEqual([]);
+  await expect(page.getByText('All checks passed')).toBeVisible();
+
+  // 4. The admin approves it in the review console.
+  await page.goto('/admin-console');
+  const item = page.getByRole('article', { name });
+  await expect(item).toBeVisible();
+  await snap('review-queue');
+  await item.getByRole('button', { name: 'Approve' }).click();
+  await expect(item).toHaveCount(0);
+
+  // 5. Signed out, a visitor finds it, opens it and downloads it.
+  await page.getByRole('button', { name: 'Account menu' }).click();
+  await page.getByRole('menuitem', { name: 'Sign out' }).click();
+  await expect(page.getByRole('link', { name: 'Sign in' })).toBeVisible();
+
+  await page.goto('/learnwares');
+  await page.getByRole('link', { name }).click();
+  await expect(page.getByRole('heading', { level: 1, name })).toBeVisible();
+  await expect(page.getByRole('region', { name: 'Input and output' })).toContainText(
+    spec.Input.Description['0'] ?? '',
+  );
+  await expect(page.getByText('Approved').first()).toBeVisible();
+  await snap('learnware-detail');
+
+  const download = page.waitForEvent('download');
+  await page.getByRole('link', { name: 'Download', exact: true }).click();
+  expect((await download).suggestedFilename()).toMatch(/\.zip$/);
+});

@@ -1,0 +1,136 @@
+import {
+  Alert,
+  Button,
+  Group,
+  Modal,
+  MultiSelect,
+  Select,
+  Stack,
+  Textarea,
+  TextInput,
+} from '@mantine/core';
+import { type FormEvent, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+
+import {
+  asSemanticSpec,
+  DESCRIPTION_LENGTH,
+  LIBRARY_TYPES,
+  LICENSES,
+  NAME_LENGTH,
+  SCENARIOS,
+  specText,
+  specValues,
+} from '@/config/semantic';
+
+import type { Learnware } from '../api/get-learnwares';
+import { useUpdateLearnware } from '../api/update-learnware';
+
+/**
+ * Edits the cosmetic fields (name, description, library, scenarios, license): they apply at
+ * once. Data, task, input and output stay as they are; changing them needs a new version.
+ */
+export function EditLearnwareModal({
+  learnware,
+  opened,
+  onClose,
+}: {
+  learnware: Learnware;
+  opened: boolean;
+  onClose: () => void;
+}) {
+  const { t } = useTranslation();
+  const spec = asSemanticSpec(learnware.semantic_spec);
+  const update = useUpdateLearnware(learnware.id);
+  const [name, setName] = useState(specText(spec.Name) || learnware.name);
+  const [description, setDescription] = useState(specText(spec.Description));
+  const [library, setLibrary] = useState<string | null>(specValues(spec.Library)[0] ?? null);
+  const [scenarios, setScenarios] = useState<string[]>(specValues(spec.Scenario));
+  const [license, setLicense] = useState<string | null>(specValues(spec.License)[0] ?? null);
+
+  const nameOk = name.trim().length >= NAME_LENGTH.min && name.trim().length <= NAME_LENGTH.max;
+  const descriptionOk =
+    description.length >= DESCRIPTION_LENGTH.min && description.length <= DESCRIPTION_LENGTH.max;
+  const ok = nameOk && descriptionOk && library && license && scenarios.length > 0;
+
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    if (!ok) return;
+    update.mutate(
+      {
+        ...spec,
+        Name: { Type: 'String', Values: name.trim() },
+        Description: { Type: 'String', Values: description },
+        Library: { Type: 'Class', Values: [library] },
+        Scenario: { Type: 'Tag', Values: scenarios },
+        License: { Type: 'Class', Values: [license] },
+      },
+      { onSuccess: onClose },
+    );
+  };
+
+  return (
+    <Modal opened={opened} onClose={onClose} title={t('learnware.edit.title')} size="lg">
+      <form onSubmit={submit} noValidate>
+        <Stack>
+          <TextInput
+            label={t('submit.fields.name')}
+            value={name}
+            required
+            error={nameOk ? undefined : t('submit.errors.nameLength', NAME_LENGTH)}
+            onChange={(event) => {
+              setName(event.currentTarget.value);
+            }}
+          />
+          <Select
+            label={t('semantic.library')}
+            data={LIBRARY_TYPES}
+            value={library}
+            onChange={setLibrary}
+            required
+          />
+          <MultiSelect
+            label={t('semantic.scenario')}
+            data={SCENARIOS}
+            value={scenarios}
+            onChange={setScenarios}
+            required
+          />
+          <Select
+            label={t('semantic.license')}
+            data={LICENSES}
+            value={license}
+            onChange={setLicense}
+            required
+          />
+          <Textarea
+            label={t('submit.fields.description')}
+            value={description}
+            autosize
+            minRows={6}
+            required
+            error={
+              descriptionOk ? undefined : t('submit.errors.descriptionLength', DESCRIPTION_LENGTH)
+            }
+            onChange={(event) => {
+              setDescription(event.currentTarget.value);
+            }}
+          />
+          {update.isError && (
+            <Alert color="red" role="alert">
+              {update.error.message}
+            </Alert>
+          )}
+          <Group justify="flex-end">
+            <Button variant="default" onClick={onClose}>
+              {t('common.cancel')}
+            </Button>
+            <Button type="submit" loading={update.isPending} disabled={!ok}>
+              {t('common.save')}
+            </Button>
+          </Group>
+        </Stack>
+      </form>
+    </Modal>
+  );
+}

@@ -1,0 +1,160 @@
+import {
+  Alert,
+  Group,
+  Loader,
+  MultiSelect,
+  Pagination,
+  Select,
+  SimpleGrid,
+  Stack,
+  Text,
+} from '@mantine/core';
+import { useTranslation } from 'react-i18next';
+import { useSearchParams } from 'react-router';
+
+import { DATA_TYPES, LIBRARY_TYPES, LICENSES, SCENARIOS, TASK_TYPES } from '@/config/semantic';
+
+import { useLearnwares } from '../api/get-learnwares';
+import { LearnwareCard } from './learnware-card';
+
+const PAGE_SIZE = 12;
+
+/**
+ * Filters (kept in the URL so a filtered page can be shared), the cards and paging. Data, task
+ * and library are filtered by the API; scenario and license are filtered on the page shown,
+ * because the API has no filter for them yet.
+ */
+export function LearnwareBrowser() {
+  const { t } = useTranslation();
+  const [params, setParams] = useSearchParams();
+  const page = Math.max(1, Number(params.get('page') ?? '1') || 1);
+  const dataType = params.get('data_type');
+  const taskType = params.get('task_type');
+  const libraryType = params.get('library_type');
+  const scenarios = params.getAll('scenario');
+  const license = params.get('license');
+
+  const learnwares = useLearnwares({
+    page,
+    page_size: PAGE_SIZE,
+    ...(dataType ? { data_type: dataType } : {}),
+    ...(taskType ? { task_type: taskType } : {}),
+    ...(libraryType ? { library_type: libraryType } : {}),
+  });
+
+  const update = (key: string, value: string | string[] | null) => {
+    const next = new URLSearchParams(params);
+    next.delete(key);
+    if (Array.isArray(value)) value.forEach((item) => next.append(key, item));
+    else if (value) next.set(key, value);
+    if (key !== 'page') next.delete('page');
+    setParams(next);
+  };
+
+  const shown = (learnwares.data?.results ?? []).filter(
+    (learnware) =>
+      (scenarios.length === 0 || scenarios.some((s) => learnware.scenarios.includes(s))) &&
+      (!license || learnware.license === license),
+  );
+  const pages = Math.max(1, Math.ceil((learnwares.data?.count ?? 0) / PAGE_SIZE));
+
+  return (
+    <Stack>
+      <SimpleGrid cols={{ base: 1, xs: 2, md: 5 }} role="search" aria-label={t('browse.filters')}>
+        <Select
+          label={t('semantic.data')}
+          placeholder={t('browse.any')}
+          data={DATA_TYPES}
+          value={dataType}
+          clearable
+          onChange={(value) => {
+            update('data_type', value);
+          }}
+        />
+        <Select
+          label={t('semantic.task')}
+          placeholder={t('browse.any')}
+          data={TASK_TYPES}
+          value={taskType}
+          clearable
+          onChange={(value) => {
+            update('task_type', value);
+          }}
+        />
+        <Select
+          label={t('semantic.library')}
+          placeholder={t('browse.any')}
+          data={LIBRARY_TYPES}
+          value={libraryType}
+          clearable
+          onChange={(value) => {
+            update('library_type', value);
+          }}
+        />
+        <MultiSelect
+          label={t('semantic.scenario')}
+          placeholder={scenarios.length ? undefined : t('browse.any')}
+          data={SCENARIOS}
+          value={scenarios}
+          clearable
+          onChange={(value) => {
+            update('scenario', value);
+          }}
+        />
+        <Select
+          label={t('semantic.license')}
+          placeholder={t('browse.any')}
+          data={LICENSES}
+          value={license}
+          clearable
+          onChange={(value) => {
+            update('license', value);
+          }}
+        />
+      </SimpleGrid>
+      {(scenarios.length > 0 || license) && (
+        <Text size="xs" c="dimmed">
+          {t('browse.clientSideNote')}
+        </Text>
+      )}
+
+      {learnwares.isPending && <Loader aria-label={t('common.loading')} />}
+      {learnwares.isError && (
+        <Alert color="red" role="alert" title={t('browse.loadFailed')}>
+          {learnwares.error.message}
+        </Alert>
+      )}
+      {learnwares.data && (
+        <>
+          <Text size="sm" c="dimmed" role="status">
+            {t('browse.count', { count: learnwares.data.count })}
+          </Text>
+          {shown.length === 0 ? (
+            <Text>{t('browse.empty')}</Text>
+          ) : (
+            <SimpleGrid cols={{ base: 1, sm: 2 }}>
+              {shown.map((learnware) => (
+                <LearnwareCard key={learnware.id} learnware={learnware} />
+              ))}
+            </SimpleGrid>
+          )}
+          {pages > 1 && (
+            <Group justify="center">
+              <Pagination
+                total={pages}
+                value={page}
+                onChange={(value) => {
+                  update('page', String(value));
+                }}
+                getControlProps={(control) => ({
+                  'aria-label': t(`pagination.${control}`),
+                })}
+                getItemProps={(item) => ({ 'aria-label': t('pagination.page', { page: item }) })}
+              />
+            </Group>
+          )}
+        </>
+      )}
+    </Stack>
+  );
+}
