@@ -19,7 +19,7 @@ from accounts.permissions import IsEmailVerified, IsReviewer
 from bmw.api.exceptions import ApplicationError, error_body
 from bmw.api.serializers import ErrorOutputSerializer
 from bmw.api.validation import validated
-from market import selectors, services
+from market import search, selectors, services
 from market.models import CheckStep, Learnware, LearnwareVersion
 
 ERRORS = {
@@ -601,8 +601,8 @@ class LearnwareSearchApi(APIView):
         data = validated(LearnwareSearchInputSerializer, request.data)
         stat_spec = None
         if data.get("stat_spec") is not None:
-            stat_spec = selectors.stat_spec_parse(data["stat_spec"].read())
-        filters = selectors.SearchFilters(
+            stat_spec = search.stat_spec_parse(data["stat_spec"].read())
+        filters = search.SearchFilters(
             **{
                 f"{key}s": (data[key],)
                 for key in ("data_type", "task_type", "library_type", "license")
@@ -612,13 +612,13 @@ class LearnwareSearchApi(APIView):
             text=data.get("query", ""),
         )
         try:
-            outcome = selectors.learnware_search(
+            outcome = search.learnware_search(
                 viewer=_viewer(request),
                 filters=filters,
                 stat_spec=stat_spec,
                 top_k=data.get("top_k", 10),
             )
-        except selectors.SearchUnavailable as exc:
+        except search.SearchUnavailable as exc:
             return Response(
                 error_body(
                     "Search is unavailable: no search worker answered; try again soon",

@@ -11,11 +11,12 @@ import getpass
 import json
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from learnware_core.cli._io import CLIError, existing_file, read_json
 from learnware_core.cli._ui import echo, progress_enabled, symbols
+from learnware_core.cli.spec import build_table_spec, parse_gamma
 from learnware_core.client import (
     Client,
     Credentials,
@@ -192,10 +193,15 @@ def run_ls(args: argparse.Namespace) -> int:
         )
         for r in rows
     ]
-    widths = [max(len(row[i]) for row in table) for i in range(len(header) - 1)]
+    _print_table(table)
+    return EXIT_OK
+
+
+def _print_table(table: Sequence[tuple[str, ...]]) -> None:
+    """Columns padded to their widest cell; the last column is not padded."""
+    widths = [max(len(row[i]) for row in table) for i in range(len(table[0]) - 1)]
     for row in table:
         echo("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=False)) + row[-1])
-    return EXIT_OK
 
 
 def run_rm(args: argparse.Namespace) -> int:
@@ -221,6 +227,54 @@ def run_download(args: argparse.Namespace) -> int:
 
 
 # ------------------------------------------------------------------ parsers
+def run_search(args: argparse.Namespace) -> int:
+    spec: Any = None
+    if args.table:
+        spec = build_table_spec(args, data=args.table)  # made here; only it is sent
+    elif args.stat:
+        spec = read_json(args.stat, what="statistical specification")
+    if spec is None and not (args.query or args.data_type or args.task_type):
+        raise CLIError("give --table DATA, --stat stat.json, --query or a tag filter")
+    result = _client(args).search(
+        stat_spec=spec,
+        query=args.query or "",
+        data_type=args.data_type or "",
+        task_type=args.task_type or "",
+        library_type=args.library_type or "",
+        top_k=args.top_k,
+    )
+    if args.json:
+        echo(json.dumps(result, indent=2))
+        return EXIT_OK
+    if not result["results"]:
+        echo("No learnware matches.")
+        return EXIT_OK
+    header = ("ID", "SCORE", "MMD^2", "KIND", "NAME")
+    table = [header]
+    for hit in result["results"]:
+        lw = hit["learnware"]
+        score = "-" if hit["score"] is None else f"{hit['score']:.3f}"
+        mmd2 = "-" if hit["mmd2"] is None else f"{hit['mmd2']:.5f}"
+        table.append(
+            (
+                str(lw["id"]),
+                score,
+                mmd2,
+                f"{lw['data_type']}/{lw['task_type']}",
+                lw["name"],
+            )
+        )
+    _print_table(table)
+    multiple = result.get("multiple")
+    if multiple:
+        parts = ", ".join(
+            f"{lw['id']} ({w:.2f})"
+            for lw, w in zip(multiple["learnwares"], multiple["weights"], strict=True)
+        )
+        echo(f"\nCombination (weights): {parts}; score {multiple['score']:.3f}")
+    return EXIT_OK
+
+
 def _url_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--url",
@@ -330,5 +384,33 @@ def add_commands(
     _url_option(status)
     status.set_defaults(func=run_status)
 
-    for sub in (login, upload, ls, rm, download, status):
+    search = commands.add_parser(
+        "search",
+        help="search approved learnwares (your data stays here)",
+        description="Search approved learnwares by tags and text and, with --table, "
+        "by your data: its RKME is computed here and only that summary is sent "
+        "(your rows never leave this machine). Prints the best learnwares with "
+        "their score and squared MMD, and a weighted combination when several "
+        "learnwares together fit your data better. " + where,
+    )
+    source = search.add_mutually_exclusive_group()
+    source.add_argument(
+        "--table", metavar="DATA", help="CSV/TSV/Parquet/NPY of your data"
+    )
+    source.add_argument("--stat", metavar="stat.json", help="a spec made by 'bmw spec'")
+    search.add_argument("--query", help="text to match names and descriptions")
+    search.add_argument("--data-type", help="Table, Image or Text")
+    search.add_argument("--task-type", help="e.g. Classification")
+    search.add_argument("--library-type", help="e.g. Scikit-learn")
+    search.add_argument("--top-k", type=int, default=10, metavar="N")
+    search.add_argument("--columns", help="with --table: use only these columns")
+    search.add_argument("--drop", help="with --table: ignore these columns")
+    search.add_argument("--k", type=int, default=100, help="with --table: RKME size")
+    search.add_argument("--gamma", type=parse_gamma, default=0.1)
+    search.add_argument("--seed", type=int, default=0)
+    search.add_argument("--json", action="store_true", help="machine-readable output")
+    _url_option(search)
+    search.set_defaults(func=run_search)
+
+    for sub in (login, upload, ls, rm, download, status, search):
         common(sub)

@@ -9,7 +9,7 @@ import re
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -349,6 +349,55 @@ class Client:
             _stream_to(response, target, expected, progress)
         return target
 
+    def search(
+        self,
+        *,
+        stat_spec: Any = None,
+        query: str = "",
+        data_type: str = "",
+        task_type: str = "",
+        library_type: str = "",
+        license: str = "",
+        scenarios: Sequence[str] = (),
+        top_k: int = 10,
+    ) -> dict[str, Any]:
+        """Search approved learnwares by tags, text and your statistical spec.
+
+        Build the spec on your machine from your data — e.g.
+        ``RKMETableSpecification().fit(X)`` or ``bmw spec table data.csv`` — and
+        pass it (a fitted spec, its dict, or a ``stat.json`` path): only the
+        reduced set is sent, never your data.
+
+        Returns
+        -------
+        result : dict
+            ``{"count", "results": [{"learnware", "score", "mmd2", "text_score"}],
+            "multiple": {"learnwares", "weights", "mmd2", "score", "reason"} or
+            None}`` (best first; ``multiple`` is a proposed weighted combination).
+        """
+        fields: list[tuple[str, str]] = [
+            (key, value)
+            for key, value in (
+                ("query", query),
+                ("data_type", data_type),
+                ("task_type", task_type),
+                ("library_type", library_type),
+                ("license", license),
+                ("top_k", str(top_k)),
+            )
+            if value
+        ]
+        fields += [("scenarios", s) for s in scenarios]
+        files = None
+        if stat_spec is not None:
+            files = {
+                "stat_spec": ("stat.json", _stat_json(stat_spec), "application/json")
+            }
+        result: dict[str, Any] = self._json(
+            "POST", "/api/learnwares/search/", data=fields, files=files
+        )
+        return result
+
     def semantic_vocabularies(self) -> dict[str, Any]:
         """The values a semantic specification may use, as the dock serves them.
 
@@ -390,6 +439,15 @@ def _semantic_spec(
     if not isinstance(data, dict):
         raise ValueError(f"{spec}: the semantic specification must be a JSON object")
     return data
+
+
+def _stat_json(spec: Any) -> bytes:
+    """A fitted spec, its dict, or a path to its JSON file, as JSON bytes."""
+    if hasattr(spec, "to_dict"):
+        spec = spec.to_dict()
+    if isinstance(spec, Mapping):
+        return json.dumps(spec).encode()
+    return Path(spec).read_bytes()
 
 
 def _filename(response: requests.Response, default: str) -> str:

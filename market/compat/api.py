@@ -30,7 +30,7 @@ from accounts.authentication import ApiTokenAuthentication
 from accounts.models import User
 from bmw.api.exceptions import ApplicationError
 from bmw.api.validation import validated
-from market import selectors as market_selectors
+from market import search as market_search
 from market import services
 from market.compat import selectors
 from market.compat import services as compat_services
@@ -559,7 +559,7 @@ class CompatSearchLearnwareApi(CompatApi):
         if data.get("limit") == 0:
             raise CompatError(LIMIT_ZERO, "Limit must be positive.")
         spec = _semantic_spec(data["semantic_specification"])
-        filters = market_selectors.SearchFilters(
+        filters = market_search.SearchFilters(
             data_types=_values(spec, "Data"),
             task_types=_values(spec, "Task"),
             library_types=_values(spec, "Library"),
@@ -571,15 +571,15 @@ class CompatSearchLearnwareApi(CompatApi):
         upload = data.get("statistical_specification")
         try:
             if upload is not None:
-                stat_spec = market_selectors.stat_spec_parse(upload.read())
-            outcome = market_selectors.learnware_search(
+                stat_spec = market_search.stat_spec_parse(upload.read())
+            outcome = market_search.learnware_search(
                 viewer=_viewer(request), filters=filters, stat_spec=stat_spec, top_k=100
             )
         except ApplicationError as exc:
             raise CompatError(
                 SPEC_OR_NOT_FOUND, f"Statistical specification error. {exc.message}"
             ) from exc
-        except market_selectors.SearchUnavailable as exc:
+        except market_search.SearchUnavailable as exc:
             raise CompatError(
                 SPEC_OR_NOT_FOUND, "Engine search learnware error."
             ) from exc

@@ -278,3 +278,37 @@ def test_original_client_requests_over_http(
     assert b"".join(download.iter_content(chunk_size=1024 * 1024)) == data
     assert updated == {"code": 0, "msg": "success"}
     assert deleted == {"code": 0, "msg": "Delete success."}
+
+
+def test_client_and_cli_search_with_a_locally_built_rkme(
+    dock: str, user: User, reviewer: User, tmp_path: Path, spec: dict[str, Any]
+) -> None:
+    import numpy as np
+
+    from learnware_core.specification.rkme import RKMETableSpecification
+    from market import services
+    from market.models import LearnwareVersion
+
+    token = api_token_create(user=user, name="search").token
+    client = Client(dock, token=token)
+    result = client.upload(OFFICIAL_ZIP, spec, wait=True, progress=False)
+    services.learnware_version_review(
+        version=LearnwareVersion.objects.get(id=result.version_id),
+        reviewer=reviewer,
+        approve=True,
+    )
+    fixture = OFFICIAL_ZIP.parents[1] / "rkme_table" / "data_0.npy"
+    mine = RKMETableSpecification(n_points=20, random_state=0).fit(np.load(fixture))
+
+    found = client.search(stat_spec=mine, data_type="Table")
+
+    assert [hit["learnware"]["id"] for hit in found["results"]] == [result.learnware_id]
+    assert 0 < found["results"][0]["score"] <= 1
+    assert found["results"][0]["mmd2"] >= 0
+    home = tmp_path / "home"
+    login = _bmw(home, "login", "--url", dock, "--token", token)
+    assert login.returncode == 0, login.stderr
+    cli = _bmw(home, "search", "--table", str(fixture), "--json")
+    assert cli.returncode == 0, cli.stderr
+    hits = json.loads(cli.stdout)["results"]
+    assert hits[0]["learnware"]["id"] == result.learnware_id

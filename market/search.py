@@ -1,0 +1,173 @@
+"""The search use case on the web side: tag filters in SQL, ranking on a search worker.
+
+``learnware_search`` narrows the candidates with the database, sends the query to a
+search worker (queue ``search``; see :mod:`market.search_index`), waits for the
+answer and loads the learnwares it names. The worker side is
+:func:`market.selectors.learnware_search_execute`.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from celery.exceptions import TimeoutError as CeleryTimeoutError
+from django.conf import settings
+from kombu.exceptions import OperationalError
+
+from accounts.models import User
+from bmw.api.exceptions import ApplicationError
+from learnware_core.errors import LearnwareError
+from learnware_core.specification.base import load_spec
+from market import tasks
+from market.models import Learnware
+from market.selectors import learnware_list
+
+
+@dataclass(frozen=True)
+class SearchFilters:
+    """Tag filters (database; several values of one tag mean any of them) and text."""
+
+    data_types: tuple[str, ...] = ()
+    task_types: tuple[str, ...] = ()
+    library_types: tuple[str, ...] = ()
+    licenses: tuple[str, ...] = ()
+    scenarios: tuple[str, ...] = ()
+    text: str = ""
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    learnware: Learnware
+    score: float | None = None
+    mmd2: float | None = None
+    text_score: float | None = None
+
+
+@dataclass(frozen=True)
+class SearchMultiple:
+    learnwares: list[Learnware]
+    weights: list[float]
+    mmd2: float
+    score: float
+    reason: str
+
+
+@dataclass(frozen=True)
+class SearchOutcome:
+    hits: list[SearchHit]
+    multiple: SearchMultiple | None
+    count: int
+
+
+def stat_spec_parse(raw: bytes) -> dict[str, Any]:
+    """A user's uploaded ``stat.json``, validated (``ApplicationError`` if bad)."""
+
+    def bad(problem: str) -> ApplicationError:
+        return ApplicationError(
+            f"stat_spec: {problem}", extra={"fields": {"stat_spec": [problem]}}
+        )
+
+    if len(raw) > settings.BMW_MAX_STAT_SPEC_BYTES:
+        raise bad(f"larger than {settings.BMW_MAX_STAT_SPEC_BYTES} bytes")
+    try:
+        data = json.loads(raw)
+        spec = load_spec(data)
+    except (ValueError, LearnwareError) as exc:  # JSONDecodeError is a ValueError
+        raise bad(str(exc)) from exc
+    stored = spec.to_dict()
+    for key in ("z", "beta"):
+        if key in stored and not np.all(np.isfinite(np.asarray(stored[key], float))):
+            raise bad(f"'{key}' has NaN or infinite values")
+    return stored
+
+
+def _candidate_ids(viewer: User | None, filters: SearchFilters) -> list[int]:
+    qs = learnware_list(viewer=viewer)
+    for column, values in (
+        ("data_type", filters.data_types),
+        ("task_type", filters.task_types),
+        ("library_type", filters.library_types),
+        ("license", filters.licenses),
+    ):
+        if values:
+            qs = qs.filter(**{f"{column}__in": values})
+    rows = qs.order_by("-id").values_list("id", "scenarios")
+    wanted = set(filters.scenarios)
+    # JSON containment is not portable to SQLite: scenarios are matched here.
+    return [i for i, sc in rows if not wanted or wanted & set(sc or ())]
+
+
+def learnware_search(
+    *,
+    viewer: User | None,
+    filters: SearchFilters,
+    stat_spec: dict[str, Any] | None = None,
+    top_k: int = 10,
+) -> SearchOutcome:
+    """Semantic and statistical search: tags in SQL, ranking on a search worker.
+
+    Raises ``SearchUnavailable`` when no search worker answers in time.
+    """
+    ids = _candidate_ids(viewer, filters)
+    if not filters.text.strip() and stat_spec is None:
+        hits = [SearchHit(lw) for lw in _hydrate(ids)]
+        return SearchOutcome(hits=hits, multiple=None, count=len(hits))
+    payload = {
+        "candidate_ids": ids,
+        "text": filters.text,
+        "stat_spec": stat_spec,
+        "top_k": top_k,
+    }
+    try:
+        result = tasks.learnware_search.delay(payload).get(
+            timeout=settings.BMW_SEARCH_TIMEOUT_S, interval=0.02
+        )
+    except (CeleryTimeoutError, OperationalError) as exc:
+        raise SearchUnavailable(str(exc) or "no search worker answered") from exc
+    if "error" in result:
+        raise ApplicationError(
+            f"stat_spec: {result['error']}",
+            extra={"fields": {"stat_spec": [result["error"]]}},
+        )
+    text_scores = {int(i): float(s) for i, s in result["text"]}
+    if stat_spec is not None:
+        ranked = [(int(i), float(m), float(s)) for i, m, s in result["single"]]
+        objects = {lw.id: lw for lw in _hydrate([i for i, _, _ in ranked])}
+        hits = [
+            SearchHit(objects[i], score=s, mmd2=m, text_score=text_scores.get(i))
+            for i, m, s in ranked
+            if i in objects
+        ]
+    else:
+        objects = {lw.id: lw for lw in _hydrate(list(text_scores))}
+        hits = [
+            SearchHit(objects[i], score=s, text_score=s)
+            for i, s in text_scores.items()
+            if i in objects
+        ]
+    multiple = None
+    if result["multiple"]:
+        m = result["multiple"]
+        members = {lw.id: lw for lw in _hydrate(m["learnware_ids"])}
+        if len(members) == len(m["learnware_ids"]):
+            multiple = SearchMultiple(
+                learnwares=[members[int(i)] for i in m["learnware_ids"]],
+                weights=[float(w) for w in m["weights"]],
+                mmd2=float(m["mmd2"]),
+                score=float(m["score"]),
+                reason=str(m["reason"]),
+            )
+    return SearchOutcome(hits=hits, multiple=multiple, count=len(hits))
+
+
+def _hydrate(ids: list[int]) -> list[Learnware]:
+    """The learnwares of ``ids`` (in that order), owner and live version joined."""
+    found = Learnware.objects.select_related("owner", "live_version").in_bulk(ids)
+    return [found[i] for i in ids if i in found]
+
+
+class SearchUnavailable(RuntimeError):
+    """No search worker answered in time (the API answers 503)."""
