@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from typing import cast
 
 import numpy as np
 import pytest
@@ -104,7 +105,7 @@ def test_search_single_image_matches_brute_force() -> None:
     got = index.search_single(query, top_k=8)
     assert [r.key for r in got] == keys[:8]
     assert_allclose([r.mmd2 for r in got], values[:8], rtol=1e-9, atol=1e-14)
-    assert {r.key % 4 for r in got[:5]} == {1}
+    assert {cast(int, r.key) % 4 for r in got[:5]} == {1}
 
 
 def test_add_remove_update_equals_fresh_index() -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 import numpy as np
 import pytest
 from numpy.testing import assert_allclose
@@ -69,7 +71,7 @@ def test_single_task_users_get_no_spurious_mixture() -> None:
         result = search_mixture(index, user)
         assert result is not None
         assert not result.accepted, result.reason
-        assert result.best_single_key[0] == g
+        assert cast(tuple[int, int], result.best_single_key)[0] == g
 
 
 def test_mixed_users_get_their_tasks_with_the_largest_weights() -> None:
@@ -89,7 +91,8 @@ def test_mixed_users_get_their_tasks_with_the_largest_weights() -> None:
         assert result.accepted, result.reason
         weight: dict[int, float] = {}
         for key, w in zip(result.keys, result.weights, strict=True):
-            weight[key[0]] = weight.get(key[0], 0.0) + float(w)
+            group = cast(tuple[int, int], key)[0]
+            weight[group] = weight.get(group, 0.0) + float(w)
         top = sorted(weight, key=lambda g: -weight[g])[:2]
         assert set(top) == {a, b}
         assert weight[a] == pytest.approx(wa, abs=0.15)
