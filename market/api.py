@@ -101,6 +101,20 @@ class LearnwareOutputSerializer(serializers.Serializer):
     updated_at = serializers.DateTimeField()
 
 
+class LatestVersionOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="latest_version_id")
+    number = serializers.IntegerField(source="latest_version_number")
+    status = serializers.ChoiceField(
+        source="latest_version_status", choices=LearnwareVersion.Status.choices
+    )
+
+
+class MyLearnwareOutputSerializer(LearnwareOutputSerializer):
+    latest_version = LatestVersionOutputSerializer(
+        source="*", help_text="The newest version, approved or not."
+    )
+
+
 class LearnwareCreateOutputSerializer(LearnwareOutputSerializer):
     version = VersionOutputSerializer()
 
@@ -129,6 +143,7 @@ class ReviewInputSerializer(serializers.Serializer):
 class ReviewQueueItemOutputSerializer(VersionOutputSerializer):
     learnware_name = serializers.CharField(source="learnware.name")
     owner = OwnerOutputSerializer(source="learnware.owner")
+    check_steps = CheckStepOutputSerializer(many=True)
 
 
 class NotificationOutputSerializer(serializers.Serializer):
@@ -177,6 +192,7 @@ LIST_FILTERS = [
     OpenApiParameter("data_type", str, description="Table, Image or Text"),
     OpenApiParameter("task_type", str),
     OpenApiParameter("library_type", str),
+    OpenApiParameter("license", str),
     OpenApiParameter("owner", int, description="only this owner's learnwares"),
 ]
 
@@ -200,6 +216,7 @@ class LearnwareListCreateApi(generics.ListAPIView):
             data_type=params.get("data_type"),
             task_type=params.get("task_type"),
             library_type=params.get("library_type"),
+            license=params.get("license"),
             owner_id=int(owner) if owner and owner.isdigit() else None,
         )
 
@@ -236,16 +253,18 @@ class LearnwareListCreateApi(generics.ListAPIView):
 
 
 class MyLearnwareListApi(generics.ListAPIView):
-    """The signed-in user's learnwares in every status."""
+    """The signed-in user's learnwares in every status, with the newest version's."""
 
-    serializer_class = LearnwareOutputSerializer
+    serializer_class = MyLearnwareOutputSerializer
     permission_classes = (IsAuthenticated,)
 
     def get_queryset(self) -> Any:
-        return selectors.learnware_list(
-            viewer=_viewer(self.request),
-            owner_id=self.request.user.pk,
-            approved_only=False,
+        return selectors.with_latest_version(
+            selectors.learnware_list(
+                viewer=_viewer(self.request),
+                owner_id=self.request.user.pk,
+                approved_only=False,
+            )
         )
 
     @extend_schema(operation_id="my_learnwares_list", tags=["learnwares"])
@@ -458,9 +477,18 @@ class NotificationListApi(generics.ListAPIView):
 
     def get_queryset(self) -> Any:
         assert isinstance(self.request.user, User)
-        return selectors.notification_list(user=self.request.user)
+        unread = self.request.query_params.get("unread") in ("1", "true")
+        return selectors.notification_list(user=self.request.user, unread=unread)
 
-    @extend_schema(operation_id="notifications_list", tags=["notifications"])
+    @extend_schema(
+        operation_id="notifications_list",
+        parameters=[
+            OpenApiParameter(
+                "unread", bool, description="only unread notices (count = unread)"
+            )
+        ],
+        tags=["notifications"],
+    )
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return super().get(request, *args, **kwargs)
 

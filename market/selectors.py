@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 
 from accounts.models import User
 from learnware_core.specification import semantic
@@ -25,12 +25,28 @@ def learnware_visible_q(viewer: User | None) -> Q:
     return visible & Q(deleted_at__isnull=True)
 
 
+def with_latest_version(qs: QuerySet[Learnware]) -> QuerySet[Learnware]:
+    """Annotate the newest version's ``latest_version_id/number/status`` (any status).
+
+    For owners and staff: it may be a version not approved yet.
+    """
+    newest = LearnwareVersion.objects.filter(learnware=OuterRef("pk")).order_by(
+        "-number"
+    )
+    return qs.annotate(
+        latest_version_id=Subquery(newest.values("id")[:1]),
+        latest_version_number=Subquery(newest.values("number")[:1]),
+        latest_version_status=Subquery(newest.values("status")[:1]),
+    )
+
+
 def learnware_list(
     *,
     viewer: User | None,
     data_type: str | None = None,
     task_type: str | None = None,
     library_type: str | None = None,
+    license: str | None = None,
     owner_id: int | None = None,
     approved_only: bool = True,
 ) -> QuerySet[Learnware]:
@@ -39,12 +55,14 @@ def learnware_list(
     )
     if approved_only:
         qs = qs.filter(live_version__isnull=False)
-    if data_type:
-        qs = qs.filter(data_type=data_type)
-    if task_type:
-        qs = qs.filter(task_type=task_type)
-    if library_type:
-        qs = qs.filter(library_type=library_type)
+    for column, value in (
+        ("data_type", data_type),
+        ("task_type", task_type),
+        ("library_type", library_type),
+        ("license", license),
+    ):
+        if value:
+            qs = qs.filter(**{column: value})
     if owner_id is not None:
         qs = qs.filter(owner_id=owner_id)
     return qs
@@ -90,19 +108,21 @@ def check_steps(*, version: LearnwareVersion) -> QuerySet[CheckStep]:
 
 
 def review_queue() -> QuerySet[LearnwareVersion]:
-    """Versions awaiting review, oldest first."""
+    """Versions awaiting review, oldest first, with their check reports."""
     return (
         LearnwareVersion.objects.filter(
             status=LearnwareVersion.Status.AWAITING_REVIEW,
             learnware__deleted_at__isnull=True,
         )
         .select_related("learnware", "learnware__owner", "uploaded_by")
+        .prefetch_related("check_steps")
         .order_by("created_at")
     )
 
 
-def notification_list(*, user: User) -> QuerySet[Notification]:
-    return Notification.objects.filter(user=user)
+def notification_list(*, user: User, unread: bool = False) -> QuerySet[Notification]:
+    qs = Notification.objects.filter(user=user)
+    return qs.filter(read_at__isnull=True) if unread else qs
 
 
 def semantic_vocabulary() -> dict[str, Any]:

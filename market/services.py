@@ -53,10 +53,12 @@ def _parse_semantic(semantic_spec: Mapping[str, Any]) -> SemanticSpec:
         ) from exc
 
 
-def _require_owner_or_staff(learnware: Learnware, user: User) -> None:
-    if learnware.owner_id != user.id and not user.is_staff:
+def _require_owner_or_admin(learnware: Learnware, user: User) -> None:
+    """Owners and admins change a learnware; reviewers only review it."""
+    if learnware.owner_id != user.id and user.role != User.Role.ADMIN:
         raise ApplicationError(
-            "Only the owner or staff may change this learnware", status_code=403
+            "Only the owner or an administrator may change this learnware",
+            status_code=403,
         )
 
 
@@ -195,7 +197,7 @@ def learnware_version_create(
     The live version stays live until the new one is approved. Side effects: package
     file, check task.
     """
-    _require_owner_or_staff(learnware, by)
+    _require_owner_or_admin(learnware, by)
     spec = _parse_semantic(semantic_spec or learnware.semantic_spec)
     latest = learnware.versions.order_by("-number").first()
     if package is None and latest is None:
@@ -219,7 +221,7 @@ def learnware_update(
     the learnware and its live version; a change of Data/Task/Input/Output makes a new
     version of the same package that is checked and reviewed. Returns that version.
     """
-    _require_owner_or_staff(learnware, by)
+    _require_owner_or_admin(learnware, by)
     spec = _parse_semantic(semantic_spec)
     new = spec.to_dict()
     if any(new.get(k) != learnware.semantic_spec.get(k) for k in COMPATIBILITY_KEYS):
@@ -239,7 +241,7 @@ def learnware_update(
 @transaction.atomic
 def learnware_delete(*, learnware: Learnware, by: User) -> None:
     """Hide a learnware everywhere (soft delete: packages and audit log are kept)."""
-    _require_owner_or_staff(learnware, by)
+    _require_owner_or_admin(learnware, by)
     Learnware.objects.filter(id=learnware.id).update(deleted_at=timezone.now())
     _index_event(learnware.id, SearchIndexEvent.Action.REMOVE)
 
@@ -249,7 +251,7 @@ def learnware_version_recheck(
     *, version: LearnwareVersion, by: User
 ) -> LearnwareVersion:
     """Queue a finished version's checks again. Side effect: a check task."""
-    _require_owner_or_staff(version.learnware, by)
+    _require_owner_or_admin(version.learnware, by)
     rechecked = LearnwareVersion.objects.filter(
         id=version.id,
         status__in=(Status.CHECK_FAILED, Status.AWAITING_REVIEW, Status.REJECTED),
@@ -348,6 +350,11 @@ def learnware_version_review(
     """
     if not reviewer.is_staff:
         raise ApplicationError("Only reviewers may review learnwares", status_code=403)
+    if version.uploaded_by_id == reviewer.id and reviewer.role != User.Role.ADMIN:
+        raise ApplicationError(
+            "Reviewers may not review a version they uploaded themselves",
+            status_code=403,
+        )
     if not approve and not reason.strip():
         raise ApplicationError(
             "reason: a rejection needs a reason",

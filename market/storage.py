@@ -10,6 +10,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import IO
 
+from botocore.exceptions import BotoCoreError, ClientError
 from django.core.files import File
 from django.core.files.storage import default_storage
 
@@ -50,6 +51,7 @@ def local_copy(file: File) -> Iterator[Path]:
         try:
             with default_storage.open(name, "rb") as src, copy.open("wb") as dst:
                 shutil.copyfileobj(src, dst, CHUNK)
-        except OSError as exc:
+        # botocore's errors (S3 unreachable, denied ...) are not OSErrors
+        except (OSError, BotoCoreError, ClientError) as exc:
             raise StorageUnavailable(str(exc)) from exc
         yield copy

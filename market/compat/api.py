@@ -244,7 +244,7 @@ def _item(learnware: Learnware) -> dict[str, Any]:
         "learnware_id": learnware.compat_id,
         "last_modify": selectors.last_modify(learnware.updated_at),
         "verify_status": selectors.verify_status(
-            getattr(learnware, "newest_status", None)
+            getattr(learnware, "latest_version_status", None)
         ),
         "semantic_specification": learnware.semantic_spec,
     }

@@ -23,10 +23,8 @@ from typing import Any
 from django.db.models import (
     Case,
     IntegerField,
-    OuterRef,
     Q,
     QuerySet,
-    Subquery,
     Value,
     When,
 )
@@ -59,27 +57,20 @@ def last_modify(when: datetime) -> str:
     return when.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f") + " UTC"
 
 
-def _with_newest_status(qs: QuerySet[Learnware]) -> QuerySet[Learnware]:
-    newest = LearnwareVersion.objects.filter(learnware=OuterRef("pk")).order_by(
-        "-number"
-    )
-    return qs.annotate(newest_status=Subquery(newest.values("status")[:1]))
-
-
 def compat_learnware_list(
     *, user: User, is_verified: bool | None = None
 ) -> QuerySet[Learnware]:
-    """``user``'s learnwares, ``newest_status`` annotated, in the original's order."""
-    qs = _with_newest_status(
+    """``user``'s learnwares with their newest status, in the original's order."""
+    qs = selectors.with_latest_version(
         Learnware.objects.filter(owner=user, deleted_at__isnull=True)
     )
     if is_verified is True:
-        return qs.filter(Q(newest_status=Status.APPROVED)).order_by("-id")
+        return qs.filter(Q(latest_version_status=Status.APPROVED)).order_by("-id")
     if is_verified is False:
-        return qs.exclude(Q(newest_status=Status.APPROVED)).order_by("-id")
+        return qs.exclude(Q(latest_version_status=Status.APPROVED)).order_by("-id")
     rank = Case(
         *(
-            When(newest_status=ours, then=Value(_LIST_ORDER.index(theirs)))
+            When(latest_version_status=ours, then=Value(_LIST_ORDER.index(theirs)))
             for ours, theirs in VERIFY_STATUS.items()
         ),
         default=Value(len(_LIST_ORDER)),
@@ -89,7 +80,7 @@ def compat_learnware_list(
 
 
 def compat_learnware_get(*, learnware_id: int, viewer: User | None) -> Learnware:
-    """A learnware ``viewer`` may see, with ``newest_status`` of the versions they
+    """A learnware ``viewer`` may see, with the status of the newest version they
     may see (owners and staff: the newest; others: the live one).
 
     Raises ``Learnware.DoesNotExist``.
@@ -101,7 +92,7 @@ def compat_learnware_get(*, learnware_id: int, viewer: User | None) -> Learnware
         .values_list("status", flat=True)
         .first()
     )
-    learnware.newest_status = newest  # type: ignore[attr-defined]
+    learnware.latest_version_status = newest  # type: ignore[attr-defined]
     return learnware
 
 

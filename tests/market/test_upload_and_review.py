@@ -411,3 +411,48 @@ def test_market_changes_are_logged_for_the_search_workers(
     stored = json.loads(version.stat_spec_file.read())
     assert stored["type"] == "RKMETableSpecification"
     assert len(stored["z"][0]) == 6
+
+
+def test_my_learnwares_show_the_newest_version_and_reviewers_see_check_reports(
+    user: User, reviewer: User, package_bytes: bytes, semantic_spec: dict[str, Any]
+) -> None:
+    learnware_id = _upload(_client(user), package_bytes, semantic_spec).json()["id"]
+    version = _await_review(learnware_id)
+    version.check_steps.create(position=0, name="format", status="passed")
+
+    mine = _client(user).get("/api/learnwares/mine/").json()["results"]
+    queue = _client(reviewer).get("/api/reviews/").json()["results"]
+
+    assert mine[0]["latest_version"] == {
+        "id": version.id,
+        "number": 1,
+        "status": "awaiting_review",
+    }
+    assert [s["name"] for s in queue[0]["check_steps"]] == ["format"]
+
+
+def test_unread_notifications_filter_counts_only_unread(user: User) -> None:
+    first = services.notification_send(user=user, title="one", body="")
+    services.notification_send(user=user, title="two", body="")
+    services.notification_mark_read(user=user, notification_id=first.id)
+
+    unread = _client(user).get("/api/notifications/?unread=1").json()
+
+    assert unread["count"] == 1
+    assert [n["title"] for n in unread["results"]] == ["two"]
+
+
+def test_reviewer_cannot_approve_a_version_they_uploaded(
+    user: User, reviewer: User, package_bytes: bytes, semantic_spec: dict[str, Any]
+) -> None:
+    from bmw.api.exceptions import ApplicationError
+
+    learnware_id = _upload(_client(reviewer), package_bytes, semantic_spec).json()["id"]
+    version = _await_review(learnware_id)
+
+    with pytest.raises(ApplicationError, match="uploaded themselves"):
+        services.learnware_version_review(
+            version=version, reviewer=reviewer, approve=True
+        )
+    version.refresh_from_db()
+    assert version.status == Status.AWAITING_REVIEW

@@ -154,6 +154,7 @@ export const aReviewItem = (
   overrides: Partial<Schemas['ReviewQueueItemOutput']> = {},
 ): Schemas['ReviewQueueItemOutput'] => ({
   ...aVersion({ status: 'awaiting_review', reviewed_at: null }),
+  check_steps: [],
   learnware_name: 'Iris classifier',
   owner: { id: 7, display_name: 'Ada' },
   ...overrides,

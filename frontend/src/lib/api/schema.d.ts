@@ -461,7 +461,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** @description The signed-in user's learnwares in every status. */
+        /** @description The signed-in user's learnwares in every status, with the newest version's. */
         get: operations["my_learnwares_list"];
         put?: never;
         post?: never;
@@ -979,6 +979,11 @@ export interface components {
          * @enum {string}
          */
         HealthOutputStatusEnum: "ok" | "unavailable";
+        LatestVersionOutput: {
+            id: number;
+            number: number;
+            status: components["schemas"]["VersionStatusEnum"];
+        };
         LearnwareCreateInputRequest: {
             /** @description The semantic specification (original layout), as JSON. */
             semantic_spec: unknown;
@@ -1044,6 +1049,25 @@ export interface components {
             results: components["schemas"]["SearchHitOutput"][];
             multiple: components["schemas"]["SearchMultipleOutput"] | null;
         };
+        MyLearnwareOutput: {
+            id: number;
+            name: string;
+            owner: components["schemas"]["OwnerOutput"];
+            data_type: string;
+            task_type: string;
+            library_type: string;
+            license: string;
+            scenarios: string[];
+            semantic_spec: unknown;
+            live_version: components["schemas"]["VersionOutput"] | null;
+            downloads: number;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            updated_at: string;
+            /** @description The newest version, approved or not. */
+            latest_version: components["schemas"]["LatestVersionOutput"];
+        };
         NotificationOutput: {
             id: number;
             title: string;
@@ -1087,6 +1111,21 @@ export interface components {
              */
             previous?: string | null;
             results: components["schemas"]["LearnwareOutput"][];
+        };
+        PaginatedMyLearnwareOutputList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["MyLearnwareOutput"][];
         };
         PaginatedNotificationOutputList: {
             /** @example 123 */
@@ -1162,6 +1201,7 @@ export interface components {
             reviewed_at: string | null;
             learnware_name: string;
             owner: components["schemas"]["OwnerOutput"];
+            check_steps: components["schemas"]["CheckStepOutput"][];
         };
         /**
          * @description * `user` - User
@@ -2080,6 +2120,7 @@ export interface operations {
                 /** @description Table, Image or Text */
                 data_type?: string;
                 library_type?: string;
+                license?: string;
                 /** @description only this owner's learnwares */
                 owner?: number;
                 /** @description A page number within the paginated result set. */
@@ -2465,7 +2506,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PaginatedLearnwareOutputList"];
+                    "application/json": components["schemas"]["PaginatedMyLearnwareOutputList"];
                 };
             };
         };
@@ -2525,6 +2566,8 @@ export interface operations {
                 page?: number;
                 /** @description Number of results to return per page. */
                 page_size?: number;
+                /** @description only unread notices (count = unread) */
+                unread?: boolean;
             };
             header?: never;
             path?: never;
