@@ -24,6 +24,7 @@ from learnware_core.search.mixture import search_mixture
 from learnware_core.search.semantic import embed_learnware_text, rank_text
 from learnware_core.specification.base import StatSpecification, load_spec
 from market.models import Learnware, SearchIndexEvent
+from market.storage import STORAGE_ERRORS
 
 logger = logging.getLogger(__name__)
 
@@ -187,8 +188,13 @@ def _stat_spec(lw: Learnware) -> StatSpecification | None:
         return None
     try:
         with version.stat_spec_file.open("rb") as fh:
-            return load_spec(json.loads(fh.read()))
-    except (OSError, ValueError, LearnwareError) as exc:
+            raw = fh.read()
+    except STORAGE_ERRORS as exc:
+        logger.error("learnware %s: cannot read its stat spec: %s", lw.id, exc)
+        return None
+    try:
+        return load_spec(json.loads(raw))
+    except ValueError as exc:  # bad JSON, or a LearnwareError
         logger.error("learnware %s: cannot load its stat spec: %s", lw.id, exc)
         return None
 

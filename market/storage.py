@@ -17,6 +17,11 @@ from django.core.files.storage import default_storage
 CHUNK = 1 << 20
 
 
+# What reading or writing a stored file can raise: local I/O, or botocore's errors
+# (S3 unreachable, access denied ...), which are not OSErrors.
+STORAGE_ERRORS: tuple[type[Exception], ...] = (OSError, BotoCoreError, ClientError)
+
+
 class StorageUnavailable(RuntimeError):
     """The file store could not be reached (transient: worth a retry)."""
 
@@ -52,6 +57,6 @@ def local_copy(file: File) -> Iterator[Path]:
             with default_storage.open(name, "rb") as src, copy.open("wb") as dst:
                 shutil.copyfileobj(src, dst, CHUNK)
         # botocore's errors (S3 unreachable, denied ...) are not OSErrors
-        except (OSError, BotoCoreError, ClientError) as exc:
+        except STORAGE_ERRORS as exc:
             raise StorageUnavailable(str(exc)) from exc
         yield copy

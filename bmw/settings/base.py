@@ -258,8 +258,49 @@ MEDIA_ROOT = BMW_MEDIA_ROOT
 # bmw.views.frontend_index answers every other non-API path with its index.html.
 WHITENOISE_ROOT = BMW_FRONTEND_DIST if BMW_FRONTEND_DIST.is_dir() else None
 WHITENOISE_IMMUTABLE_FILE_TEST = r"^/assets/.+-[0-9A-Za-z_-]{8,}\.\w+$"  # Vite-hashed
+# Uploaded files (packages, stat specs, staged chunks) go through the default storage:
+# the local filesystem (MEDIA_ROOT) unless BMW_S3_BUCKET names a bucket of an S3 or
+# S3-compatible service (MinIO, Ceph, ...). Code needing a local path uses
+# market.storage.local_copy().
+BMW_S3_BUCKET: str = env.str("BMW_S3_BUCKET", default="").strip()
+_DEFAULT_STORAGE: dict[str, Any] = {
+    "BACKEND": "django.core.files.storage.FileSystemStorage"
+}
+if BMW_S3_BUCKET:
+    _s3_keys: dict[str, str] = {}
+    for _var in ("BMW_S3_ACCESS_KEY_ID", "BMW_S3_SECRET_ACCESS_KEY"):
+        _s3_keys[_var] = env.str(_var, default="").strip()
+        if not _s3_keys[_var]:
+            raise ImproperlyConfigured(f"{_var}: must be set when BMW_S3_BUCKET is set")
+    _s3_endpoint = env.str("BMW_S3_ENDPOINT_URL", default="").strip() or None
+    # Path-style requests suit S3-compatible servers (no wildcard DNS per bucket).
+    _s3_style = env.str("BMW_S3_ADDRESSING_STYLE", default="").strip() or (
+        "path" if _s3_endpoint else "auto"
+    )
+    if _s3_style not in ("auto", "path", "virtual"):
+        raise ImproperlyConfigured(
+            "BMW_S3_ADDRESSING_STYLE: expected auto, path or virtual, "
+            f"got {_s3_style!r}"
+        )
+    _DEFAULT_STORAGE = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": BMW_S3_BUCKET,
+            "endpoint_url": _s3_endpoint,
+            "region_name": env.str("BMW_S3_REGION", default="").strip() or "us-east-1",
+            "access_key": _s3_keys["BMW_S3_ACCESS_KEY_ID"],
+            "secret_key": _s3_keys["BMW_S3_SECRET_ACCESS_KEY"],
+            "location": env.str("BMW_S3_PREFIX", default="").strip().strip("/"),
+            "signature_version": "s3v4",
+            "addressing_style": _s3_style,
+            "default_acl": "private",  # objects are never public ...
+            "querystring_auth": True,  # ... url() is a short-lived signed URL
+            "file_overwrite": False,  # a clashing name gets a suffix, like on disk
+            "max_memory_size": 16 << 20,  # larger downloads spool to a temp file
+        },
+    }
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _DEFAULT_STORAGE,
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if not DEBUG

@@ -30,6 +30,7 @@ from accounts.models import User
 from bmw.api.exceptions import ApplicationError
 from market import services
 from market.models import ChunkedUpload, Learnware, LearnwareVersion
+from market.storage import STORAGE_ERRORS
 
 logger = logging.getLogger(__name__)
 
@@ -66,7 +67,7 @@ def _delete_files(names: list[str]) -> None:
     for name in names:
         try:
             default_storage.delete(name)
-        except OSError:  # best effort: a purge run removes leftovers later
+        except STORAGE_ERRORS:  # best effort: a purge run removes leftovers later
             logger.warning("could not delete staged chunk %s", name, exc_info=True)
 
 
