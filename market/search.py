@@ -113,9 +113,11 @@ def learnware_search(
     """
     ids = _candidate_ids(viewer, filters)
     if not filters.text.strip() and stat_spec is None:
-        hits = [SearchHit(lw) for lw in _hydrate(ids)]
-        return SearchOutcome(hits=hits, multiple=None, count=len(hits))
+        hits = [SearchHit(lw) for lw in _hydrate(ids[:top_k])]
+        return SearchOutcome(hits=hits, multiple=None, count=len(ids))
     payload = {
+        # Always the database's answer: the worker's index may hold learnwares the
+        # database no longer has (e.g. restored from an older backup).
         "candidate_ids": ids,
         "text": filters.text,
         "stat_spec": stat_spec,
@@ -142,10 +144,11 @@ def learnware_search(
             if i in objects
         ]
     else:
-        objects = {lw.id: lw for lw in _hydrate(list(text_scores))}
+        best = list(text_scores)[:top_k]  # ranked best first
+        objects = {lw.id: lw for lw in _hydrate(best)}
         hits = [
-            SearchHit(objects[i], score=s, text_score=s)
-            for i, s in text_scores.items()
+            SearchHit(objects[i], score=text_scores[i], text_score=text_scores[i])
+            for i in best
             if i in objects
         ]
     multiple = None
@@ -160,7 +163,8 @@ def learnware_search(
                 score=float(m["score"]),
                 reason=str(m["reason"]),
             )
-    return SearchOutcome(hits=hits, multiple=multiple, count=len(hits))
+    count = len(hits) if stat_spec is not None else len(text_scores)
+    return SearchOutcome(hits=hits, multiple=multiple, count=count)
 
 
 def _hydrate(ids: list[int]) -> list[Learnware]:
