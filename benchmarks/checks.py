@@ -16,8 +16,6 @@ import argparse
 import io
 import json
 import os
-import socket
-import subprocess
 import sys
 import tempfile
 import time
@@ -28,17 +26,11 @@ from typing import Any
 
 import requests
 
-REPO = Path(__file__).resolve().parents[1]
-BIN = Path(sys.executable).parent
+from benchmarks._dock import REPO, Dock
+
 SHARED = Path(os.environ.get("BMW_SHARED_DIR", REPO.parent / "shared"))
 OFFICIAL = SHARED / "fixtures" / "official"
 FINAL = {"check_failed", "awaiting_review", "approved", "rejected"}
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def _variant(package: bytes, i: int) -> bytes:
@@ -49,106 +41,6 @@ def _variant(package: bytes, i: int) -> bytes:
             dst.writestr(item, src.read(item))
         dst.writestr("NOTES.md", f"variant {i}\n")
     return out.getvalue()
-
-
-class Dock:
-    """A dock on the embedded default in ``state``: web + worker processes."""
-
-    def __init__(self, state: Path) -> None:
-        self.state = state
-        self.port = _free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        env = {
-            k: v
-            for k, v in os.environ.items()
-            if k not in ("DATABASE_URL", "REDIS_URL")
-        }
-        env.update(
-            DJANGO_SETTINGS_MODULE="bmw.settings.base",
-            DJANGO_SECRET_KEY="benchmark-only",
-            BMW_STATE_DIR=str(state),
-            BMW_ENV_CACHE_DIR=str(state / "envs"),  # empty: the first build is fresh
-            PATH=f"{BIN}{os.pathsep}{env.get('PATH', '')}",
-        )
-        self.env = env
-        self.procs: list[subprocess.Popen[bytes]] = []
-
-    def start(self) -> None:
-        subprocess.run(
-            [sys.executable, "manage.py", "migrate", "-v", "0"],
-            cwd=REPO,
-            env=self.env,
-            check=True,
-        )
-        log = (self.state / "dock.log").open("wb")
-        for argv in (
-            [
-                str(BIN / "gunicorn"),
-                "bmw.wsgi",
-                "--bind",
-                f"127.0.0.1:{self.port}",
-                "--workers",
-                "2",
-                "--threads",
-                "4",
-            ],
-            [
-                str(BIN / "celery"),
-                "-A",
-                "bmw",
-                "worker",
-                "--queues",
-                "default,ml",
-                "--concurrency",
-                "2",
-                "--loglevel",
-                "WARNING",
-            ],
-        ):
-            self.procs.append(
-                subprocess.Popen(argv, cwd=REPO, env=self.env, stdout=log, stderr=log)
-            )
-        deadline = time.monotonic() + 120
-        while time.monotonic() < deadline:
-            try:
-                if requests.get(f"{self.url}/healthz", timeout=5).status_code == 200:
-                    return
-            except requests.RequestException:
-                pass
-            time.sleep(0.5)
-        raise RuntimeError(
-            f"the dock did not become healthy; see {self.state}/dock.log"
-        )
-
-    def token(self) -> str:
-        """Create a user and an API token directly in the dock's database."""
-        os.environ.update(
-            {k: self.env[k] for k in ("BMW_STATE_DIR", "DJANGO_SECRET_KEY")}
-        )
-        os.environ.pop("DATABASE_URL", None)
-        os.environ.pop("REDIS_URL", None)
-        os.environ["DJANGO_SETTINGS_MODULE"] = "bmw.settings.base"
-        import django
-
-        django.setup()
-        from django.utils import timezone
-
-        from accounts.models import User
-        from accounts.services import api_token_create
-
-        user = User.objects.create_user(
-            "bench@example.org", "bench-password-1", email_verified_at=timezone.now()
-        )
-        return api_token_create(user=user, name="benchmark").token
-
-    def stop(self) -> None:
-        for proc in self.procs:
-            proc.terminate()
-        for proc in self.procs:
-            try:
-                proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                proc.kill()
 
 
 def _upload_and_wait(

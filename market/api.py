@@ -575,6 +575,11 @@ class LearnwareSearchInputSerializer(serializers.Serializer):
         "(`bmw spec table DATA -o stat.json`): ranks by MMD.",
     )
     top_k = serializers.IntegerField(required=False, min_value=1, max_value=100)
+    multiple = serializers.BooleanField(
+        required=False,
+        default=True,
+        help_text="Also look for a weighted combination of learnwares (slower).",
+    )
 
 
 class SearchHitOutputSerializer(serializers.Serializer):
@@ -645,6 +650,7 @@ class LearnwareSearchApi(APIView):
                 filters=filters,
                 stat_spec=stat_spec,
                 top_k=data.get("top_k", 10),
+                multiple=data["multiple"],
             )
         except search.SearchUnavailable as exc:
             return Response(

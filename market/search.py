@@ -106,6 +106,7 @@ def learnware_search(
     filters: SearchFilters,
     stat_spec: dict[str, Any] | None = None,
     top_k: int = 10,
+    multiple: bool = True,
 ) -> SearchOutcome:
     """Semantic and statistical search: tags in SQL, ranking on a search worker.
 
@@ -122,6 +123,7 @@ def learnware_search(
         "text": filters.text,
         "stat_spec": stat_spec,
         "top_k": top_k,
+        "multiple": multiple,
     }
     try:
         result = tasks.learnware_search.delay(payload).get(
@@ -151,12 +153,12 @@ def learnware_search(
             for i in best
             if i in objects
         ]
-    multiple = None
+    mixture = None
     if result["multiple"]:
         m = result["multiple"]
         members = {lw.id: lw for lw in _hydrate(m["learnware_ids"])}
         if len(members) == len(m["learnware_ids"]):
-            multiple = SearchMultiple(
+            mixture = SearchMultiple(
                 learnwares=[members[int(i)] for i in m["learnware_ids"]],
                 weights=[float(w) for w in m["weights"]],
                 mmd2=float(m["mmd2"]),
@@ -164,7 +166,7 @@ def learnware_search(
                 reason=str(m["reason"]),
             )
     count = len(hits) if stat_spec is not None else len(text_scores)
-    return SearchOutcome(hits=hits, multiple=multiple, count=count)
+    return SearchOutcome(hits=hits, multiple=mixture, count=count)
 
 
 def _hydrate(ids: list[int]) -> list[Learnware]:

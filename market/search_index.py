@@ -124,6 +124,7 @@ class MarketIndex:
         text: str,
         stat_spec: dict[str, Any] | None,
         top_k: int,
+        multiple: bool = True,
     ) -> dict[str, Any]:
         """Run one query; a JSON-ready dict (see ``market.selectors``)."""
         self.sync()
@@ -147,7 +148,11 @@ class MarketIndex:
             singles = self.stat.search_single(
                 query, top_k=top_k, candidate_keys=candidates
             )
-            mixture = search_mixture(self.stat, query, candidate_keys=candidates)
+            mixture = (
+                search_mixture(self.stat, query, candidate_keys=candidates)
+                if multiple
+                else None
+            )
         except LearnwareError as exc:
             return {**result, "error": str(exc)}
         result["single"] = [[r.key, r.mmd2, r.score] for r in singles]

@@ -150,4 +150,5 @@ def learnware_search_execute(query: dict[str, Any]) -> dict[str, Any]:
         text=str(query.get("text") or ""),
         stat_spec=query.get("stat_spec"),
         top_k=int(query.get("top_k") or 10),
+        multiple=bool(query.get("multiple", True)),
     )

@@ -4,7 +4,8 @@ upload them to a dock.
 ``spec``, ``pack`` and ``check`` run locally: data files are read, summarised and
 written next to you; nothing is uploaded or downloaded (the text encoder ships inside
 a Python package). ``login``, ``upload``, ``ls``, ``rm``, ``download`` and ``status``
-talk to a dock's API with your API token (:mod:`learnware_core.cli.remote`).
+talk to a dock's API with your API token (:mod:`learnware_core.cli.remote`); ``deploy``
+downloads learnwares and runs them here in a sandbox.
 
 Exit status: 0 success; 1 ``bmw check`` found a problem in the package (or, with
 ``--wait``, the dock's checks failed); 2 bad input (missing file, unusable data,
@@ -120,7 +121,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="bmw",
         description="Beimingwu learnware tools. spec, pack and check are local: "
         "your data never leaves this machine. login, upload, ls, rm, download and "
-        "status talk to a dock with your API token.",
+        "status talk to a dock with your API token; deploy runs learnwares here.",
         epilog="Exit status: 0 ok, 1 check failed, 2 bad input or refused by the "
         "dock, 3 internal error. "
         "Run 'bmw COMMAND --help' for a command's options.",

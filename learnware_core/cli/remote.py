@@ -1,4 +1,5 @@
-"""``bmw login/upload/ls/rm/download/status``: talk to a dock with an API token.
+"""``bmw login/upload/ls/rm/download/status/search/deploy``: talk to a dock with an
+API token. ``deploy`` downloads learnwares and runs them here, sandboxed.
 
 The URL and token come from the options, else ``BMW_URL``/``BMW_TOKEN``, else the
 credentials file ``bmw login`` writes (``~/.config/bmw/credentials``, mode 0600).
@@ -8,13 +9,24 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import io
 import json
 import os
 import sys
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from learnware_core.cli._io import CLIError, existing_file, read_json
+import numpy as np
+from numpy.typing import NDArray
+
+from learnware_core.cli._io import (
+    CLIError,
+    atomic_write_bytes,
+    existing_file,
+    read_json,
+    read_table,
+    split_names,
+)
 from learnware_core.cli._ui import echo, progress_enabled, symbols
 from learnware_core.cli.spec import build_table_spec, parse_gamma
 from learnware_core.client import (
@@ -27,6 +39,7 @@ from learnware_core.client import (
 
 __all__ = [
     "add_commands",
+    "run_deploy",
     "run_download",
     "run_login",
     "run_ls",
@@ -226,6 +239,58 @@ def run_download(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def run_deploy(args: argparse.Namespace) -> int:
+    from learnware_core.reuse import AveragingReuser
+
+    X, _names = read_table(
+        args.predict, columns=split_names(args.columns), drop=split_names(args.drop)
+    )
+    client = _client(args)
+    quiet = _quiet(args)
+    ids = list(dict.fromkeys(args.learnware_ids))
+
+    def say(message: str) -> None:  # progress on stderr: stdout may be the CSV
+        if not quiet:
+            echo(message, stream=sys.stderr)
+
+    say(f"Loading {len(ids)} learnware(s): {', '.join(map(str, ids))} ...")
+    learnwares = client.load(
+        ids,
+        allow_unsandboxed=not args.require_sandbox,
+        progress=progress_enabled(quiet),
+    )
+    try:
+        for lw in learnwares:
+            where = "sandboxed" if lw.sandboxed else "NOT sandboxed (no bubblewrap)"
+            say(f"  {lw.name}: running, {where}")
+        say(f"Predicting {X.shape[0]} rows ...")
+        if len(learnwares) == 1:
+            y = learnwares[0].predict(X)
+        else:
+            reuser = AveragingReuser(learnwares, mode=args.mode).fit()
+            y = reuser.predict(X)
+    finally:
+        for lw in learnwares:
+            lw.close()
+    text = _predictions_csv(np.asarray(y))
+    if args.output:
+        path = atomic_write_bytes(args.output, text.encode())
+        say(f"Wrote {path} ({len(y)} rows).")
+    else:
+        sys.stdout.write(text)
+    return EXIT_OK
+
+
+def _predictions_csv(y: NDArray[Any]) -> str:
+    """``prediction`` (1-D) or ``y0, y1, ...`` (one column per output)."""
+    table = y.reshape(len(y), -1)
+    names = ["prediction"] if y.ndim == 1 else [f"y{i}" for i in range(table.shape[1])]
+    out = io.StringIO()
+    fmt = "%d" if table.dtype.kind in "biu" else "%.10g"
+    np.savetxt(out, table, delimiter=",", header=",".join(names), comments="", fmt=fmt)
+    return out.getvalue()
+
+
 # ------------------------------------------------------------------ parsers
 def run_search(args: argparse.Namespace) -> int:
     spec: Any = None
@@ -412,5 +477,43 @@ def add_commands(
     _url_option(search)
     search.set_defaults(func=run_search)
 
-    for sub in (login, upload, ls, rm, download, status, search):
+    deploy = commands.add_parser(
+        "deploy",
+        help="download learnwares and predict with them on this machine",
+        description="Download learnwares (cached per version under "
+        "~/.cache/bmw), build their environments (cached too), start each model "
+        "in a bubblewrap sandbox without network and predict the rows of --predict. "
+        "Several learnwares are combined with AveragingReuser (--mode). Without "
+        "bubblewrap the models run unsandboxed (you chose to run their code here) "
+        "unless --require-sandbox. Predictions go to -o as CSV, else to stdout. "
+        + where,
+    )
+    deploy.add_argument(
+        "learnware_ids", metavar="ID", type=int, nargs="+", help="learnware id(s)"
+    )
+    deploy.add_argument(
+        "--predict", required=True, metavar="DATA", help="CSV/TSV/Parquet/NPY rows"
+    )
+    deploy.add_argument("-o", "--output", metavar="FILE", help="predictions CSV")
+    deploy.add_argument(
+        "--mode",
+        choices=("mean", "vote_by_label", "vote_by_prob"),
+        default="mean",
+        help="how several learnwares are combined (default: mean)",
+    )
+    deploy.add_argument(
+        "--columns", action="append", metavar="A,B,...", help="use only these columns"
+    )
+    deploy.add_argument(
+        "--drop", action="append", metavar="A,B,...", help="leave out these columns"
+    )
+    deploy.add_argument(
+        "--require-sandbox",
+        action="store_true",
+        help="refuse to run the models if bubblewrap is unavailable",
+    )
+    _url_option(deploy)
+    deploy.set_defaults(func=run_deploy)
+
+    for sub in (login, upload, ls, rm, download, status, search, deploy):
         common(sub)

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import builtins
+import hashlib
 import json
 import os
 import re
+import shutil
 import sys
 import tempfile
 import time
@@ -13,12 +15,15 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 import requests
 
 from learnware_core.client._credentials import load_credentials
 from learnware_core.client._multipart import MultipartFile
+
+if TYPE_CHECKING:
+    from learnware_core.runtime.deployed import DeployedLearnware
 
 __all__ = ["CHECKS_DONE", "Client", "ClientError", "UploadResult"]
 
@@ -348,6 +353,99 @@ class Client:
             expected = int(response.headers.get("Content-Length", -1))
             _stream_to(response, target, expected, progress)
         return target
+
+    def load(
+        self,
+        ids: int | Sequence[int],
+        *,
+        dest: str | os.PathLike[str] | None = None,
+        allow_unsandboxed: bool = True,
+        cache_dir: str | os.PathLike[str] | None = None,
+        progress: bool = True,
+    ) -> builtins.list[DeployedLearnware]:
+        """Download, extract and start learnwares to run on this machine.
+
+        Each package is kept in ``dest/<id>-<sha256 prefix>/`` (downloaded once per
+        version) and its environment in the environment cache, so loading a
+        learnware again only starts its worker.
+
+        Parameters
+        ----------
+        ids : int or sequence of int
+            Learnware ids.
+        dest : path, optional
+            Where extracted packages are kept; default
+            ``default_cache_dir() / "learnwares"`` (``~/.cache/bmw/learnwares``).
+        allow_unsandboxed : bool, default=True
+            If bubblewrap is unavailable here, run the models without isolation.
+            True by default because you chose to run this code on your own
+            machine (as the original client's ``load_learnware`` does); pass
+            False to refuse instead.
+        cache_dir : path, optional
+            Environment cache (default :func:`default_cache_dir`).
+        progress : bool, default=True
+            Download progress bars on stderr.
+
+        Returns
+        -------
+        learnwares : list of DeployedLearnware
+            Started, in the order of ``ids``; close them (or use ``with``).
+        """
+        from learnware_core.runtime.deployed import (
+            DeployedLearnware,
+            default_cache_dir,
+        )
+
+        wanted = [ids] if isinstance(ids, int) else builtins.list(ids)
+        store = Path(dest) if dest is not None else default_cache_dir() / "learnwares"
+        loaded: builtins.list[DeployedLearnware] = []
+        try:
+            for learnware_id in wanted:
+                folder = self._package_dir(learnware_id, store, progress)
+                loaded.append(
+                    DeployedLearnware(
+                        folder,
+                        cache_dir=cache_dir,
+                        allow_unsandboxed=allow_unsandboxed,
+                        name=f"learnware {learnware_id}",
+                    )
+                )
+        except BaseException:
+            for learnware in loaded:
+                learnware.close()
+            raise
+        return loaded
+
+    def _package_dir(self, learnware_id: int, store: Path, progress: bool) -> Path:
+        """The extracted package of the version the dock serves, downloaded once."""
+        from learnware_core.package import extract_package
+
+        live = self.get(learnware_id).get("live_version")
+        version = live or next(iter(self.versions(learnware_id)), None)
+        sha = str(version["package_sha256"]) if version else ""
+        folder = store / f"{learnware_id}-{sha[:16] or 'unknown'}"
+        if sha and (folder / "learnware.yaml").is_file():
+            return folder
+        store.mkdir(parents=True, exist_ok=True)
+        work = Path(tempfile.mkdtemp(prefix=f".{learnware_id}-", dir=store))
+        try:
+            archive = self.download(
+                learnware_id, work / "package.zip", progress=progress
+            )
+            got = hashlib.sha256(archive.read_bytes()).hexdigest()
+            if sha and got != sha:
+                raise ClientError(
+                    0, f"learnware {learnware_id}: package sha256 mismatch"
+                )
+            folder = store / f"{learnware_id}-{got[:16]}"
+            if (folder / "learnware.yaml").is_file():
+                return folder
+            extract_package(archive, work / "package")
+            shutil.rmtree(folder, ignore_errors=True)  # a partial earlier copy
+            os.replace(work / "package", folder)  # atomic: complete or absent
+            return folder
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
 
     def search(
         self,

@@ -8,6 +8,11 @@
   sandbox (with a compatibility ``learnware`` module) and exchange ``.npy`` arrays.
 """
 
+from learnware_core.runtime.deployed import (
+    DEPLOY_LIMITS,
+    DeployedLearnware,
+    default_cache_dir,
+)
 from learnware_core.runtime.environment import (
     Environment,
     EnvironmentBuilder,
@@ -41,17 +46,21 @@ from learnware_core.runtime.runner import (
 )
 from learnware_core.runtime.sandbox import (
     Bind,
+    SandboxCommand,
     SandboxLimits,
     SandboxResult,
     run_sandboxed,
     sandbox_available,
+    sandbox_command,
 )
 
 __all__ = [
+    "DEPLOY_LIMITS",
     "PHASES",
     "Bind",
     "CheckReport",
     "CheckStep",
+    "DeployedLearnware",
     "Environment",
     "EnvironmentBuildError",
     "EnvironmentBuilder",
@@ -61,11 +70,13 @@ __all__ = [
     "PhaseResult",
     "Requirements",
     "RequirementsError",
+    "SandboxCommand",
     "SandboxLimits",
     "SandboxResult",
     "SandboxUnavailableError",
     "check_learnware",
     "check_model",
+    "default_cache_dir",
     "find_uv",
     "parse_conda_environment",
     "parse_requirements",
@@ -74,4 +85,5 @@ __all__ = [
     "run_sandboxed",
     "sample_rkme_inputs",
     "sandbox_available",
+    "sandbox_command",
 ]

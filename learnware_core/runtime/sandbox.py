@@ -43,11 +43,13 @@ from learnware_core.runtime.errors import SandboxUnavailableError
 
 __all__ = [
     "Bind",
+    "SandboxCommand",
     "SandboxLimits",
     "SandboxResult",
     "bwrap_argv",
     "run_sandboxed",
     "sandbox_available",
+    "sandbox_command",
 ]
 
 BWRAP = "/usr/bin/bwrap"
@@ -304,6 +306,72 @@ def run_sandboxed(
         If bwrap is unusable and ``allow_unsandboxed`` is False.
     """
     limits = limits or SandboxLimits()
+    command = sandbox_command(
+        argv,
+        scratch_dir=scratch_dir,
+        binds=binds,
+        env=env,
+        limits=limits,
+        allow_unsandboxed=allow_unsandboxed,
+    )
+    result = _execute(
+        command.argv, cwd=command.cwd, env=command.env, limits=command.limits
+    )
+    return result if command.sandboxed else replace(result, sandboxed=False)
+
+
+@dataclass(frozen=True)
+class SandboxCommand:
+    """A prepared command: what to start, how, and under which limits.
+
+    Start it with ``subprocess.Popen(argv, cwd=cwd, env=env,
+    start_new_session=True, preexec_fn=command.preexec)``: :func:`run_sandboxed`
+    runs it to completion; a long-lived worker (see
+    :class:`~learnware_core.runtime.deployed.DeployedLearnware`) talks to it.
+
+    Attributes
+    ----------
+    argv : list of str
+        bwrap's command line, or the bare command if unsandboxed.
+    cwd : Path
+        The scratch folder.
+    env : dict
+        The environment of the started process.
+    limits : SandboxLimits
+    sandboxed : bool
+        False only for an explicitly allowed unsandboxed run.
+    """
+
+    argv: list[str]
+    cwd: Path
+    env: dict[str, str]
+    limits: SandboxLimits
+    sandboxed: bool = True
+
+    def preexec(self) -> None:
+        """Apply the rlimits; runs in the child between fork and exec."""
+        _set_limits(self.limits)
+
+
+def sandbox_command(
+    argv: Sequence[str],
+    *,
+    scratch_dir: str | os.PathLike[str],
+    binds: Sequence[Bind] = (),
+    env: Mapping[str, str] | None = None,
+    limits: SandboxLimits | None = None,
+    allow_unsandboxed: bool = False,
+) -> SandboxCommand:
+    """Prepare ``argv`` to run in the sandbox (parameters as :func:`run_sandboxed`).
+
+    As root, ``scratch_dir`` and everything in it are chowned to the run's uid.
+
+    Raises
+    ------
+    SandboxUnavailableError
+        If bwrap is unusable and ``allow_unsandboxed`` is False.
+    """
+    limits = limits or SandboxLimits()
     scratch = Path(scratch_dir).resolve()
     child_env = _child_env(scratch, env or {})
     problem = _probe(os.geteuid() == 0)
@@ -322,15 +390,12 @@ def run_sandboxed(
             limits=limits,
             uid=uid,
         )
-        return _execute(
-            command, cwd=scratch, env={"PATH": "/usr/bin:/bin"}, limits=limits
-        )
+        return SandboxCommand(command, scratch, {"PATH": "/usr/bin:/bin"}, limits)
     if not allow_unsandboxed:
         raise SandboxUnavailableError(
             f"refusing to run uploaded code without a sandbox: {problem.strip()}"
         )
-    result = _execute(list(argv), cwd=scratch, env=child_env, limits=limits)
-    return replace(result, sandboxed=False)
+    return SandboxCommand(list(argv), scratch, child_env, limits, sandboxed=False)
 
 
 def _run_uid() -> int:

@@ -7,6 +7,14 @@ result is a JSON document of steps ``{name, ok, message, duration}`` plus the
 model's declared shapes. Exit status 0 if every step passed, else 1 (the traceback
 also goes to stderr so the sandbox can classify e.g. a MemoryError).
 
+The ``serve`` action keeps the model loaded and answers requests over stdin/stdout
+until stdin closes (see :mod:`learnware_core.runtime.deployed`). Each message is
+one JSON line with ``nbytes``, followed by that many bytes of ``.npy`` data. The
+first message is the load report (``ready``); then each request
+``{"method": "predict" | "predict_proba"}`` gets ``{"ok": true}`` + the output,
+or ``{"ok": false, "error": traceback}`` and the loop goes on. The model's own
+prints go to stderr, never into the protocol stream.
+
 Only the standard library and numpy are imported here: this file runs with the
 learnware's interpreter, where ``learnware_core`` is not installed.
 """
@@ -14,7 +22,9 @@ learnware's interpreter, where ``learnware_core`` is not installed.
 from __future__ import annotations
 
 import importlib.util
+import io
 import json
+import os
 import re
 import sys
 import time
@@ -139,9 +149,66 @@ def _fit_images(np: Any, X: Any, input_shape: Any) -> Any:
     return np.ascontiguousarray(X, dtype=np.float32)
 
 
+class _Channel:
+    """The serve protocol over the original stdin/stdout (see the module doc)."""
+
+    def __init__(self) -> None:
+        # Keep the protocol streams private; the model sees /dev/null as stdin
+        # and its prints to stdout land in stderr.
+        self._in = os.fdopen(os.dup(0), "rb")
+        self._out = os.fdopen(os.dup(1), "wb")
+        null = os.open(os.devnull, os.O_RDONLY)
+        os.dup2(null, 0)
+        os.close(null)
+        os.dup2(2, 1)
+
+    def send(self, header: dict[str, Any], payload: bytes = b"") -> None:
+        line = json.dumps({**header, "nbytes": len(payload)}).encode() + b"\n"
+        self._out.write(line + payload)
+        self._out.flush()
+
+    def receive(self) -> tuple[dict[str, Any], bytes] | None:
+        """The next request, or None once the dock closed stdin."""
+        line = self._in.readline()
+        if not line:
+            return None
+        header = json.loads(line)
+        payload = self._in.read(int(header.get("nbytes", 0)))
+        return header, payload
+
+
+def _serve(np: Any, model: Any, channel: _Channel) -> int:
+    """Answer predict/predict_proba requests until stdin closes."""
+    while True:
+        message = channel.receive()
+        if message is None:
+            return 0
+        header, payload = message
+        try:
+            method = header.get("method")
+            if method not in ("predict", "predict_proba"):
+                raise ValueError(f"unknown method {method!r}")
+            X = np.load(io.BytesIO(payload), allow_pickle=False)
+            if X.dtype.kind == "U":
+                X = X.tolist()  # text models take a list of str
+            y = _as_array(np, getattr(model, method)(X))
+            out = io.BytesIO()
+            np.save(out, y, allow_pickle=False)
+        except Exception:
+            text = traceback.format_exc()
+            if len(text) > _MESSAGE_CHARS:
+                text = "[...]\n" + text[-_MESSAGE_CHARS:]
+            sys.stderr.write(text)
+            sys.stderr.flush()
+            channel.send({"ok": False, "error": text})
+            continue
+        channel.send({"ok": True}, out.getvalue())
+
+
 def main(argv: list[str]) -> int:
     """Run the request in ``argv[1]``; return the exit status."""
     request = json.loads(Path(argv[1]).read_text())
+    channel = _Channel() if request["action"] == "serve" else None
     sys.path.insert(0, request["compat_dir"])
     package_dir = Path(request["package_dir"])
     steps = _Steps()
@@ -171,8 +238,14 @@ def main(argv: list[str]) -> int:
                 X = X.tolist()  # text models take a list of str
             y = steps.run("predict", lambda: _as_array(np, model.predict(X)))
             np.save(request["output"], y, allow_pickle=False)
+        if channel is not None:
+            has_proba = callable(getattr(model, "predict_proba", None))
+            channel.send({**result, "ok": True, "has_proba": has_proba})
+            return _serve(np, model, channel)
     except _Failed:
-        pass
+        if channel is not None:
+            channel.send({**result, "ok": False})
+            return 1
     Path(request["result"]).write_text(json.dumps(result))
     return 0 if all(step["ok"] for step in steps.items) else 1
 

@@ -1043,6 +1043,11 @@ export interface components {
              */
             stat_spec?: string;
             top_k?: number;
+            /**
+             * @description Also look for a weighted combination of learnwares (slower).
+             * @default true
+             */
+            multiple: boolean;
         };
         LearnwareSearchOutput: {
             count: number;
