@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 from django.http import FileResponse
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
 from rest_framework import generics, serializers, status
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import AllowAny, IsAuthenticated
@@ -21,6 +21,66 @@ from bmw.api.serializers import ErrorOutputSerializer
 from bmw.api.validation import validated
 from market import search, selectors, services
 from market.models import CheckStep, Learnware, LearnwareVersion
+
+SEMANTIC_EXAMPLE = {
+    "Data": {"Type": "Class", "Values": ["Table"]},
+    "Task": {"Type": "Class", "Values": ["Classification"]},
+    "Library": {"Type": "Class", "Values": ["Scikit-learn"]},
+    "Scenario": {"Type": "Tag", "Values": ["Education"]},
+    "License": {"Type": "Class", "Values": ["MIT"]},
+    "Name": {"Type": "String", "Values": "demo table classifier"},
+    "Description": {"Type": "String", "Values": "A classifier for a small table task."},
+    "Input": {"Dimension": 2, "Description": {"0": "age", "1": "income"}},
+    "Output": {"Dimension": 2, "Description": {"0": "no", "1": "yes"}},
+}
+EXAMPLES = [
+    OpenApiExample(
+        "Upload",
+        request_only=True,
+        media_type="multipart/form-data",
+        value={"semantic_spec": SEMANTIC_EXAMPLE, "package": "(learnware.zip)"},
+    ),
+    OpenApiExample(
+        "Package over the limit",
+        status_codes=["413"],
+        response_only=True,
+        value={
+            "message": "package: 600000000 bytes is over the limit of 536870912 bytes",
+            "extra": {"fields": {"package": ["too large"]}},
+        },
+    ),
+    OpenApiExample(
+        "Duplicate package",
+        status_codes=["409"],
+        response_only=True,
+        value={
+            "message": "package: the same package was already uploaded",
+            "extra": {"fields": {"package": ["duplicate"]}, "learnware_id": 42},
+        },
+    ),
+]
+SEARCH_EXAMPLES = [
+    OpenApiExample(
+        "Tags, text and your RKME",
+        request_only=True,
+        media_type="multipart/form-data",
+        value={
+            "data_type": "Table",
+            "query": "credit risk",
+            "stat_spec": "(stat.json from `bmw spec table mydata.csv -o stat.json`)",
+            "top_k": 5,
+        },
+    ),
+    OpenApiExample(
+        "Bad statistical specification",
+        status_codes=["400"],
+        response_only=True,
+        value={
+            "message": "stat_spec: 'beta' has NaN or infinite values",
+            "extra": {"fields": {"stat_spec": ["'beta' has NaN or infinite values"]}},
+        },
+    ),
+]
 
 ERRORS = {
     400: ErrorOutputSerializer,
@@ -235,6 +295,7 @@ class LearnwareListCreateApi(generics.ListAPIView):
             413: ErrorOutputSerializer,
             **ERRORS,
         },
+        examples=EXAMPLES,
         tags=["learnwares"],
     )
     def post(self, request: Request) -> Response:
@@ -628,6 +689,7 @@ class LearnwareSearchApi(APIView):
             429: ErrorOutputSerializer,
             503: ErrorOutputSerializer,
         },
+        examples=SEARCH_EXAMPLES,
         tags=["search"],
     )
     def post(self, request: Request) -> Response:
