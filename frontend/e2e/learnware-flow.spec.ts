@@ -10,6 +10,8 @@ const sharedDir =
   process.env.BMW_SHARED_DIR ?? fileURLToPath(new URL('../../../shared/', import.meta.url));
 const zipPath = `${sharedDir}/fixtures/official/learnware/official_format.zip`;
 const semanticPath = `${sharedDir}/fixtures/official/semantic/table_classification.json`;
+// An RKME of 6-feature table data, like the official learnware's input.
+const statPath = `${sharedDir}/fixtures/official/rkme_table/stat_0.json`;
 
 type Entry = { Values: string[] | string };
 type Io = { Dimension: number; Description: Record<string, string> };
@@ -40,7 +42,7 @@ async function signIn(page: Page, email: string, password: string) {
   await expect(page.getByRole('button', { name: 'Account menu' })).toBeVisible();
 }
 
-test('register, submit through the wizard, watch the checks, approve, browse and download', async ({
+test('register, submit through the wizard, watch the checks, approve, browse, download and search', async ({
   page,
   snap,
 }) => {
@@ -136,4 +138,15 @@ test('register, submit through the wizard, watch the checks, approve, browse and
   const download = page.waitForEvent('download');
   await page.getByRole('link', { name: 'Download', exact: true }).click();
   expect((await download).suggestedFilename()).toMatch(/\.zip$/);
+
+  // 6. The visitor searches with a stat.json of their own and finds it.
+  await page.goto('/search');
+  await pick(page, 'Data type', first(spec.Data));
+  await page.locator('input[type="file"]').setInputFiles(statPath);
+  await expect(page.getByText(/RKMETableSpecification, 6 features, K=\d+/)).toBeVisible();
+  await page.getByRole('button', { name: 'Search', exact: true }).click();
+  const hit = page.getByRole('article', { name });
+  await expect(hit).toBeVisible({ timeout: 60_000 });
+  await expect(hit.getByRole('progressbar', { name: `Score of ${name}` })).toBeVisible();
+  await snap('search-results');
 });

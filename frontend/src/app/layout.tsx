@@ -15,6 +15,7 @@ export function RootLayout() {
   const nav: NavItem[] = [
     { to: paths.home.path, label: t('nav.home') },
     { to: paths.learnwares.path, label: t('nav.browse') },
+    { to: paths.search.path, label: t('nav.search') },
     { to: paths.submit.path, label: t('nav.submit') },
   ];
   if (user) nav.push({ to: paths.myLearnwares.path, label: t('nav.myLearnwares') });

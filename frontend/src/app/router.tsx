@@ -17,6 +17,7 @@ import { NotificationsRoute } from './routes/notifications';
 import { RegisterRoute } from './routes/register';
 import { RequireAuth } from './routes/require-auth';
 import { ResetPasswordRoute } from './routes/reset-password';
+import { SearchRoute } from './routes/search';
 import { SubmitRoute } from './routes/submit';
 import { VerifyEmailRoute } from './routes/verify-email';
 
@@ -28,6 +29,7 @@ export const routes: RouteObject[] = [
       { index: true, element: <HomeRoute /> },
       { path: paths.learnwares.path, element: <LearnwaresRoute /> },
       { path: paths.learnware.path, element: <LearnwareRoute /> },
+      { path: paths.search.path, element: <SearchRoute /> },
       { path: paths.login.path, element: <LoginRoute /> },
       { path: paths.register.path, element: <RegisterRoute /> },
       { path: paths.verifyEmail.path, element: <VerifyEmailRoute /> },

@@ -2,6 +2,7 @@
 export const paths = {
   home: { path: '/' },
   learnwares: { path: '/learnwares' },
+  search: { path: '/search' },
   learnware: { path: '/learnwares/:id', to: (id: number | string) => `/learnwares/${id}` },
   submit: { path: '/submit' },
   login: { path: '/login' },

@@ -1,57 +1,10 @@
-// The semantic-specification vocabularies of the original learnware package
-// (learnware/config.py `semantic_config`), copied from
-// /work/shared/docs/learnware-reference.md §2.1 and beimingwu-reference.md §5.3.
-// TEMPORARY: the API has no vocabulary endpoint yet (`/api/compat/v1/engine/semantic_specification`
-// is being added); once it is in openapi.yaml, fetch these from it instead.
+// Types and helpers for the semantic specification in the original learnware layout
+// (learnware-reference §2.1). The allowed tag values (data, task, library, scenario, license)
+// and the name/description lengths come from the API: `useSemanticVocabulary()` in
+// features/learnwares/api/get-semantic-vocabulary.ts.
 
-export const DATA_TYPES = ['Table', 'Image', 'Text'] as const;
-export const TASK_TYPES = [
-  'Classification',
-  'Regression',
-  'Feature Extraction',
-  'Segmentation',
-  'Object Detection',
-  'Others',
-] as const;
-export const LIBRARY_TYPES = ['Scikit-learn', 'PyTorch', 'TensorFlow', 'Others'] as const;
-export const SCENARIOS = [
-  'Business',
-  'Financial',
-  'Health',
-  'Politics',
-  'Computer',
-  'Internet',
-  'Traffic',
-  'Nature',
-  'Fashion',
-  'Industry',
-  'Agriculture',
-  'Education',
-  'Entertainment',
-  'Architecture',
-  'Others',
-] as const;
-export const LICENSES = [
-  'AFL-3.0',
-  'AGPL-3.0',
-  'Apache-2.0',
-  'BSD-2-Clause',
-  'BSD-3-Clause',
-  'CC-BY-4.0',
-  'CC-BY-SA-4.0',
-  'ECL-2.0',
-  'GPL-2.0',
-  'GPL-3.0',
-  'LGPL-2.1',
-  'LGPL-3.0',
-  'MIT',
-  'Others',
-] as const;
-
-export type DataType = (typeof DATA_TYPES)[number];
-
-export const NAME_LENGTH = { min: 5, max: 50 } as const;
-export const DESCRIPTION_LENGTH = { min: 10, max: 10_000 } as const;
+/** The data types this app knows a statistical specification for. */
+export type DataType = 'Table' | 'Image' | 'Text';
 
 /** The statistical specification class each data type needs (learnware-reference §1.4). */
 export const STAT_SPEC_TYPES: Record<DataType, readonly string[]> = {
@@ -59,6 +12,9 @@ export const STAT_SPEC_TYPES: Record<DataType, readonly string[]> = {
   Image: ['RKMEImageSpecification'],
   Text: ['RKMETextSpecification'],
 };
+
+export const isDataType = (value: unknown): value is DataType =>
+  typeof value === 'string' && Object.hasOwn(STAT_SPEC_TYPES, value);
 
 /** Tasks whose semantic spec carries an Output description. */
 export const TASKS_WITH_OUTPUT: readonly string[] = ['Classification', 'Regression'];

@@ -173,3 +173,48 @@ export const anError = (message: string, extra: Record<string, unknown> = {}) =>
   message,
   extra,
 });
+
+/** What `GET /api/semantic-vocabulary/` answers (the core library's vocabularies). */
+export const aSemanticVocabulary = (
+  overrides: Partial<Schemas['SemanticVocabularyOutput']> = {},
+): Schemas['SemanticVocabularyOutput'] => ({
+  data_types: ['Table', 'Image', 'Text'],
+  task_types: [
+    'Classification',
+    'Regression',
+    'Feature Extraction',
+    'Segmentation',
+    'Object Detection',
+    'Text Generation',
+    'Others',
+  ],
+  library_types: ['Scikit-learn', 'PyTorch', 'TensorFlow', 'Others'],
+  scenarios: ['Business', 'Financial', 'Health', 'Education', 'Others'],
+  licenses: ['MIT', 'Apache-2.0', 'GPL-3.0', 'Others'],
+  model_types: ['Base Model', 'Fine-tuned Model', 'PEFT Model', 'Others'],
+  tasks_by_data: {
+    Table: ['Classification', 'Regression', 'Feature Extraction', 'Others'],
+    Image: [
+      'Classification',
+      'Regression',
+      'Feature Extraction',
+      'Segmentation',
+      'Object Detection',
+      'Others',
+    ],
+    Text: ['Classification', 'Regression', 'Feature Extraction', 'Text Generation', 'Others'],
+  },
+  name_length: [5, 50],
+  description_length: [10, 10000],
+  ...overrides,
+});
+
+export const aSearchHit = (
+  overrides: Partial<Schemas['SearchHitOutput']> = {},
+): Schemas['SearchHitOutput'] => ({
+  learnware: aLearnware(),
+  score: 0.8,
+  mmd2: 0.0123,
+  text_score: null,
+  ...overrides,
+});

@@ -1,6 +1,6 @@
 import { http, HttpResponse } from 'msw';
 
-import { aHealthReport, anApiRoot, anError, aPage } from '../data';
+import { aHealthReport, anApiRoot, anError, aPage, aSemanticVocabulary } from '../data';
 
 // Defaults: a healthy dock and an anonymous visitor with an empty market. Tests override per
 // case with server.use(...), or sign in with `signedInAs` (test-utils).
@@ -13,4 +13,5 @@ export const handlers = [
   ),
   http.get('*/api/notifications/', () => HttpResponse.json(aPage([]))),
   http.get('*/api/learnwares/', () => HttpResponse.json(aPage([]))),
+  http.get('*/api/semantic-vocabulary/', () => HttpResponse.json(aSemanticVocabulary())),
 ];

@@ -4,7 +4,13 @@ import { strToU8, zipSync } from 'fflate';
 import { http, HttpResponse } from 'msw';
 import { expect, test, vi } from 'vitest';
 
-import { aCheckStep, aLearnware, aVersion, aVersionDetail } from '@/testing/data';
+import {
+  aCheckStep,
+  aLearnware,
+  aSemanticVocabulary,
+  aVersion,
+  aVersionDetail,
+} from '@/testing/data';
 import { server } from '@/testing/mocks/server';
 import { renderApp, signedInAs } from '@/testing/test-utils';
 
@@ -183,4 +189,40 @@ test('the submit page asks a visitor to sign in', async () => {
   const { router } = renderApp('/submit');
   expect(await screen.findByRole('heading', { name: 'Sign in' })).toBeInTheDocument();
   expect(router.state.location.search).toBe('?redirect=%2Fsubmit');
+});
+
+test('the wizard takes its tag values and lengths from the vocabulary endpoint', async () => {
+  signedInAs();
+  let answer: () => void = () => undefined;
+  const answered = new Promise<void>((resolve) => {
+    answer = resolve;
+  });
+  server.use(
+    http.get('*/api/semantic-vocabulary/', async () => {
+      await answered;
+      return HttpResponse.json(
+        aSemanticVocabulary({
+          licenses: ['MIT', 'Zlib'],
+          tasks_by_data: { Table: ['Regression'], Image: ['Segmentation'], Text: ['Others'] },
+          name_length: [3, 8],
+        }),
+      );
+    }),
+  );
+  const { user } = renderApp('/submit');
+
+  // Loading until the vocabulary answers.
+  expect(await screen.findByLabelText('Loading')).toBeInTheDocument();
+  expect(screen.queryByRole('combobox', { name: 'License' })).not.toBeInTheDocument();
+  answer();
+
+  await screen.findByRole('combobox', { name: 'License' });
+  await choose(user, 'License', 'Zlib');
+  await choose(user, 'Data type', 'Image');
+  await user.click(screen.getByRole('combobox', { name: 'Task type' }));
+  expect(await screen.findByRole('option', { name: 'Segmentation', hidden: true })).toBeDefined();
+  expect(screen.queryByRole('option', { name: 'Classification', hidden: true })).toBeNull();
+
+  await user.click(screen.getByRole('button', { name: 'Next' }));
+  expect(await screen.findByText('The name needs 3 to 8 characters.')).toBeInTheDocument();
 });

@@ -2,6 +2,7 @@ import {
   Alert,
   Button,
   Group,
+  Loader,
   Modal,
   MultiSelect,
   Select,
@@ -12,34 +13,52 @@ import {
 import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 
-import {
-  asSemanticSpec,
-  DESCRIPTION_LENGTH,
-  LIBRARY_TYPES,
-  LICENSES,
-  NAME_LENGTH,
-  SCENARIOS,
-  specText,
-  specValues,
-} from '@/config/semantic';
+import { asSemanticSpec, specText, specValues } from '@/config/semantic';
 
 import type { Learnware } from '../api/get-learnwares';
+import {
+  lengthRange,
+  type SemanticVocabulary,
+  useSemanticVocabulary,
+} from '../api/get-semantic-vocabulary';
 import { useUpdateLearnware } from '../api/update-learnware';
 
 /**
  * Edits the cosmetic fields (name, description, library, scenarios, license): they apply at
  * once. Data, task, input and output stay as they are; changing them needs a new version.
  */
-export function EditLearnwareModal({
+type Props = { learnware: Learnware; opened: boolean; onClose: () => void };
+
+export function EditLearnwareModal({ learnware, opened, onClose }: Props) {
+  const { t } = useTranslation();
+  const vocabulary = useSemanticVocabulary();
+  return (
+    <Modal opened={opened} onClose={onClose} title={t('learnware.edit.title')} size="lg">
+      {vocabulary.isPending && <Loader aria-label={t('common.loading')} />}
+      {vocabulary.isError && (
+        <Alert color="red" role="alert" title={t('semantic.loadFailed')}>
+          {vocabulary.error.message}
+        </Alert>
+      )}
+      {vocabulary.data && (
+        <EditLearnwareForm learnware={learnware} onClose={onClose} vocabulary={vocabulary.data} />
+      )}
+    </Modal>
+  );
+}
+
+function EditLearnwareForm({
   learnware,
-  opened,
   onClose,
+  vocabulary,
 }: {
   learnware: Learnware;
-  opened: boolean;
   onClose: () => void;
+  vocabulary: SemanticVocabulary;
 }) {
   const { t } = useTranslation();
+  const NAME_LENGTH = lengthRange(vocabulary.name_length);
+  const DESCRIPTION_LENGTH = lengthRange(vocabulary.description_length);
   const spec = asSemanticSpec(learnware.semantic_spec);
   const update = useUpdateLearnware(learnware.id);
   const [name, setName] = useState(specText(spec.Name) || learnware.name);
@@ -70,67 +89,65 @@ export function EditLearnwareModal({
   };
 
   return (
-    <Modal opened={opened} onClose={onClose} title={t('learnware.edit.title')} size="lg">
-      <form onSubmit={submit} noValidate>
-        <Stack>
-          <TextInput
-            label={t('submit.fields.name')}
-            value={name}
-            required
-            error={nameOk ? undefined : t('submit.errors.nameLength', NAME_LENGTH)}
-            onChange={(event) => {
-              setName(event.currentTarget.value);
-            }}
-          />
-          <Select
-            label={t('semantic.library')}
-            data={LIBRARY_TYPES}
-            value={library}
-            onChange={setLibrary}
-            required
-          />
-          <MultiSelect
-            label={t('semantic.scenario')}
-            data={SCENARIOS}
-            value={scenarios}
-            onChange={setScenarios}
-            required
-          />
-          <Select
-            label={t('semantic.license')}
-            data={LICENSES}
-            value={license}
-            onChange={setLicense}
-            required
-          />
-          <Textarea
-            label={t('submit.fields.description')}
-            value={description}
-            autosize
-            minRows={6}
-            required
-            error={
-              descriptionOk ? undefined : t('submit.errors.descriptionLength', DESCRIPTION_LENGTH)
-            }
-            onChange={(event) => {
-              setDescription(event.currentTarget.value);
-            }}
-          />
-          {update.isError && (
-            <Alert color="red" role="alert">
-              {update.error.message}
-            </Alert>
-          )}
-          <Group justify="flex-end">
-            <Button variant="default" onClick={onClose}>
-              {t('common.cancel')}
-            </Button>
-            <Button type="submit" loading={update.isPending} disabled={!ok}>
-              {t('common.save')}
-            </Button>
-          </Group>
-        </Stack>
-      </form>
-    </Modal>
+    <form onSubmit={submit} noValidate>
+      <Stack>
+        <TextInput
+          label={t('submit.fields.name')}
+          value={name}
+          required
+          error={nameOk ? undefined : t('submit.errors.nameLength', NAME_LENGTH)}
+          onChange={(event) => {
+            setName(event.currentTarget.value);
+          }}
+        />
+        <Select
+          label={t('semantic.library')}
+          data={vocabulary.library_types}
+          value={library}
+          onChange={setLibrary}
+          required
+        />
+        <MultiSelect
+          label={t('semantic.scenario')}
+          data={vocabulary.scenarios}
+          value={scenarios}
+          onChange={setScenarios}
+          required
+        />
+        <Select
+          label={t('semantic.license')}
+          data={vocabulary.licenses}
+          value={license}
+          onChange={setLicense}
+          required
+        />
+        <Textarea
+          label={t('submit.fields.description')}
+          value={description}
+          autosize
+          minRows={6}
+          required
+          error={
+            descriptionOk ? undefined : t('submit.errors.descriptionLength', DESCRIPTION_LENGTH)
+          }
+          onChange={(event) => {
+            setDescription(event.currentTarget.value);
+          }}
+        />
+        {update.isError && (
+          <Alert color="red" role="alert">
+            {update.error.message}
+          </Alert>
+        )}
+        <Group justify="flex-end">
+          <Button variant="default" onClick={onClose}>
+            {t('common.cancel')}
+          </Button>
+          <Button type="submit" loading={update.isPending} disabled={!ok}>
+            {t('common.save')}
+          </Button>
+        </Group>
+      </Stack>
+    </form>
   );
 }

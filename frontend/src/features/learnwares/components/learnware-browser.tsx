@@ -12,9 +12,8 @@ import {
 import { useTranslation } from 'react-i18next';
 import { useSearchParams } from 'react-router';
 
-import { DATA_TYPES, LIBRARY_TYPES, LICENSES, SCENARIOS, TASK_TYPES } from '@/config/semantic';
-
 import { useLearnwares } from '../api/get-learnwares';
+import { useSemanticVocabulary } from '../api/get-semantic-vocabulary';
 import { LearnwareCard } from './learnware-card';
 
 const PAGE_SIZE = 12;
@@ -33,6 +32,9 @@ export function LearnwareBrowser() {
   const libraryType = params.get('library_type');
   const scenarios = params.getAll('scenario');
   const license = params.get('license');
+  const vocabulary = useSemanticVocabulary();
+  const vocab = vocabulary.data;
+  const any = vocab ? t('browse.any') : t('common.loading');
 
   const learnwares = useLearnwares({
     page,
@@ -63,8 +65,9 @@ export function LearnwareBrowser() {
       <SimpleGrid cols={{ base: 1, xs: 2, md: 5 }} role="search" aria-label={t('browse.filters')}>
         <Select
           label={t('semantic.data')}
-          placeholder={t('browse.any')}
-          data={DATA_TYPES}
+          placeholder={any}
+          data={vocab?.data_types ?? []}
+          disabled={!vocab}
           value={dataType}
           clearable
           onChange={(value) => {
@@ -73,8 +76,9 @@ export function LearnwareBrowser() {
         />
         <Select
           label={t('semantic.task')}
-          placeholder={t('browse.any')}
-          data={TASK_TYPES}
+          placeholder={any}
+          data={vocab?.task_types ?? []}
+          disabled={!vocab}
           value={taskType}
           clearable
           onChange={(value) => {
@@ -83,8 +87,9 @@ export function LearnwareBrowser() {
         />
         <Select
           label={t('semantic.library')}
-          placeholder={t('browse.any')}
-          data={LIBRARY_TYPES}
+          placeholder={any}
+          data={vocab?.library_types ?? []}
+          disabled={!vocab}
           value={libraryType}
           clearable
           onChange={(value) => {
@@ -93,8 +98,9 @@ export function LearnwareBrowser() {
         />
         <MultiSelect
           label={t('semantic.scenario')}
-          placeholder={scenarios.length ? undefined : t('browse.any')}
-          data={SCENARIOS}
+          placeholder={scenarios.length ? undefined : any}
+          data={vocab?.scenarios ?? []}
+          disabled={!vocab}
           value={scenarios}
           clearable
           onChange={(value) => {
@@ -103,8 +109,9 @@ export function LearnwareBrowser() {
         />
         <Select
           label={t('semantic.license')}
-          placeholder={t('browse.any')}
-          data={LICENSES}
+          placeholder={any}
+          data={vocab?.licenses ?? []}
+          disabled={!vocab}
           value={license}
           clearable
           onChange={(value) => {
@@ -112,6 +119,11 @@ export function LearnwareBrowser() {
           }}
         />
       </SimpleGrid>
+      {vocabulary.isError && (
+        <Alert color="red" role="alert" title={t('semantic.loadFailed')}>
+          {vocabulary.error.message}
+        </Alert>
+      )}
       {(scenarios.length > 0 || license) && (
         <Text size="xs" c="dimmed">
           {t('browse.clientSideNote')}

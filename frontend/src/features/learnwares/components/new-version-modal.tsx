@@ -2,7 +2,7 @@ import { Alert, Button, Group, Modal, Stack, Text } from '@mantine/core';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 
-import { asSemanticSpec, DATA_TYPES, type DataType, specValues } from '@/config/semantic';
+import { asSemanticSpec, type DataType, isDataType, specValues } from '@/config/semantic';
 import type { UploadProgress as Progress } from '@/lib/api/upload';
 
 import { useCreateVersion } from '../api/create-version';
@@ -24,7 +24,7 @@ export function NewVersionModal({
   const { t } = useTranslation();
   const spec = asSemanticSpec(learnware.semantic_spec);
   const data = specValues(spec.Data)[0];
-  const dataType: DataType = DATA_TYPES.find((type) => type === data) ?? 'Table';
+  const dataType: DataType = isDataType(data) ? data : 'Table';
   const create = useCreateVersion(learnware.id);
   const [pkg, setPkg] = useState<PackageState>(null);
   const [progress, setProgress] = useState<Progress | null>(null);

@@ -2,6 +2,7 @@ import {
   Alert,
   Button,
   Group,
+  Loader,
   MultiSelect,
   NumberInput,
   Paper,
@@ -20,19 +21,16 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 
 import { Markdown } from '@/components/ui/markdown';
-import {
-  DATA_TYPES,
-  type DataType,
-  DESCRIPTION_LENGTH,
-  LIBRARY_TYPES,
-  LICENSES,
-  NAME_LENGTH,
-  SCENARIOS,
-  TASK_TYPES,
-} from '@/config/semantic';
+import { type DataType, isDataType } from '@/config/semantic';
 import type { UploadProgress as Progress } from '@/lib/api/upload';
 
 import { useCreateLearnware } from '../api/create-learnware';
+import {
+  lengthRange,
+  type SemanticVocabulary,
+  tasksFor,
+  useSemanticVocabulary,
+} from '../api/get-semantic-vocabulary';
 import {
   buildSemanticSpec,
   type Draft,
@@ -84,8 +82,25 @@ function DescriptionRows({
 
 type Errors = Partial<Record<keyof Draft, string>>;
 
+/** The wizard, once the allowed tag values are loaded. */
 export function SubmitWizard() {
   const { t } = useTranslation();
+  const vocabulary = useSemanticVocabulary();
+  if (vocabulary.isPending) return <Loader aria-label={t('common.loading')} />;
+  if (vocabulary.isError) {
+    return (
+      <Alert color="red" role="alert" title={t('semantic.loadFailed')}>
+        {vocabulary.error.message}
+      </Alert>
+    );
+  }
+  return <SubmitWizardForm vocabulary={vocabulary.data} />;
+}
+
+function SubmitWizardForm({ vocabulary }: { vocabulary: SemanticVocabulary }) {
+  const { t } = useTranslation();
+  const NAME_LENGTH = lengthRange(vocabulary.name_length);
+  const DESCRIPTION_LENGTH = lengthRange(vocabulary.description_length);
   const narrow = useMediaQuery('(max-width: 48em)');
   const [step, setStep] = useState(0);
   const [draft, setDraft] = useState<Draft>(emptyDraft);
@@ -182,17 +197,22 @@ export function SubmitWizard() {
             <SimpleGrid cols={{ base: 1, sm: 2 }}>
               <Select
                 label={t('semantic.data')}
-                data={DATA_TYPES}
+                data={vocabulary.data_types.filter(isDataType)}
                 required
                 value={draft.dataType}
                 error={errors.dataType}
                 onChange={(value) => {
-                  set('dataType', DATA_TYPES.find((type) => type === value) ?? null);
+                  const dataType = isDataType(value) ? value : null;
+                  set('dataType', dataType);
+                  // A task the new data type does not allow is dropped.
+                  if (draft.taskType && !tasksFor(vocabulary, dataType).includes(draft.taskType)) {
+                    set('taskType', null);
+                  }
                 }}
               />
               <Select
                 label={t('semantic.task')}
-                data={TASK_TYPES}
+                data={tasksFor(vocabulary, draft.dataType)}
                 required
                 value={draft.taskType}
                 error={errors.taskType}
@@ -202,7 +222,7 @@ export function SubmitWizard() {
               />
               <Select
                 label={t('semantic.library')}
-                data={LIBRARY_TYPES}
+                data={vocabulary.library_types}
                 required
                 value={draft.libraryType}
                 error={errors.libraryType}
@@ -212,7 +232,7 @@ export function SubmitWizard() {
               />
               <Select
                 label={t('semantic.license')}
-                data={LICENSES}
+                data={vocabulary.licenses}
                 required
                 value={draft.license}
                 error={errors.license}
@@ -223,7 +243,7 @@ export function SubmitWizard() {
             </SimpleGrid>
             <MultiSelect
               label={t('semantic.scenario')}
-              data={SCENARIOS}
+              data={vocabulary.scenarios}
               required
               value={draft.scenarios}
               error={errors.scenarios}

@@ -1,0 +1,163 @@
+import { screen, within } from '@testing-library/react';
+import type { UserEvent } from '@testing-library/user-event';
+import { http, HttpResponse } from 'msw';
+import { expect, test, vi } from 'vitest';
+
+import { readText } from '@/features/learnwares/utils/stat-spec';
+import { aLearnware, anError, aSearchHit } from '@/testing/data';
+import { server } from '@/testing/mocks/server';
+import { renderApp } from '@/testing/test-utils';
+
+const STAT = JSON.stringify({
+  type: 'RKMETableSpecification',
+  z: [
+    [1, 2, 3, 4, 5, 6],
+    [6, 5, 4, 3, 2, 1],
+  ],
+  beta: [0.5, 0.5],
+  gamma: 0.1,
+  num_points: 400,
+});
+
+const statFile = (text = STAT) => new File([text], 'stat.json', { type: 'application/json' });
+
+const fileInput = () => {
+  // Mantine's FileInput keeps the real <input type=file> hidden next to its button.
+  // eslint-disable-next-line testing-library/no-node-access
+  const input = document.querySelector<HTMLInputElement>('input[type="file"]');
+  if (!input) throw new Error('no file input');
+  return input;
+};
+
+async function choose(user: UserEvent, label: string, option: string) {
+  await user.click(await screen.findByRole('combobox', { name: label }));
+  await user.click(await screen.findByRole('option', { name: option, hidden: true }));
+}
+
+/**
+ * What the page put in the multipart body. jsdom's Blob cannot be streamed by Node's fetch, so
+ * MSW cannot parse the form; the fields are read where the page appends them instead.
+ */
+const recordForm = () => {
+  const append = vi.spyOn(FormData.prototype, 'append');
+  return () =>
+    Object.fromEntries(
+      append.mock.calls.map(([key, value]) => [key, value] as [string, string | Blob]),
+    );
+};
+
+const iris = aLearnware({ id: 1, name: 'Iris classifier' });
+const wine = aLearnware({ id: 2, name: 'Wine classifier' });
+
+test('a statistical search shows the spec, the ranked learnwares and the weights chart', async () => {
+  const form = recordForm();
+  let contentType: string | null = null;
+  server.use(
+    http.post('*/api/learnwares/search/', ({ request }) => {
+      contentType = request.headers.get('content-type');
+      return HttpResponse.json({
+        count: 2,
+        results: [
+          aSearchHit({ learnware: iris, score: 0.8, mmd2: 0.0123 }),
+          aSearchHit({ learnware: wine, score: 0.25, mmd2: 0.456 }),
+        ],
+        multiple: {
+          learnwares: [iris, wine],
+          weights: [0.7, 0.3],
+          mmd2: 0.005,
+          score: 0.9,
+          reason: 'The mix fits better than any one learnware.',
+        },
+      });
+    }),
+  );
+  const { user } = renderApp('/search');
+
+  expect(await screen.findByRole('heading', { level: 1, name: 'Search learnwares' })).toBeVisible();
+  await choose(user, 'Data type', 'Table');
+  await user.type(screen.getByRole('textbox', { name: 'Text' }), 'iris');
+  await user.upload(fileInput(), statFile());
+  expect(await screen.findByText('RKMETableSpecification, 6 features, K=2')).toBeInTheDocument();
+  await user.click(screen.getByRole('button', { name: 'Search' }));
+
+  expect(await screen.findByText('2 learnwares found')).toBeInTheDocument();
+  const first = screen.getByRole('article', { name: 'Iris classifier' });
+  expect(within(first).getByRole('link', { name: 'Iris classifier' })).toHaveAttribute(
+    'href',
+    '/learnwares/1',
+  );
+  expect(
+    within(first).getByRole('progressbar', { name: 'Score of Iris classifier' }),
+  ).toHaveAttribute('aria-valuenow', '80');
+  expect(within(first).getByText('80.0%')).toBeInTheDocument();
+  expect(within(first).getByText('MMD² 0.01230')).toBeInTheDocument();
+
+  const combination = screen.getByRole('region', { name: 'Best combination' });
+  expect(within(combination).getByText(/fits better than any one/)).toBeInTheDocument();
+  const chart = within(combination).getByRole('figure', { name: 'Weights' });
+  expect(
+    within(chart).getByRole('progressbar', { name: 'Weight of Iris classifier' }),
+  ).toHaveAttribute('aria-valuenow', '70');
+  expect(
+    within(chart).getByRole('progressbar', { name: 'Weight of Wine classifier' }),
+  ).toHaveAttribute('aria-valuenow', '30');
+  expect(within(chart).getByText('30.0%')).toBeInTheDocument();
+
+  expect(contentType).toMatch(/^multipart\/form-data/);
+  const sent = form();
+  expect(sent).toMatchObject({ data_type: 'Table', query: 'iris', multiple: 'true' });
+  expect(sent).not.toHaveProperty('task_type');
+  const stat = sent.stat_spec;
+  expect(stat).toBeInstanceOf(Blob);
+  expect(await readText(stat as Blob)).toBe(STAT);
+});
+
+test('a file that is not an RKME spec is refused before sending', async () => {
+  const { user } = renderApp('/search');
+  await user.upload(fileInput(), statFile('{"z": [[1]]}'));
+  expect(await screen.findByText(/This JSON has no “type”/)).toBeInTheDocument();
+  expect(screen.getByRole('button', { name: 'Search' })).toBeDisabled();
+
+  await user.upload(fileInput(), statFile('not json'));
+  expect(await screen.findByText('This file is not a JSON object.')).toBeInTheDocument();
+});
+
+test('a 400 shows the API message naming stat_spec', async () => {
+  server.use(
+    http.post('*/api/learnwares/search/', () =>
+      HttpResponse.json(
+        anError("stat_spec: 'beta' has NaN or infinite values", {
+          fields: { stat_spec: ["'beta' has NaN or infinite values"] },
+        }),
+        { status: 400 },
+      ),
+    ),
+  );
+  const { user } = renderApp('/search');
+  await user.upload(fileInput(), statFile());
+  await screen.findByText('RKMETableSpecification, 6 features, K=2');
+  await user.click(screen.getByRole('button', { name: 'Search' }));
+
+  const alert = await screen.findByRole('alert');
+  expect(alert).toHaveTextContent('The search was refused');
+  expect(alert).toHaveTextContent("stat_spec: 'beta' has NaN or infinite values");
+  expect(alert).toHaveTextContent('Problems with your statistical specification (stat_spec)');
+});
+
+test('a 503 says search is unavailable and to try again', async () => {
+  server.use(
+    http.post('*/api/learnwares/search/', () =>
+      HttpResponse.json(anError('Search is unavailable: no search worker answered'), {
+        status: 503,
+        headers: { 'Retry-After': '5' },
+      }),
+    ),
+  );
+  const { user } = renderApp('/search');
+  await user.type(await screen.findByRole('textbox', { name: 'Text' }), 'credit');
+  await user.click(screen.getByRole('button', { name: 'Search' }));
+
+  const alert = await screen.findByRole('alert');
+  expect(alert).toHaveTextContent('Search is unavailable');
+  expect(alert).toHaveTextContent('Try again in a few seconds.');
+});

@@ -1,0 +1,66 @@
+import { useMutation } from '@tanstack/react-query';
+
+import { client } from '@/lib/api/client';
+import { unwrap } from '@/lib/api/errors';
+import type { components } from '@/lib/api/schema';
+
+export type SearchResult = components['schemas']['LearnwareSearchOutput'];
+export type SearchHit = components['schemas']['SearchHitOutput'];
+export type SearchMultiple = components['schemas']['SearchMultipleOutput'];
+
+export type SearchInput = {
+  dataType?: string | null;
+  taskType?: string | null;
+  libraryType?: string | null;
+  license?: string | null;
+  scenarios?: string[];
+  query?: string;
+  /** The text of the user's stat.json (already checked to be JSON with a `type`). */
+  statSpec?: string | null;
+  topK?: number;
+  multiple?: boolean;
+};
+
+type SearchBody = components['schemas']['LearnwareSearchInputRequest'];
+
+/** The typed request body; empty filters are left out. `stat_spec` is the stat.json's text. */
+export const searchBody = (input: SearchInput): SearchBody => {
+  const body: SearchBody = { multiple: input.multiple ?? true };
+  if (input.dataType) body.data_type = input.dataType;
+  if (input.taskType) body.task_type = input.taskType;
+  if (input.libraryType) body.library_type = input.libraryType;
+  if (input.license) body.license = input.license;
+  if (input.scenarios?.length) body.scenarios = input.scenarios;
+  if (input.query?.trim()) body.query = input.query.trim();
+  if (input.topK) body.top_k = input.topK;
+  if (input.statSpec) body.stat_spec = input.statSpec;
+  return body;
+};
+
+/** The body as multipart form data, so that the stat.json goes as a file (`stat_spec`). */
+export const searchForm = (body: SearchBody | undefined): FormData => {
+  const form = new FormData();
+  Object.entries(body ?? {}).forEach(([key, value]) => {
+    if (key === 'stat_spec' && typeof value === 'string') {
+      form.append(key, new Blob([value], { type: 'application/json' }), 'stat.json');
+    } else if (Array.isArray(value)) {
+      value.forEach((item) => {
+        form.append(key, String(item));
+      });
+    } else if (value !== undefined) {
+      form.append(key, String(value));
+    }
+  });
+  return form;
+};
+
+/** Search approved learnwares by tags, text and (optionally) an RKME stat.json. */
+export const searchLearnwares = (input: SearchInput) =>
+  unwrap(
+    client.POST('/api/learnwares/search/', {
+      body: searchBody(input),
+      bodySerializer: searchForm,
+    }),
+  );
+
+export const useSearchLearnwares = () => useMutation({ mutationFn: searchLearnwares });

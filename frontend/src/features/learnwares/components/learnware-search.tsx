@@ -1,0 +1,342 @@
+import {
+  Alert,
+  Anchor,
+  Box,
+  Button,
+  Card,
+  FileInput,
+  Group,
+  List,
+  Loader,
+  MultiSelect,
+  Paper,
+  Progress,
+  Select,
+  SimpleGrid,
+  Stack,
+  Switch,
+  Text,
+  TextInput,
+  Title,
+} from '@mantine/core';
+import { type FormEvent, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router';
+
+import { paths } from '@/config/paths';
+import { ApiError } from '@/lib/api/errors';
+
+import { useSemanticVocabulary } from '../api/get-semantic-vocabulary';
+import { type SearchHit, type SearchMultiple, useSearchLearnwares } from '../api/search-learnwares';
+import { checkStatSpec, readText, type StatSpecCheck } from '../utils/stat-spec';
+import { LearnwareTags } from './learnware-tags';
+
+const percent = (value: number) => `${(value * 100).toFixed(1)}%`;
+const mmd = (value: number) => value.toPrecision(4);
+
+/** A score in [0, 1] as a labelled bar. */
+function ScoreBar({ score, label }: { score: number; label: string }) {
+  return (
+    <Group gap="xs" wrap="nowrap">
+      <Progress.Root size="lg" style={{ flex: 1 }}>
+        <Progress.Section value={Math.max(0, Math.min(1, score)) * 100} aria-label={label} />
+      </Progress.Root>
+      <Text size="sm" fw={600} w={56} ta="right">
+        {percent(score)}
+      </Text>
+    </Group>
+  );
+}
+
+function HitCard({ hit }: { hit: SearchHit }) {
+  const { t } = useTranslation();
+  const { learnware } = hit;
+  return (
+    <Card withBorder padding="md" component="article" aria-label={learnware.name}>
+      <Stack gap="xs">
+        <Anchor component={Link} to={paths.learnware.to(learnware.id)} fw={600} size="lg">
+          {learnware.name}
+        </Anchor>
+        <LearnwareTags learnware={learnware} />
+        {hit.score !== null && (
+          <ScoreBar score={hit.score} label={t('search.scoreOf', { name: learnware.name })} />
+        )}
+        <Group gap="md">
+          {hit.mmd2 !== null && (
+            <Text size="xs" c="dimmed">
+              {t('search.mmd2', { value: mmd(hit.mmd2) })}
+            </Text>
+          )}
+          {hit.text_score !== null && (
+            <Text size="xs" c="dimmed">
+              {t('search.textScore', { value: percent(hit.text_score) })}
+            </Text>
+          )}
+        </Group>
+      </Stack>
+    </Card>
+  );
+}
+
+/** The weighted combination: one horizontal bar per learnware, its score, MMD² and reason. */
+function MultipleResult({ multiple }: { multiple: SearchMultiple }) {
+  const { t } = useTranslation();
+  return (
+    <Paper withBorder p="md" component="section" aria-label={t('search.multiple.title')}>
+      <Stack gap="sm">
+        <Title order={2} size="h4">
+          {t('search.multiple.title')}
+        </Title>
+        <ScoreBar score={multiple.score} label={t('search.multiple.score')} />
+        <Text size="xs" c="dimmed">
+          {t('search.mmd2', { value: mmd(multiple.mmd2) })}
+        </Text>
+        {multiple.reason && <Text size="sm">{multiple.reason}</Text>}
+        <Box component="figure" m={0} aria-label={t('search.multiple.weights')}>
+          <Text component="figcaption" size="sm" fw={600} mb="xs">
+            {t('search.multiple.weights')}
+          </Text>
+          <Stack gap={6}>
+            {multiple.learnwares.map((learnware, index) => {
+              const weight = multiple.weights[index] ?? 0;
+              return (
+                <Group key={learnware.id} gap="sm" wrap="nowrap">
+                  <Anchor
+                    component={Link}
+                    to={paths.learnware.to(learnware.id)}
+                    size="sm"
+                    w={200}
+                    truncate
+                  >
+                    {learnware.name}
+                  </Anchor>
+                  <Progress.Root size="xl" style={{ flex: 1 }}>
+                    <Progress.Section
+                      value={weight * 100}
+                      color="teal"
+                      aria-label={t('search.multiple.weightOf', { name: learnware.name })}
+                    />
+                  </Progress.Root>
+                  <Text size="sm" w={56} ta="right">
+                    {percent(weight)}
+                  </Text>
+                </Group>
+              );
+            })}
+          </Stack>
+        </Box>
+      </Stack>
+    </Paper>
+  );
+}
+
+function SearchError({ error }: { error: Error }) {
+  const { t } = useTranslation();
+  if (error instanceof ApiError && error.status === 503) {
+    return (
+      <Alert color="orange" role="alert" title={t('search.unavailableTitle')}>
+        {t('search.unavailable')}
+      </Alert>
+    );
+  }
+  if (error instanceof ApiError && error.status === 400) {
+    const statProblems = error.fields.stat_spec ?? [];
+    return (
+      <Alert color="red" role="alert" title={t('search.refused')}>
+        <Text size="sm">{error.message}</Text>
+        {statProblems.length > 0 && (
+          <>
+            <Text size="sm" mt="xs">
+              {t('search.statSpecProblems')}
+            </Text>
+            <List size="sm">
+              {statProblems.map((problem) => (
+                <List.Item key={problem}>{problem}</List.Item>
+              ))}
+            </List>
+          </>
+        )}
+      </Alert>
+    );
+  }
+  return (
+    <Alert color="red" role="alert" title={t('search.failed')}>
+      {error.message}
+    </Alert>
+  );
+}
+
+/** Tag filters, a text query and an optional RKME stat.json; single and combined results. */
+export function LearnwareSearch() {
+  const { t } = useTranslation();
+  const vocabulary = useSemanticVocabulary();
+  const search = useSearchLearnwares();
+  const [dataType, setDataType] = useState<string | null>(null);
+  const [taskType, setTaskType] = useState<string | null>(null);
+  const [libraryType, setLibraryType] = useState<string | null>(null);
+  const [license, setLicense] = useState<string | null>(null);
+  const [scenarios, setScenarios] = useState<string[]>([]);
+  const [query, setQuery] = useState('');
+  const [statFile, setStatFile] = useState<File | null>(null);
+  const [stat, setStat] = useState<StatSpecCheck | null>(null);
+  const [multiple, setMultiple] = useState(true);
+
+  const pickStat = async (file: File | null) => {
+    setStatFile(file);
+    setStat(null);
+    if (file) setStat(checkStatSpec(await readText(file)));
+  };
+
+  const statText = stat?.ok ? stat.text : null;
+  const canSearch = !(statFile && !stat?.ok);
+
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    if (!canSearch) return;
+    search.mutate({
+      dataType,
+      taskType,
+      libraryType,
+      license,
+      scenarios,
+      query,
+      statSpec: statText,
+      multiple,
+    });
+  };
+
+  const vocab = vocabulary.data;
+  const any = vocab ? t('browse.any') : t('common.loading');
+
+  return (
+    <Stack>
+      <form onSubmit={submit} role="search" aria-label={t('search.form')} noValidate>
+        <Stack>
+          {vocabulary.isError && (
+            <Alert color="red" role="alert" title={t('semantic.loadFailed')}>
+              {vocabulary.error.message}
+            </Alert>
+          )}
+          <SimpleGrid cols={{ base: 1, xs: 2, md: 5 }}>
+            <Select
+              label={t('semantic.data')}
+              placeholder={any}
+              data={vocab?.data_types ?? []}
+              disabled={!vocab}
+              value={dataType}
+              clearable
+              onChange={setDataType}
+            />
+            <Select
+              label={t('semantic.task')}
+              placeholder={any}
+              data={vocab?.task_types ?? []}
+              disabled={!vocab}
+              value={taskType}
+              clearable
+              onChange={setTaskType}
+            />
+            <Select
+              label={t('semantic.library')}
+              placeholder={any}
+              data={vocab?.library_types ?? []}
+              disabled={!vocab}
+              value={libraryType}
+              clearable
+              onChange={setLibraryType}
+            />
+            <MultiSelect
+              label={t('semantic.scenario')}
+              placeholder={scenarios.length ? undefined : any}
+              data={vocab?.scenarios ?? []}
+              disabled={!vocab}
+              value={scenarios}
+              clearable
+              onChange={setScenarios}
+            />
+            <Select
+              label={t('semantic.license')}
+              placeholder={any}
+              data={vocab?.licenses ?? []}
+              disabled={!vocab}
+              value={license}
+              clearable
+              onChange={setLicense}
+            />
+          </SimpleGrid>
+          <TextInput
+            label={t('search.query')}
+            placeholder={t('search.queryPlaceholder')}
+            maxLength={500}
+            value={query}
+            onChange={(event) => {
+              setQuery(event.currentTarget.value);
+            }}
+          />
+          <FileInput
+            label={t('search.statSpec')}
+            description={t('search.statSpecHelp')}
+            placeholder={t('search.statSpecPlaceholder')}
+            accept=".json,application/json"
+            clearable
+            value={statFile}
+            error={
+              stat && !stat.ok
+                ? stat.problem === 'notJson'
+                  ? t('search.statNotJson')
+                  : t('search.statNoType')
+                : undefined
+            }
+            onChange={(file) => {
+              void pickStat(file);
+            }}
+          />
+          {stat?.ok && (
+            <Text size="sm" c="dimmed" role="status">
+              {stat.summary.dimension !== null && stat.summary.points !== null
+                ? t('search.statSummary', {
+                    type: stat.summary.type,
+                    count: stat.summary.dimension,
+                    points: stat.summary.points,
+                  })
+                : stat.summary.type}
+            </Text>
+          )}
+          <Group justify="space-between">
+            <Switch
+              label={t('search.multipleSwitch')}
+              description={t('search.multipleHelp')}
+              checked={multiple}
+              onChange={(event) => {
+                setMultiple(event.currentTarget.checked);
+              }}
+            />
+            <Button type="submit" loading={search.isPending} disabled={!canSearch}>
+              {t('search.submit')}
+            </Button>
+          </Group>
+        </Stack>
+      </form>
+
+      {search.isPending && <Loader aria-label={t('search.searching')} />}
+      {search.isError && <SearchError error={search.error} />}
+      {search.data && (
+        <Stack>
+          {search.data.multiple && <MultipleResult multiple={search.data.multiple} />}
+          <Text size="sm" c="dimmed" role="status">
+            {t('search.count', { count: search.data.count })}
+          </Text>
+          {search.data.results.length === 0 ? (
+            <Text>{t('browse.empty')}</Text>
+          ) : (
+            <SimpleGrid cols={{ base: 1, sm: 2 }}>
+              {search.data.results.map((hit) => (
+                <HitCard key={hit.learnware.id} hit={hit} />
+              ))}
+            </SimpleGrid>
+          )}
+        </Stack>
+      )}
+    </Stack>
+  );
+}
