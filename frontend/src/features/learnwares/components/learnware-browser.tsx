@@ -1,22 +1,20 @@
-import {
-  Alert,
-  Group,
-  Loader,
-  MultiSelect,
-  Pagination,
-  Select,
-  SimpleGrid,
-  Stack,
-  Text,
-} from '@mantine/core';
+import { Alert, Group, Loader, Pagination, SimpleGrid, Stack, Text } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { useSearchParams } from 'react-router';
 
 import { useLearnwares } from '../api/get-learnwares';
 import { useSemanticVocabulary } from '../api/get-semantic-vocabulary';
 import { LearnwareCard } from './learnware-card';
+import { TagFilterFields } from './tag-filter-fields';
 
 const PAGE_SIZE = 12;
+const PARAM = {
+  dataType: 'data_type',
+  taskType: 'task_type',
+  libraryType: 'library_type',
+  scenarios: 'scenario',
+  license: 'license',
+} as const;
 
 /**
  * Filters (kept in the URL so a filtered page can be shared), the cards and paging. Data, task
@@ -34,7 +32,6 @@ export function LearnwareBrowser() {
   const license = params.get('license');
   const vocabulary = useSemanticVocabulary();
   const vocab = vocabulary.data;
-  const any = vocab ? t('browse.any') : t('common.loading');
 
   const learnwares = useLearnwares({
     page,
@@ -63,59 +60,11 @@ export function LearnwareBrowser() {
   return (
     <Stack>
       <SimpleGrid cols={{ base: 1, xs: 2, md: 5 }} role="search" aria-label={t('browse.filters')}>
-        <Select
-          label={t('semantic.data')}
-          placeholder={any}
-          data={vocab?.data_types ?? []}
-          disabled={!vocab}
-          value={dataType}
-          clearable
-          onChange={(value) => {
-            update('data_type', value);
-          }}
-        />
-        <Select
-          label={t('semantic.task')}
-          placeholder={any}
-          data={vocab?.task_types ?? []}
-          disabled={!vocab}
-          value={taskType}
-          clearable
-          onChange={(value) => {
-            update('task_type', value);
-          }}
-        />
-        <Select
-          label={t('semantic.library')}
-          placeholder={any}
-          data={vocab?.library_types ?? []}
-          disabled={!vocab}
-          value={libraryType}
-          clearable
-          onChange={(value) => {
-            update('library_type', value);
-          }}
-        />
-        <MultiSelect
-          label={t('semantic.scenario')}
-          placeholder={scenarios.length ? undefined : any}
-          data={vocab?.scenarios ?? []}
-          disabled={!vocab}
-          value={scenarios}
-          clearable
-          onChange={(value) => {
-            update('scenario', value);
-          }}
-        />
-        <Select
-          label={t('semantic.license')}
-          placeholder={any}
-          data={vocab?.licenses ?? []}
-          disabled={!vocab}
-          value={license}
-          clearable
-          onChange={(value) => {
-            update('license', value);
+        <TagFilterFields
+          vocabulary={vocab}
+          values={{ dataType, taskType, libraryType, scenarios, license }}
+          onChange={(key, value) => {
+            update(PARAM[key], value);
           }}
         />
       </SimpleGrid>

@@ -8,10 +8,8 @@ import {
   Group,
   List,
   Loader,
-  MultiSelect,
   Paper,
   Progress,
-  Select,
   SimpleGrid,
   Stack,
   Switch,
@@ -30,6 +28,7 @@ import { useSemanticVocabulary } from '../api/get-semantic-vocabulary';
 import { type SearchHit, type SearchMultiple, useSearchLearnwares } from '../api/search-learnwares';
 import { checkStatSpec, readText, type StatSpecCheck } from '../utils/stat-spec';
 import { LearnwareTags } from './learnware-tags';
+import { TagFilterFields, type TagFilterValues } from './tag-filter-fields';
 
 const percent = (value: number) => `${(value * 100).toFixed(1)}%`;
 const mmd = (value: number) => value.toPrecision(4);
@@ -171,11 +170,13 @@ export function LearnwareSearch() {
   const { t } = useTranslation();
   const vocabulary = useSemanticVocabulary();
   const search = useSearchLearnwares();
-  const [dataType, setDataType] = useState<string | null>(null);
-  const [taskType, setTaskType] = useState<string | null>(null);
-  const [libraryType, setLibraryType] = useState<string | null>(null);
-  const [license, setLicense] = useState<string | null>(null);
-  const [scenarios, setScenarios] = useState<string[]>([]);
+  const [filters, setFilters] = useState<TagFilterValues>({
+    dataType: null,
+    taskType: null,
+    libraryType: null,
+    scenarios: [],
+    license: null,
+  });
   const [query, setQuery] = useState('');
   const [statFile, setStatFile] = useState<File | null>(null);
   const [stat, setStat] = useState<StatSpecCheck | null>(null);
@@ -194,11 +195,7 @@ export function LearnwareSearch() {
     event.preventDefault();
     if (!canSearch) return;
     search.mutate({
-      dataType,
-      taskType,
-      libraryType,
-      license,
-      scenarios,
+      ...filters,
       query,
       statSpec: statText,
       multiple,
@@ -206,7 +203,6 @@ export function LearnwareSearch() {
   };
 
   const vocab = vocabulary.data;
-  const any = vocab ? t('browse.any') : t('common.loading');
 
   return (
     <Stack>
@@ -218,50 +214,12 @@ export function LearnwareSearch() {
             </Alert>
           )}
           <SimpleGrid cols={{ base: 1, xs: 2, md: 5 }}>
-            <Select
-              label={t('semantic.data')}
-              placeholder={any}
-              data={vocab?.data_types ?? []}
-              disabled={!vocab}
-              value={dataType}
-              clearable
-              onChange={setDataType}
-            />
-            <Select
-              label={t('semantic.task')}
-              placeholder={any}
-              data={vocab?.task_types ?? []}
-              disabled={!vocab}
-              value={taskType}
-              clearable
-              onChange={setTaskType}
-            />
-            <Select
-              label={t('semantic.library')}
-              placeholder={any}
-              data={vocab?.library_types ?? []}
-              disabled={!vocab}
-              value={libraryType}
-              clearable
-              onChange={setLibraryType}
-            />
-            <MultiSelect
-              label={t('semantic.scenario')}
-              placeholder={scenarios.length ? undefined : any}
-              data={vocab?.scenarios ?? []}
-              disabled={!vocab}
-              value={scenarios}
-              clearable
-              onChange={setScenarios}
-            />
-            <Select
-              label={t('semantic.license')}
-              placeholder={any}
-              data={vocab?.licenses ?? []}
-              disabled={!vocab}
-              value={license}
-              clearable
-              onChange={setLicense}
+            <TagFilterFields
+              vocabulary={vocab}
+              values={filters}
+              onChange={(key, value) => {
+                setFilters((current) => ({ ...current, [key]: value }));
+              }}
             />
           </SimpleGrid>
           <TextInput
