@@ -11,7 +11,8 @@ from pathlib import Path
 
 import requests
 
-REPO = Path(__file__).resolve().parents[1]
+from benchmarks._shared import REPO
+
 BIN = Path(sys.executable).parent
 
 

@@ -15,7 +15,6 @@ from __future__ import annotations
 import argparse
 import io
 import json
-import os
 import sys
 import tempfile
 import time
@@ -26,10 +25,9 @@ from typing import Any
 
 import requests
 
-from benchmarks._dock import REPO, Dock
+from benchmarks._dock import Dock
+from benchmarks._shared import OFFICIAL
 
-SHARED = Path(os.environ.get("BMW_SHARED_DIR", REPO.parent / "shared"))
-OFFICIAL = SHARED / "fixtures" / "official"
 FINAL = {"check_failed", "awaiting_review", "approved", "rejected"}
 
 

@@ -49,6 +49,7 @@ from sklearn.ensemble import HistGradientBoostingClassifier  # noqa: E402
 from sklearn.linear_model import LinearRegression, LogisticRegression  # noqa: E402
 from sklearn.neighbors import KNeighborsClassifier, KNeighborsRegressor  # noqa: E402
 
+from benchmarks._shared import OFFICIAL  # noqa: E402
 from benchmarks._timing import single_thread  # noqa: E402
 from learnware_core.kernels import _weighted_kernel_rows  # noqa: E402
 from learnware_core.reuse import (  # noqa: E402
@@ -435,10 +436,7 @@ def bench_deploy() -> float | None:
 
     from learnware_core.runtime import DeployedLearnware, sandbox_available
 
-    shared = Path(
-        os.environ.get("BMW_SHARED_DIR", Path(__file__).resolve().parents[2] / "shared")
-    )
-    official = shared / "fixtures" / "official"
+    official = OFFICIAL
     package = official / "learnware" / "official_format.zip"
     if not package.is_file():
         print(f"deploy: {package} is missing; skipped")

@@ -37,6 +37,7 @@ from benchmarks._markets import (
     make_market,
     user_spec,
 )
+from benchmarks._shared import OFFICIAL
 from learnware_core.kernels import _rbf_kernel
 from learnware_core.search.index import StatIndex, _exact_top_k
 from learnware_core.search.mixture import search_mixture
@@ -473,11 +474,6 @@ def bench_flights(quick: bool) -> dict[str, Any]:
 # ------------------------------------------------------------------ main
 
 
-SHARED = Path(
-    os.environ.get("BMW_SHARED_DIR", Path(__file__).resolve().parents[2] / "shared")
-)
-
-
 def _fill_market(specs: Sequence[Any], media: Path) -> None:
     """Approved learnwares with these specs, straight into the dock's database.
 
@@ -491,9 +487,7 @@ def _fill_market(specs: Sequence[Any], media: Path) -> None:
 
     now = timezone.now()
     semantic = json.loads(
-        (
-            SHARED / "fixtures" / "official" / "semantic" / "table_classification.json"
-        ).read_text()
+        (OFFICIAL / "semantic" / "table_classification.json").read_text()
     )
     d = specs[0].n_features_in_
     semantic["Input"] = {"Dimension": d, "Description": {}}

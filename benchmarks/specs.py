@@ -30,12 +30,12 @@ import json  # noqa: E402
 import sys  # noqa: E402
 from collections.abc import Callable, Sequence  # noqa: E402
 from functools import partial  # noqa: E402
-from pathlib import Path  # noqa: E402
 from typing import Any  # noqa: E402
 
 import numpy as np  # noqa: E402
 
 from benchmarks import image_specs  # noqa: E402
+from benchmarks._shared import OFFICIAL  # noqa: E402
 from benchmarks._timing import single_thread, time_call  # noqa: E402
 from benchmarks.text_specs import bench_text  # noqa: E402
 from learnware_core.kernels import rbf_kernel  # noqa: E402
@@ -49,12 +49,6 @@ ORIGINAL_TABLE_RKME_S = (
     0.114,
     0.173,
 )  # learnware 0.4.0.post1, 1 thread, reference §9.2
-
-
-def shared_dir() -> Path:
-    """``$BMW_SHARED_DIR`` if set, else the ``shared`` directory next to the repo."""
-    env = os.environ.get("BMW_SHARED_DIR")
-    return Path(env) if env else Path(__file__).resolve().parents[2] / "shared"
 
 
 def _table_data(n: int, d: int = 20, seed: int = 0) -> np.ndarray:
@@ -107,7 +101,7 @@ def _real_tables() -> list[tuple[str, np.ndarray]]:
 
 def _fixture_ratios() -> list[tuple[int, float, float]]:
     """(fixture, ours, original) squared MMD to own data on the official fixtures."""
-    folder = shared_dir() / "fixtures" / "official" / "rkme_table"
+    folder = OFFICIAL / "rkme_table"
     expected_file = folder / "expected.json"
     if not expected_file.is_file():
         return []

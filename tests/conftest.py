@@ -18,6 +18,11 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[1]
 VENV_BIN = Path(sys.executable).parent
+# ../shared beside the repo (CI lays it there), or $BMW_SHARED_DIR.
+SHARED = Path(os.environ.get("BMW_SHARED_DIR", REPO.parent / "shared"))
+OFFICIAL = SHARED / "fixtures" / "official"  # files made by the original package
+OFFICIAL_ZIP = OFFICIAL / "learnware" / "official_format.zip"
+TABLE_SPEC = OFFICIAL / "semantic" / "table_classification.json"
 
 
 def free_port() -> int:

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 import requests
 
+from learnware_core._files import default_file_mode
 from learnware_core.client._credentials import load_credentials
 from learnware_core.client._multipart import MultipartFile
 
@@ -574,17 +575,11 @@ def _stream_to(
                 response.status_code,
                 f"download incomplete: got {written} of {expected} bytes",
             )
-        os.chmod(tmp, _default_mode())
+        os.chmod(tmp, default_file_mode())
         os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
-
-
-def _default_mode() -> int:
-    from learnware_core._files import default_file_mode
-
-    return default_file_mode()
 
 
 class _Bar:

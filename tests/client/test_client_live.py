@@ -21,8 +21,7 @@ import requests
 from accounts.models import User
 from accounts.services import api_token_create
 from learnware_core.client import Client, ClientError
-from tests.compat.conftest import OFFICIAL_ZIP, TABLE_SPEC
-from tests.conftest import REPO, free_port, start_web
+from tests.conftest import OFFICIAL_ZIP, REPO, TABLE_SPEC, free_port, start_web
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 CHECK_TIMEOUT = 300.0

@@ -21,8 +21,7 @@ from learnware_core.client import Client
 from learnware_core.runtime import sandbox_available
 from market import services
 from market.models import LearnwareVersion
-from tests.compat.conftest import OFFICIAL_ZIP, SHARED, TABLE_SPEC
-from tests.conftest import REPO, free_port, start_web
+from tests.conftest import OFFICIAL_ZIP, REPO, SHARED, TABLE_SPEC, free_port, start_web
 
 pytestmark = [
     pytest.mark.integration,

@@ -7,7 +7,6 @@ import copy
 import hashlib
 import io
 import json
-import os
 import random
 import zipfile
 from dataclasses import dataclass, field
@@ -16,11 +15,8 @@ from typing import Any
 
 import pytest
 
-SHARED = Path(
-    os.environ.get("BMW_SHARED_DIR", Path(__file__).resolve().parents[3] / "shared")
-)
-OFFICIAL_ZIP = SHARED / "fixtures" / "official" / "learnware" / "official_format.zip"
-TABLE_SPEC = SHARED / "fixtures" / "official" / "semantic" / "table_classification.json"
+from tests.conftest import OFFICIAL_ZIP, TABLE_SPEC
+
 CHUNK_SIZE = 1024 * 1024  # the original client's chunk size
 PREFIX = "/api/compat/v1"
 

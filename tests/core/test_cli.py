@@ -26,18 +26,11 @@ from learnware_core.errors import SpecificationError
 from learnware_core.specification.base import load_spec
 from learnware_core.specification.rkme import RKMETableSpecification
 from learnware_core.specification.text import RKMETextSpecification
+from tests.conftest import OFFICIAL
 from tests.core.test_rkme_text import ENGLISH, HashingEncoder
 
 REPO = Path(__file__).resolve().parents[2]
 pd = pytest.importorskip("pandas")  # a dependency; untyped, so imported as Any
-
-
-def shared_dir() -> Path:
-    env = os.environ.get("BMW_SHARED_DIR")
-    return Path(env) if env else Path(__file__).resolve().parents[3] / "shared"
-
-
-OFFICIAL = shared_dir() / "fixtures" / "official"
 
 
 def _semantic(data: str = "Table", dim: int | None = 4) -> dict[str, Any]:

@@ -26,16 +26,11 @@ from learnware_core.package import (
 )
 from learnware_core.specification import base
 from learnware_core.specification.semantic import SemanticSpec
+from tests.conftest import OFFICIAL
 
 # ----------------------------------------------------------------- helpers
 
 
-def _shared_dir() -> Path:
-    env = os.environ.get("BMW_SHARED_DIR")
-    return Path(env) if env else Path(__file__).resolve().parents[3] / "shared"
-
-
-OFFICIAL = _shared_dir() / "fixtures" / "official"
 OFFICIAL_ZIP = OFFICIAL / "learnware" / "official_format.zip"
 TABLE = "RKMETableSpecification"
 

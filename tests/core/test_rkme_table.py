@@ -8,8 +8,6 @@ for each, and the squared MMDs it computed (see that directory's README).
 from __future__ import annotations
 
 import json
-import os
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -25,17 +23,12 @@ from learnware_core.specification.rkme import (
     pack_specs,
     solve_simplex_qp,
 )
+from tests.conftest import OFFICIAL
 
 ORIGINAL_KEYS = {"z", "beta", "gamma", "num_points", "type"}
 
 
-def shared_dir() -> Path:
-    """``$BMW_SHARED_DIR`` if set, else the ``shared`` directory next to the repo."""
-    env = os.environ.get("BMW_SHARED_DIR")
-    return Path(env) if env else Path(__file__).resolve().parents[3] / "shared"
-
-
-RKME_DIR = shared_dir() / "fixtures" / "official" / "rkme_table"
+RKME_DIR = OFFICIAL / "rkme_table"
 needs_fixtures = pytest.mark.skipif(
     not (RKME_DIR / "expected.json").is_file(),
     reason=f"official RKME fixtures not found in {RKME_DIR} (set BMW_SHARED_DIR)",

@@ -30,6 +30,7 @@ from learnware_core.runtime import (
 )
 from learnware_core.specification.rkme import RKMETableSpecification
 from learnware_core.specification.semantic import SemanticSpec
+from tests.conftest import OFFICIAL
 
 pytestmark = pytest.mark.skipif(
     not sandbox_available(), reason="bubblewrap cannot create namespaces here"
@@ -37,14 +38,6 @@ pytestmark = pytest.mark.skipif(
 
 TEST_CACHE = Path(tempfile.gettempdir()) / "bmw-test-envs"
 FAST = SandboxLimits(cpu_seconds=5, wall_seconds=20, memory_bytes=2 << 30)
-
-
-def _shared_dir() -> Path:
-    env = os.environ.get("BMW_SHARED_DIR")
-    return Path(env) if env else Path(__file__).resolve().parents[3] / "shared"
-
-
-OFFICIAL = _shared_dir() / "fixtures" / "official"
 
 
 @pytest.fixture(scope="module")

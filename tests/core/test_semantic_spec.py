@@ -5,8 +5,6 @@ from __future__ import annotations
 import copy
 import dataclasses
 import json
-import os
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -26,14 +24,9 @@ from learnware_core.specification.semantic import (
     SemanticSpec,
     semantic_config,
 )
+from tests.conftest import OFFICIAL
 
-
-def _shared_dir() -> Path:
-    env = os.environ.get("BMW_SHARED_DIR")
-    return Path(env) if env else Path(__file__).resolve().parents[3] / "shared"
-
-
-SEMANTIC_FIXTURES = _shared_dir() / "fixtures" / "official" / "semantic"
+SEMANTIC_FIXTURES = OFFICIAL / "semantic"
 
 
 def _load(name: str) -> dict[str, Any]:

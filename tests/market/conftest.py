@@ -5,18 +5,12 @@ from __future__ import annotations
 import copy
 import io
 import json
-import os
 import zipfile
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-SHARED = Path(
-    os.environ.get("BMW_SHARED_DIR", Path(__file__).resolve().parents[3] / "shared")
-)
-OFFICIAL_ZIP = SHARED / "fixtures" / "official" / "learnware" / "official_format.zip"
-TABLE_SPEC = SHARED / "fixtures" / "official" / "semantic" / "table_classification.json"
+from tests.conftest import OFFICIAL_ZIP, TABLE_SPEC
 
 
 @pytest.fixture
