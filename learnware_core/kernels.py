@@ -22,6 +22,10 @@ specification", IEEE TKDE, 2023 (arXiv:2001.07135).
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
+from typing import Any
+
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
@@ -45,6 +49,7 @@ IntArray = NDArray[np.int64]
 
 _BLOCK_ELEMENTS = 1 << 22  # kernel entries per block: 4 Mi float64 = 32 MiB
 _EXPANSION_SAFE = 1e3  # gamma * |x|^2 above this: rounding of the expansion > 1e-13
+_FACTOR_SAFE = 300.0  # factorised kernel: exponents within exp's float64 range
 
 
 # ------------------------------------------------------------------ public API
@@ -312,13 +317,62 @@ def _rbf_kernel(
     return sq
 
 
+_TORCH_EXP_MIN = 1 << 16  # elements: below this numpy's exp is as fast
+
+
+@functools.cache
+def _torch_exp() -> Callable[[NDArray[Any]], None] | None:
+    """``torch``'s in-place exponential on a numpy buffer, if torch imports.
+
+    SLEEF-vectorised and multi-threaded: ~3x numpy's float64 ``exp`` per core on
+    AVX2 machines (numpy vectorises float64 ``exp`` only with AVX-512), same
+    accuracy class (<= 1 ulp). The exponential dominates every kernel evaluation.
+    """
+    try:
+        import torch
+    except ImportError:  # pragma: no cover - torch is a dependency
+        return None
+
+    def exp_(a: NDArray[Any]) -> None:
+        torch.from_numpy(a).exp_()
+
+    return exp_
+
+
+def _exp_inplace(a: NDArray[Any]) -> None:
+    """``np.exp(a, out=a)`` for a float32/float64 array, faster when large."""
+    exp_ = _torch_exp() if a.size >= _TORCH_EXP_MIN and a.flags.c_contiguous else None
+    if exp_ is None:
+        np.exp(a, out=a)
+    else:
+        exp_(a)
+
+
 def _weighted_kernel_rows(
     Y: FloatArray, X: FloatArray, w: FloatArray, gamma: float
 ) -> FloatArray:
-    """``K(Y, X) @ w`` of shape (n_y,), blocked over the rows of ``Y``."""
+    """``K(Y, X) @ w`` of shape (n_y,), blocked over the rows of ``Y``.
+
+    Factorised when exponents stay in range (``gamma |.|^2 <= _FACTOR_SAFE``):
+    ``k(y, x) = exp(-gamma |y|^2) exp(2 gamma y.x - gamma |x|^2)``, so a block costs
+    one matrix product, one exponential and one matrix-vector product (half the
+    memory passes of forming squared distances); same rounding order,
+    ``eps * gamma (|x| + |y|)^2``.
+    """
     out = np.empty(Y.shape[0])
     x_sq = np.einsum("ij,ij->i", X, X)
     step = max(1, _BLOCK_ELEMENTS // max(1, X.shape[0]))
+    y_sq = np.einsum("ij,ij->i", Y, Y)
+    if Y.size and X.size and gamma * max(x_sq.max(), y_sq.max()) <= _FACTOR_SAFE:
+        XT = np.ascontiguousarray((2.0 * gamma) * X.T)
+        bias = -gamma * x_sq
+        for start in range(0, Y.shape[0], step):
+            block = Y[start : start + step] @ XT
+            block += bias
+            _exp_inplace(block)
+            out[start : start + step] = block @ w
+        out *= np.exp(-gamma * y_sq)
+        return out
     for start in range(0, Y.shape[0], step):
         stop = min(start + step, Y.shape[0])
         out[start:stop] = _rbf_kernel(Y[start:stop], X, gamma, y_sq=x_sq) @ w
@@ -463,6 +517,6 @@ def _packed_self_terms(
         idx = np.arange(k)
         sq[:, idx, idx] = 0.0
         sq *= -gamma
-        np.exp(sq, out=sq)
+        _exp_inplace(sq)
         out[start : start + Zb.shape[0]] = np.einsum("nk,nkl,nl->n", Bb, sq, Bb)
     return out

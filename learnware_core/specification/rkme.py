@@ -55,6 +55,7 @@ from learnware_core._validation import (
 )
 from learnware_core.errors import SpecificationError
 from learnware_core.kernels import (
+    _exp_inplace,
     _mmd_squared,
     _packed_self_terms,
     _rbf_kernel,
@@ -741,7 +742,7 @@ class _DataPass:
             kb -= z_term[:, None]
             kb -= self.x_term[None, start : start + step]
             np.minimum(kb, 0.0, out=kb)
-            np.exp(kb, out=kb)
+            _exp_inplace(kb)
             acc += kb @ Xb
         acc /= self.n
         return np.ascontiguousarray(acc[:, d]), np.ascontiguousarray(acc[:, :d])

@@ -207,3 +207,29 @@ def test_concurrent_reads_during_writes_stay_exact() -> None:
     for t in threads:
         t.join()
     assert not errors
+
+
+def test_pruning_bounds_are_valid_and_prune_mixed_queries() -> None:
+    """The Hilbert-exclusion bound never exceeds the exact MMD^2 (duplicates,
+    a stored spec as the query, mixtures, far queries) and skips most rows for a
+    query drawn from two clusters."""
+    from learnware_core.search.index import _exact_top_k
+
+    rng = np.random.default_rng(3)
+    specs = clustered_table_market(seed=2, n=600)
+    specs["dup_a"] = specs["dup_b"] = specs["lw5"]  # exact duplicates
+    index = StatIndex(sketch_min_size=32, n_features=64)
+    index.add_many(specs.items())
+    two = table_spec(rng, loc=6.0, k=20)
+    z = np.vstack([table_spec(rng, loc=0.0).z_, table_spec(rng, loc=9.0).z_])
+    mixed = RKMETableSpecification.from_dict(
+        {"z": z.tolist(), "beta": [1 / 16] * 16, "gamma": 0.1}
+    )
+    for query in (specs["lw5"], two, mixed, table_spec(rng, loc=500.0)):
+        snap, q, rows = index._snapshot_for(query)
+        lower = snap.space.lower_bounds(snap, q, rows)
+        assert lower is not None
+        exact = snap.space.exact(snap, q, rows)
+        assert np.all(lower <= exact + 1e-15)
+    snap, q, rows = index._snapshot_for(mixed)
+    assert _exact_top_k(snap, q, rows, 10)[2] < rows.shape[0] / 3
