@@ -1,6 +1,6 @@
 from django.urls import path
 
-from market import api
+from market import api, api_bundles
 
 urlpatterns = [
     path(
@@ -23,6 +23,12 @@ urlpatterns = [
         api.LearnwareDownloadApi.as_view(),
         name="learnware-download",
     ),
+    path(
+        "learnwares/<int:learnware_id>/bundle/",
+        api_bundles.LearnwareBundleApi.as_view(),
+        name="learnware-bundle",
+    ),
+    path("bundles/", api_bundles.BundleCreateApi.as_view(), name="bundles"),
     path(
         "learnwares/<int:learnware_id>/versions/",
         api.VersionListCreateApi.as_view(),

@@ -31,6 +31,7 @@ Statuses = tuple[int, int, int, int, int]  # in PERSONAS order
 # Placeholders in a body, filled in per request.
 SPEC = "<the learnware's semantic spec>"
 NEW_PACKAGE = "<a valid package that is not in the market yet>"
+LEARNWARE_IDS = "<[the learnware's id]>"
 
 
 @dataclass(frozen=True)
@@ -111,6 +112,23 @@ CASES = {
         None,
         approved=(200, 200, 200, 200, 200),
         awaiting=(404, 200, 404, 200, 200),
+    ),
+    "learnware-bundle": Case(
+        "learnware-bundle",
+        "get",
+        "/api/learnwares/{learnware_id}/bundle/",
+        None,
+        approved=(200, 200, 200, 200, 200),
+        awaiting=(404, 200, 404, 200, 200),
+    ),
+    "bundles": Case(
+        # 400: visible to owner and staff, but a bundle of several needs approval
+        "bundles",
+        "post",
+        "/api/bundles/",
+        {"learnware_ids": LEARNWARE_IDS},
+        approved=(200, 200, 200, 200, 200),
+        awaiting=(404, 400, 404, 400, 400),
     ),
     "learnware-versions-list": Case(
         "learnware-versions",
@@ -249,10 +267,8 @@ def _send(client: Client, case: Case, market: Market) -> Any:
         }
         data = {key: upload.get(value, value) for key, value in case.body.items()}
         return getattr(client, case.method)(path, data)
-    data = {
-        key: market.semantic_spec if value == SPEC else value
-        for key, value in case.body.items()
-    }
+    placeholders = {SPEC: market.semantic_spec, LEARNWARE_IDS: [market.learnware.id]}
+    data = {key: placeholders.get(value, value) for key, value in case.body.items()}
     return getattr(client, case.method)(path, data, content_type="application/json")
 
 

@@ -21,5 +21,7 @@ export const apiDocsUrl = '/api/docs/';
 /** Where a download link points; a plain navigation (the browser saves the zip), not a fetch. */
 export const downloadUrls = {
   learnware: (id: number) => `/api/learnwares/${id}/download/`,
+  /** The learnware's deploy bundle: its zip, the runtime library and run.py. */
+  bundle: (id: number) => `/api/learnwares/${id}/bundle/`,
   version: (id: number) => `/api/versions/${id}/download/`,
 };

@@ -199,6 +199,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/bundles/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description A zip that runs offline with two commands (`pip install -r requirements.txt`, `python run.py input.csv`): `learnwares/<id>.zip`, the `learnware_core/` library, `requirements.txt`, `run.py`, `bundle.json` and a README. Counts a download of each learnware. Several approved learnwares are combined by `run.py` with `JobSelectorReuser` (table learnwares with weights) or `AveragingReuser`. */
+        post: operations["bundles_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/compat/v1/auth/login_by_token": {
         parameters: {
             query?: never;
@@ -419,6 +436,23 @@ export interface paths {
         head?: never;
         /** @description Cosmetic edits apply at once (200); a change of Data, Task, Input or Output creates a new version that is checked and reviewed (202). */
         patch: operations["learnwares_update"];
+        trace?: never;
+    };
+    "/api/learnwares/{learnware_id}/bundle/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description A zip that runs offline with two commands (`pip install -r requirements.txt`, `python run.py input.csv`): `learnwares/<id>.zip`, the `learnware_core/` library, `requirements.txt`, `run.py`, `bundle.json` and a README. Counts a download of each learnware. The live (approved) version; owners and staff get the newest version if none is approved yet (as the download). */
+        get: operations["learnwares_bundle"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/learnwares/{learnware_id}/download/": {
@@ -794,6 +828,12 @@ export interface components {
              */
             last_used_at: string | null;
             readonly is_expired: boolean;
+        };
+        BundleCreateInputRequest: {
+            /** @description Approved learnwares, e.g. a multiple search result's. */
+            learnware_ids: number[];
+            /** @description Mixture weights, one per learnware (non-negative, sum > 0). */
+            weights?: number[] | null;
         };
         CheckStepOutput: {
             position: number;
@@ -1852,6 +1892,53 @@ export interface operations {
             };
         };
     };
+    bundles_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BundleCreateInputRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/zip": string;
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+        };
+    };
     compat_auth_login_by_token: {
         parameters: {
             query?: never;
@@ -2360,6 +2447,43 @@ export interface operations {
                 };
             };
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+        };
+    };
+    learnwares_bundle: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                learnware_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/zip": string;
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };

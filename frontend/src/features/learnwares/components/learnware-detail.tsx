@@ -175,7 +175,7 @@ export function LearnwareDetail({
       </Section>
 
       <Section title={t('learnware.deploy.title')}>
-        <DeploySnippet learnwareId={lw.id} />
+        <DeploySnippet learnware={lw} downloadable={lw.live_version !== null || manage} />
       </Section>
 
       {manage && (

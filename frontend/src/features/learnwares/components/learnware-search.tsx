@@ -27,6 +27,7 @@ import { ApiError } from '@/lib/api/errors';
 import { useSemanticVocabulary } from '../api/get-semantic-vocabulary';
 import { type SearchHit, type SearchMultiple, useSearchLearnwares } from '../api/search-learnwares';
 import { checkStatSpec, readText, type StatSpecCheck } from '../utils/stat-spec';
+import { MultipleDeploy } from './deploy-snippet';
 import { LearnwareTags } from './learnware-tags';
 import { TagFilterFields, type TagFilterValues } from './tag-filter-fields';
 
@@ -124,6 +125,7 @@ function MultipleResult({ multiple }: { multiple: SearchMultiple }) {
             })}
           </Stack>
         </Box>
+        <MultipleDeploy learnwares={multiple.learnwares} weights={multiple.weights} />
       </Stack>
     </Paper>
   );

@@ -295,8 +295,21 @@ export const en = {
     deploy: {
       title: 'Deploy',
       intro:
-        'Install the command-line tool, sign in with an API token, and download this learnware:',
-      later: 'Reusing learnwares from Python (load, predict, combine) is coming to this page.',
+        'Install the command-line tool, sign in with an API token, then download or run it on a CSV file:',
+      bundle: 'Download bundle',
+      bundleFailed: 'The bundle could not be made',
+      bundleTab: 'Bundle',
+      bundleHelp:
+        'The bundle holds the learnware zip(s), the runtime library, requirements.txt and run.py. Unzip it and run, offline:',
+      python: 'Python',
+      pythonHelp:
+        'Downloads the learnware, builds its environment once (cached) and runs it here, sandboxed where bubblewrap is available:',
+      cli: 'Command line',
+      copy: 'Copy',
+      copied: 'Copied',
+      copyLabel: 'Copy the {{what}} code',
+      multipleTitle: 'Run this combination',
+      reuser: 'The learnwares are combined with {{reuser}}.',
     },
     edit: {
       open: 'Edit',

@@ -294,8 +294,20 @@ export const zh: Translations = {
     recheck: '重新检查',
     deploy: {
       title: '部署',
-      intro: '安装命令行工具，用 API 令牌登录，然后下载此学件：',
-      later: '在 Python 中复用学件（加载、预测、组合）的说明即将加入本页。',
+      intro: '安装命令行工具，用 API 令牌登录，然后下载学件或在 CSV 文件上运行它：',
+      bundle: '下载部署包',
+      bundleFailed: '无法生成部署包',
+      bundleTab: '部署包',
+      bundleHelp: '部署包含学件压缩包、运行库、requirements.txt 和 run.py。解压后即可离线运行：',
+      python: 'Python',
+      pythonHelp:
+        '下载学件，构建一次其运行环境（有缓存），并在本机运行；有 bubblewrap 时在沙箱中运行：',
+      cli: '命令行',
+      copy: '复制',
+      copied: '已复制',
+      copyLabel: '复制{{what}}代码',
+      multipleTitle: '运行此组合',
+      reuser: '这些学件以 {{reuser}} 组合。',
     },
     edit: {
       open: '编辑',

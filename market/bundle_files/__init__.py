@@ -1,0 +1,1 @@
+"""Files copied into deploy bundles (:mod:`market.bundles`); run.py runs there."""
