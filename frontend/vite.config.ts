@@ -26,5 +26,8 @@ export default defineConfig({
     setupFiles: ['./src/testing/setup-tests.ts'],
     include: ['src/**/*.test.{ts,tsx}'],
     restoreMocks: true,
+    // Page tests render whole Mantine pages in jsdom: ~1-3 s each on an idle 2-core machine,
+    // several times that on a loaded machine.
+    testTimeout: 20_000,
   },
 });
