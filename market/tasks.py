@@ -48,3 +48,25 @@ def learnware_search(query: dict[str, Any]) -> dict[str, Any]:
     from market import selectors
 
     return selectors.learnware_search_execute(query)
+
+
+@shared_task(
+    name="market.learnware_predict",
+    track_started=True,  # the web tells a job still queued from one running
+    soft_time_limit=settings.BMW_CHECK_TIME_LIMIT_S - 30,  # may build an environment
+    time_limit=settings.BMW_CHECK_TIME_LIMIT_S,
+)
+def learnware_predict(job: dict[str, Any]) -> dict[str, Any]:
+    """Hosted inference on an ``ml`` worker, in the sandbox of the checks."""
+    from market import inference
+
+    return inference.learnware_predict_run(job)
+
+
+@shared_task(
+    name="market.inference_inputs_purge_stale", soft_time_limit=120, time_limit=180
+)
+def inference_inputs_purge_stale() -> int:
+    from market import inference
+
+    return inference.inference_inputs_purge_stale()

@@ -212,6 +212,8 @@ CELERY_TASK_ROUTES: dict[str, dict[str, str]] = {
     "market.learnware_version_check": {"queue": "ml"},
     # Search workers hold the market's index in memory (market/search_index.py).
     "market.learnware_search": {"queue": "search"},
+    # Hosted inference ("try it") runs untrusted models in the checks' sandbox.
+    "market.learnware_predict": {"queue": "ml"},
 }
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1  # long ML tasks must not hoard messages
 CELERY_WORKER_SEND_TASK_EVENTS = False
@@ -344,6 +346,7 @@ REST_FRAMEWORK = {
         "email_verification": _rate("BMW_THROTTLE_EMAIL_VERIFICATION", "5/hour"),
         "token_create": _rate("BMW_THROTTLE_TOKEN_CREATE", "20/hour"),
         "search": _rate("BMW_THROTTLE_SEARCH", "60/minute"),
+        "inference": _rate("BMW_THROTTLE_INFERENCE", "20/minute"),
     },
     # How many reverse proxies append to X-Forwarded-For. 0 = use REMOTE_ADDR, so a
     # client cannot dodge throttles with a forged header. Set 1 behind one nginx.
@@ -422,6 +425,30 @@ BMW_CHECK_CONFIG: dict[str, Any] = {
     "runtime": {
         "cache_dir": env.str("BMW_ENV_CACHE_DIR", default=str(BMW_STATE_DIR / "envs")),
     },
+}
+# Hosted inference ("try it"): limits of one request and of its sandboxed run.
+BMW_INFERENCE_MAX_BYTES: int = _parse("BMW_INFERENCE_MAX_BYTES", env.int, 2 * 2**20)
+BMW_INFERENCE_MAX_ROWS: int = _parse("BMW_INFERENCE_MAX_ROWS", env.int, 1000)
+BMW_INFERENCE_MAX_LEARNWARES: int = _parse("BMW_INFERENCE_MAX_LEARNWARES", env.int, 5)
+# The web waits this long for the worker's answer (then 504, or 503 if none took it).
+BMW_INFERENCE_TIMEOUT_S: float = _parse("BMW_INFERENCE_TIMEOUT_S", env.float, 60.0)
+# Wall-clock limit of the model's start and of each of its predict calls.
+BMW_INFERENCE_TIME_LIMIT_S: float = _parse(
+    "BMW_INFERENCE_TIME_LIMIT_S", env.float, 20.0
+)
+BMW_INFERENCE_MEMORY_BYTES: int = _parse(
+    "BMW_INFERENCE_MEMORY_BYTES", env.int, 4 * 2**30
+)
+for _limit in ("BMW_INFERENCE_MAX_BYTES", "BMW_INFERENCE_MAX_ROWS"):
+    if globals()[_limit] < 1:
+        raise ImproperlyConfigured(f"{_limit}: must be at least 1")
+if not 0 < BMW_INFERENCE_TIME_LIMIT_S < BMW_INFERENCE_TIMEOUT_S:
+    raise ImproperlyConfigured(
+        "BMW_INFERENCE_TIME_LIMIT_S: must be positive and below BMW_INFERENCE_TIMEOUT_S"
+    )
+CELERY_BEAT_SCHEDULE["market.inference_inputs_purge_stale"] = {
+    "task": "market.inference_inputs_purge_stale",  # inputs of lost inference jobs
+    "schedule": 60 * 60,
 }
 CELERY_BEAT_SCHEDULE["market.chunked_uploads_purge_stale"] = {
     "task": "market.chunked_uploads_purge_stale",  # unfinished compat uploads

@@ -21,9 +21,10 @@ arrays), so a search runs without the lock while a writer appends or removes.
 
 Exact search with a provable pruning bound (RKME spaces)
 --------------------------------------------------------
-Once a space holds ``sketch_min_size`` specifications, ``P ~ 2 sqrt(n)`` *pivot*
-specifications are chosen (farthest-first in a random-Fourier-feature sketch, so
-every dense region gets one). Every row ``i`` stores its pivot ``p(i)`` and, from
+Once a space holds ``sketch_min_size`` specifications, ``P`` *pivot* specifications
+are chosen farthest-first in a random-Fourier-feature sketch: at least ``2 sqrt(n)``,
+and more (up to ``8 sqrt(n)``) until the covering radius has halved, so that every
+dense region gets one. Every row ``i`` stores its pivot ``p(i)`` and, from
 one exact inner product, its coordinates in the plane of the origin and ``phi_p``:
 ``a_i = <phi_i, phi_p> / |phi_p|`` along ``phi_p`` and ``r_i = sqrt(|phi_i|^2 -
 a_i^2)`` orthogonal to it. The RKHS is a Hilbert space, so projecting onto that
@@ -115,6 +116,7 @@ _EXACT_CHUNK = 32  # rows evaluated exactly in the first step of the pruned sear
 _EXACT_CHUNK_MAX = 2048
 _BRUTE_MAX = 64  # spaces (or candidate sets) this small are searched exhaustively
 _PIVOT_SAMPLE = 20_000  # rows the farthest-first pivot selection looks at
+_PIVOT_COVER = 0.25  # squared covering radius / first one at which pivots suffice
 _INNER_REL_ERR = 1e-10  # |error| of an RKHS inner product / (l1(w_a) * l1(w_b)): see
 # _hilbert_bounds (float64 kernel values err <= ~1e-13, sums of K^2 of them ~1e-12)
 _COMPACT_DEAD_SHARE = 0.25
@@ -591,13 +593,22 @@ class _RKMESpace(_Space):
         # ~2 sqrt(n) of them, so that every dense region gets one.
         sample = rows[rng.permutation(rows.shape[0])[:_PIVOT_SAMPLE]]
         F = probe.features(Z[sample], B[sample]).astype(np.float64)
-        n_piv = min(sample.shape[0], max(8, int(2.0 * math.sqrt(live))))
+        # At least ~2 sqrt(n); more while the covering radius stays near the
+        # diameter (clusters without a pivot get no useful bound), up to 8 sqrt(n)
+        # and n / 4 (each pivot costs every query one exact inner product).
+        n_min = min(sample.shape[0], max(8, int(2.0 * math.sqrt(live))))
+        n_max = max(n_min, min(sample.shape[0], live // 4, int(8.0 * math.sqrt(live))))
         chosen = [int(rng.integers(sample.shape[0]))]
         far = np.full(sample.shape[0], np.inf)
-        for _ in range(n_piv - 1):
+        first = 0.0
+        while len(chosen) < n_max:
             diff = F - F[chosen[-1]]
             np.minimum(far, np.einsum("ij,ij->i", diff, diff), out=far)
-            chosen.append(int(np.argmax(far)))
+            j = int(np.argmax(far))
+            first = first or float(far[j])
+            if len(chosen) >= n_min and far[j] <= _PIVOT_COVER * first:
+                break
+            chosen.append(j)
         piv_rows = sample[np.asarray(chosen)]
         sketch = _Sketch(
             Z=Z[piv_rows].copy(),

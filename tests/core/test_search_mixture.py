@@ -99,3 +99,37 @@ def test_mixed_users_get_their_tasks_with_the_largest_weights() -> None:
         assert np.all(result.weights >= 0.0)
         assert result.weights.sum() == pytest.approx(1.0)
         assert result.mmd2 < result.best_single_mmd2
+
+
+def test_fitted_specs_of_nearby_groups_use_the_tighter_noise_unit() -> None:
+    """Fitted RKMEs summarise far better than K random draws (``res_q``): groups a
+    few ``res_q`` apart are still distinct sources, so a 50/50 user of two of them
+    gets that mixture, while every single-group user gets none."""
+    rng = np.random.default_rng(7)
+    centres = rng.normal(scale=0.8, size=(6, D))
+
+    def fitted(rows: np.ndarray, seed: int) -> RKMETableSpecification:
+        return RKMETableSpecification(n_points=K, gamma=GAMMA, random_state=seed).fit(
+            rows
+        )
+
+    index = StatIndex()
+    index.add_many(
+        (g, fitted(centres[g] + rng.normal(size=(3000, D)), g)) for g in range(6)
+    )
+    users = {g: fitted(centres[g] + rng.normal(size=(1500, D)), 10 + g) for g in (0, 1)}
+    for g, user in users.items():
+        result = search_mixture(index, user)
+        assert result is not None
+        assert not result.accepted, result.reason
+        assert result.best_single_key == g
+    rows = np.vstack(
+        [centres[0] + rng.normal(size=(750, D)), centres[3] + rng.normal(size=(750, D))]
+    )
+    mixed = fitted(rows, 20)
+    result = search_mixture(index, mixed)
+    assert result is not None
+    assert result.noise < index.resolution(mixed)  # the fitted residual is tighter
+    assert result.accepted, result.reason
+    assert set(cast(tuple[int, ...], result.keys[:2])) == {0, 3}
+    assert_allclose(sorted(result.weights[:2]), [0.5, 0.5], atol=0.1)

@@ -23,6 +23,7 @@ export function LearnwareRoute() {
       key={learnwareId}
       id={learnwareId}
       canManage={(ownerId) => Boolean(user && (user.id === ownerId || isStaff(user)))}
+      signedIn={user === undefined ? undefined : user !== null}
       onDeleted={() => {
         void navigate(paths.myLearnwares.path);
       }}
