@@ -1,6 +1,6 @@
 from django.urls import path
 
-from market import api, api_bundles
+from market import api, api_bundles, api_inference
 
 urlpatterns = [
     path(
@@ -50,6 +50,12 @@ urlpatterns = [
         api.VersionReviewApi.as_view(),
         name="version-review",
     ),
+    path(
+        "learnwares/<int:learnware_id>/predict/",
+        api_inference.LearnwarePredictApi.as_view(),
+        name="learnware-predict",
+    ),
+    path("predict/", api_inference.PredictMultipleApi.as_view(), name="predict"),
     path("reviews/", api.ReviewQueueApi.as_view(), name="review-queue"),
     path("notifications/", api.NotificationListApi.as_view(), name="notifications"),
     path(

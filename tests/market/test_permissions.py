@@ -31,6 +31,8 @@ Statuses = tuple[int, int, int, int, int]  # in PERSONAS order
 # Placeholders in a body, filled in per request.
 SPEC = "<the learnware's semantic spec>"
 NEW_PACKAGE = "<a valid package that is not in the market yet>"
+BAD_CSV = "<a CSV file with too few columns>"  # refused before any worker runs
+THE_LEARNWARE = "<the learnware's id>"
 LEARNWARE_IDS = "<[the learnware's id]>"
 
 
@@ -180,6 +182,23 @@ CASES = {
         approved=(401, 403, 403, 409, 409),
         awaiting=(401, 403, 403, 200, 200),
     ),
+    "learnware-predict": Case(
+        # 400: allowed, but the input is malformed; 404: nothing approved to run
+        "learnware-predict",
+        "post",
+        "/api/learnwares/{learnware_id}/predict/",
+        {"file": BAD_CSV},
+        approved=(401, 400, 400, 400, 400),
+        awaiting=(401, 404, 404, 404, 404),
+    ),
+    "predict": Case(
+        "predict",
+        "post",
+        "/api/predict/",
+        {"learnware_ids": THE_LEARNWARE, "file": BAD_CSV},
+        approved=(401, 400, 400, 400, 400),
+        awaiting=(401, 404, 404, 404, 404),
+    ),
     "review-queue": Case(
         "review-queue", "get", "/api/reviews/", None, (401, 403, 403, 200, 200)
     ),
@@ -260,10 +279,12 @@ def _send(client: Client, case: Case, market: Market) -> Any:
     )
     if case.body is None:
         return getattr(client, case.method)(path)
-    if NEW_PACKAGE in case.body.values():  # a multipart upload
+    if {NEW_PACKAGE, BAD_CSV} & set(case.body.values()):  # a multipart upload
         upload = {
             SPEC: json.dumps(market.semantic_spec),
             NEW_PACKAGE: SimpleUploadedFile("new.zip", market.new_package),
+            BAD_CSV: SimpleUploadedFile("x.csv", b"1,2,3\n"),
+            THE_LEARNWARE: market.learnware.id,
         }
         data = {key: upload.get(value, value) for key, value in case.body.items()}
         return getattr(client, case.method)(path, data)

@@ -472,6 +472,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/learnwares/{learnware_id}/predict/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Run an approved learnware on your small upload, in the checks' sandbox. */
+        post: operations["learnwares_predict"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/learnwares/{learnware_id}/versions/": {
         parameters: {
             query?: never;
@@ -548,6 +565,23 @@ export interface paths {
         get?: never;
         put?: never;
         post: operations["notifications_read"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/predict/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Run several approved learnwares combined by a reuser (a multiple result). */
+        post: operations["learnwares_predict_multiple"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1223,6 +1257,55 @@ export interface components {
         PatchedUserMeUpdateInputRequest: {
             display_name?: string;
         };
+        PredictInputRequest: {
+            /** @description Table learnwares: one CSV/TSV file (an optional header row, one row per sample, as many columns as the learnware's input dimension). Text: one .txt (a text per line), .jsonl or .json (a list of strings). Image: image files or one .zip of them. Size- and row-limited. */
+            file: string[];
+        };
+        PredictMultipleInputRequest: {
+            /** @description Table learnwares: one CSV/TSV file (an optional header row, one row per sample, as many columns as the learnware's input dimension). Text: one .txt (a text per line), .jsonl or .json (a list of strings). Image: image files or one .zip of them. Size- and row-limited. */
+            file: string[];
+            learnware_ids: number[];
+            /**
+             * @description averaging: weighted mean / vote; job_selector: each row goes to the learnware whose RKME fits it best (table learnwares).
+             *
+             *     * `averaging` - averaging
+             *     * `job_selector` - job_selector
+             * @default averaging
+             */
+            reuser: components["schemas"]["ReuserEnum"];
+            /** @description One per learnware, e.g. the weights of a multiple search result. */
+            weights?: number[];
+        };
+        PredictionOutput: {
+            learnware_ids: number[];
+            reuser: string | null;
+            n_rows: number;
+            /** @description One per input row: a label (classification) or the output. */
+            predictions: unknown[];
+            /** @description Class probabilities per row, if the classifier gives them. */
+            probabilities: (number | null)[][] | null;
+            timing: components["schemas"]["PredictionTimingOutput"];
+        };
+        PredictionTimingOutput: {
+            /**
+             * Format: double
+             * @description Starting the model(s) in the sandbox.
+             */
+            start_s: number;
+            /** Format: double */
+            predict_s: number;
+            /**
+             * Format: double
+             * @description The whole request, queue included.
+             */
+            total_s: number;
+        };
+        /**
+         * @description * `averaging` - averaging
+         *     * `job_selector` - job_selector
+         * @enum {string}
+         */
+        ReuserEnum: "averaging" | "job_selector";
         ReviewInputRequest: {
             decision: components["schemas"]["DecisionEnum"];
             reason?: string;
@@ -2522,6 +2605,103 @@ export interface operations {
             };
         };
     };
+    learnwares_predict: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                learnware_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["PredictInputRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PredictionOutput"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+        };
+    };
     learnware_versions_list: {
         parameters: {
             query?: never;
@@ -2733,6 +2913,101 @@ export interface operations {
                 content?: never;
             };
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+        };
+    };
+    learnwares_predict_multiple: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["PredictMultipleInputRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PredictionOutput"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            504: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -17,6 +17,7 @@ import { IoDescriptionTable } from './io-description-table';
 import { LearnwareTags } from './learnware-tags';
 import { NewVersionModal } from './new-version-modal';
 import { SemanticSpecTable } from './semantic-spec-table';
+import { TryItPanel } from './try-it-panel';
 import { VersionCheckReport } from './version-check-report';
 import { VersionList } from './version-list';
 
@@ -36,11 +37,14 @@ function Section({ title, children }: { title: string; children: React.ReactNode
 export function LearnwareDetail({
   id,
   canManage,
+  signedIn,
   onDeleted,
 }: {
   id: number;
   /** The owner or staff: may edit, upload versions, re-check and delete. */
   canManage: (ownerId: number) => boolean;
+  /** Whether a user is signed in (undefined while unknown): "Try it" needs one. */
+  signedIn: boolean | undefined;
   onDeleted: () => void;
 }) {
   const { t } = useTranslation();
@@ -154,6 +158,8 @@ export function LearnwareDetail({
           </Tabs.Panel>
         </Tabs>
       </Section>
+
+      <TryItPanel learnware={lw} signedIn={signedIn} />
 
       <Section title={t('learnware.versions')}>
         <Stack>
