@@ -5,7 +5,8 @@ upload them to a dock.
 written next to you; nothing is uploaded or downloaded (the text encoder ships inside
 a Python package). ``login``, ``upload``, ``ls``, ``rm``, ``download`` and ``status``
 talk to a dock's API with your API token (:mod:`learnware_core.cli.remote`); ``deploy``
-downloads learnwares and runs them here in a sandbox.
+downloads learnwares and runs them here in a sandbox; ``finetune`` adapts one to your
+labelled rows there and saves it as a new package (:mod:`learnware_core.cli.finetune`).
 
 Exit status: 0 success; 1 ``bmw check`` found a problem in the package (or, with
 ``--wait``, the dock's checks failed); 2 bad input (missing file, unusable data,
@@ -112,7 +113,7 @@ def _text_options(parser: argparse.ArgumentParser) -> None:
 def build_parser() -> argparse.ArgumentParser:
     """The ``bmw`` argument parser (local: ``spec``, ``pack``, ``check``; remote:
     ``login``, ``upload``, ``ls``, ``rm``, ``download``, ``status``)."""
-    from learnware_core.cli import remote
+    from learnware_core.cli import finetune, remote
     from learnware_core.cli.check import run_check
     from learnware_core.cli.pack import run_pack
     from learnware_core.cli.spec import run_spec
@@ -121,7 +122,8 @@ def build_parser() -> argparse.ArgumentParser:
         prog="bmw",
         description="Beimingwu learnware tools. spec, pack and check are local: "
         "your data never leaves this machine. login, upload, ls, rm, download and "
-        "status talk to a dock with your API token; deploy runs learnwares here.",
+        "status talk to a dock with your API token; deploy runs learnwares here "
+        "and finetune adapts one to your labelled data.",
         epilog="Exit status: 0 ok, 1 check failed, 2 bad input or refused by the "
         "dock, 3 internal error. "
         "Run 'bmw COMMAND --help' for a command's options.",
@@ -254,6 +256,7 @@ def build_parser() -> argparse.ArgumentParser:
     check.set_defaults(func=run_check)
 
     remote.add_commands(commands, _common)
+    finetune.add_command(commands, _common)
     return parser
 
 

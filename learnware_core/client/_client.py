@@ -390,7 +390,10 @@ class Client:
         Returns
         -------
         learnwares : list of DeployedLearnware
-            Started, in the order of ``ids``; close them (or use ``with``).
+            Started, in the order of ``ids``; close them (or use ``with``). Each
+            predicts, and adapts to your labelled rows with
+            ``lw.finetune(X, y)``; ``lw.save_finetuned("new.zip")`` then writes
+            the adapted learnware as a package you may upload.
         """
         from learnware_core.runtime.deployed import (
             DeployedLearnware,

@@ -37,7 +37,7 @@ _Content = bytes | str | Path
 def write_package(
     dest: str | os.PathLike[str],
     *,
-    model_files: str | os.PathLike[str] | Mapping[str, bytes | str],
+    model_files: str | os.PathLike[str] | Mapping[str, bytes | str | Path],
     learnware_yaml: LearnwareManifest | Mapping[str, Any],
     stat_specs: Mapping[str, StatSpecification | Mapping[str, Any]],
     requirements: str | Sequence[str] | None = None,
@@ -51,10 +51,10 @@ def write_package(
     ----------
     dest : path
         The zip to create (replaced atomically; untouched if validation fails).
-    model_files : path or Mapping[str, bytes | str]
+    model_files : path or Mapping[str, bytes | str | Path]
         A folder whose files are all packed (``__pycache__``, ``*.pyc`` and
-        symlinks skipped), or ``{relative name: content}``. Must provide
-        ``__init__.py``.
+        symlinks skipped), or ``{relative name: content}`` where a Path's file
+        is copied. Must provide ``__init__.py``.
     learnware_yaml : LearnwareManifest or Mapping
         The ``learnware.yaml`` content. If a mapping has no ``stat_specifications``,
         one entry per ``stat_specs`` file is generated.
@@ -143,7 +143,7 @@ def _type_name(spec: StatSpecification | Mapping[str, Any]) -> str:
 
 
 def _model_entries(
-    model_files: str | os.PathLike[str] | Mapping[str, bytes | str],
+    model_files: str | os.PathLike[str] | Mapping[str, bytes | str | Path],
 ) -> Iterator[tuple[str, _Content]]:
     if isinstance(model_files, Mapping):
         for name, content in model_files.items():

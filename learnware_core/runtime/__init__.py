@@ -5,11 +5,14 @@
 * :func:`run_sandboxed` runs a command without network, with a read-only system,
   a per-run non-root uid and resource limits (:class:`SandboxLimits`);
 * :func:`check_learnware` and :func:`predict_learnware` load the model in the
-  sandbox (with a compatibility ``learnware`` module) and exchange ``.npy`` arrays.
+  sandbox (with a compatibility ``learnware`` module) and exchange ``.npy`` arrays;
+* :class:`DeployedLearnware` keeps one sandboxed worker per learnware for repeated
+  predictions and fine-tuning (``finetune``, then ``save_finetuned`` as a package).
 """
 
 from learnware_core.runtime.deployed import (
     DEPLOY_LIMITS,
+    FINETUNE_SECONDS,
     DeployedLearnware,
     default_cache_dir,
 )
@@ -56,6 +59,7 @@ from learnware_core.runtime.sandbox import (
 
 __all__ = [
     "DEPLOY_LIMITS",
+    "FINETUNE_SECONDS",
     "PHASES",
     "Bind",
     "CheckReport",

@@ -15,6 +15,12 @@ clean environment, but **without isolation**, and only with
 ``allow_unsandboxed=True``. :meth:`learnware_core.client.Client.load` sets it by
 default: there the user chose to download and run this learnware's code on their
 own machine, as the original client's ``load_learnware`` does.
+
+Fine-tuning: :meth:`DeployedLearnware.finetune` adapts the model with the user's
+labelled data through its own ``finetune(X, y)`` (or ``fit``), in the worker, which
+then keeps serving the adapted model; :meth:`~DeployedLearnware.save_finetuned`
+writes it as a new learnware package (see :mod:`learnware_core.runtime.finetuned`):
+the model pickles itself inside the sandbox and the dock only copies the bytes.
 """
 
 from __future__ import annotations
@@ -39,12 +45,19 @@ from typing import IO, Any, Self
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from learnware_core.package.reader import PackageInfo
 from learnware_core.runtime.environment import (
     Environment,
     EnvironmentBuilder,
     IndexOptions,
 )
 from learnware_core.runtime.errors import LearnwareRunError
+from learnware_core.runtime.finetuned import (
+    STATE_FILE,
+    base_model,
+    copy_guest_file,
+    write_finetuned_package,
+)
 from learnware_core.runtime.requirements import read_requirements
 from learnware_core.runtime.runner import (
     _COMPAT,
@@ -56,8 +69,14 @@ from learnware_core.runtime.runner import (
 )
 from learnware_core.runtime.sandbox import Bind, SandboxLimits, sandbox_command
 from learnware_core.specification.base import StatSpecification
+from learnware_core.specification.semantic import SemanticSpec
 
-__all__ = ["DEPLOY_LIMITS", "DeployedLearnware", "default_cache_dir"]
+__all__ = [
+    "DEPLOY_LIMITS",
+    "FINETUNE_SECONDS",
+    "DeployedLearnware",
+    "default_cache_dir",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -71,6 +90,10 @@ DEPLOY_LIMITS = SandboxLimits(
     max_file_bytes=1024**3,
     max_open_files=1024,
 )
+#: Default wall-clock limit of one :meth:`DeployedLearnware.finetune` call (it is
+#: never below the per-request limit of ``limits``).
+FINETUNE_SECONDS = 3600.0
+_FINETUNE_METHODS = ("auto", "finetune", "fit")
 _MAX_HEADER_BYTES = 1024 * 1024
 _STOP_SECONDS = 5.0
 
@@ -123,6 +146,9 @@ class DeployedLearnware:
         False if the worker runs without bubblewrap.
     input_shape, output_shape : list of int or None
         As the model declares them.
+    finetune_method : str or None
+        ``"finetune"`` or ``"fit"`` once :meth:`finetune` adapted the running
+        model (the model's method used), else None.
 
     Raises
     ------
@@ -134,6 +160,7 @@ class DeployedLearnware:
     --------
     >>> with DeployedLearnware("lw/") as lw:  # doctest: +SKIP
     ...     y = lw.predict(X)
+    ...     lw.finetune(X_labelled, y_labelled).save_finetuned("adapted.zip")
     """
 
     def __init__(
@@ -167,7 +194,8 @@ class DeployedLearnware:
         self.input_shape: list[int] | None = None
         self.output_shape: list[int] | None = None
         self._has_proba = False
-        self._lock = threading.Lock()
+        self.finetune_method: str | None = None
+        self._lock = threading.RLock()
         self._proc: subprocess.Popen[bytes] | None = None
         self._run_dir: Path | None = None
         self._log: IO[bytes] | None = None
@@ -205,6 +233,149 @@ class DeployedLearnware:
             With the model's traceback, or why the worker stopped.
         """
         return self._call("predict", X)
+
+    def finetune(
+        self,
+        X: ArrayLike,
+        y: ArrayLike,
+        *,
+        method: str = "auto",
+        timeout: float | None = None,
+    ) -> Self:
+        """Adapt the model to ``(X, y)`` with its own code, in the worker.
+
+        The worker keeps serving the adapted model: later ``predict`` calls use it,
+        and :meth:`save_finetuned` writes it as a new package. Calling it again
+        adapts the model further. If the model raises (or the time runs out), the
+        worker is stopped and the next call starts from the original model.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, ...)
+            Numeric (or a list of str for text models).
+        y : array-like of shape (n_samples, ...)
+            Labels or targets, numeric.
+        method : {"auto", "finetune", "fit"}, default="auto"
+            The model's method to call; ``"auto"`` is its own ``finetune(X, y)``
+            if it implements one, else its ``fit(X, y)``.
+        timeout : float, optional
+            Seconds; default :data:`FINETUNE_SECONDS` (at least the per-request
+            limit of ``limits``).
+
+        Returns
+        -------
+        self : DeployedLearnware
+            ``finetune_method`` tells which method ran.
+
+        Raises
+        ------
+        LearnwareRunError
+            With the model's traceback, or why the worker stopped.
+        """
+        if method not in _FINETUNE_METHODS:
+            raise LearnwareRunError(
+                f"method must be one of {', '.join(_FINETUNE_METHODS)}, got {method!r}"
+            )
+        features, targets = _as_npy_array(X, "X"), _as_npy_array(y, "y")
+        if len(features) != len(targets) or len(features) == 0:
+            raise LearnwareRunError(
+                f"X and y need the same, non-zero number of rows "
+                f"(got {len(features)} and {len(targets)})"
+            )
+        payload = io.BytesIO()
+        np.save(payload, features, allow_pickle=False)
+        np.save(payload, targets, allow_pickle=False)
+        wall = timeout or max(FINETUNE_SECONDS, self.limits.wall_seconds)
+        request = {"method": "finetune", "use": method}
+        with self._lock:
+            earlier = self.finetune_method is not None
+            try:
+                header, _ = self._exchange(
+                    request, payload.getvalue(), "finetune", wall
+                )
+            except LearnwareRunError as exc:
+                # the model may be half-adapted: start afresh on the next call
+                self._stop()
+                self.finetune_method = None
+                lost = "; the earlier fine-tuning is discarded" if earlier else ""
+                raise LearnwareRunError(
+                    f"{exc}\n(the worker restarts from the original model on the "
+                    f"next call{lost})"
+                ) from None
+            used = header.get("used")
+            self.finetune_method = used if used in ("finetune", "fit") else method
+        logger.info("fine-tuned %s on %d rows with %s", self.name, len(features), used)
+        return self
+
+    def save_finetuned(
+        self,
+        dest: str | os.PathLike[str],
+        *,
+        semantic_spec: SemanticSpec | None = None,
+        stat_spec: StatSpecification | None = None,
+    ) -> PackageInfo:
+        """Write the fine-tuned model as a new learnware package zip.
+
+        The model pickles itself inside the sandbox; the package holds the
+        original's files, that state and a generated ``FinetunedModel`` that loads
+        it (see :mod:`learnware_core.runtime.finetuned`). The zip is validated
+        before it is kept, and runs with :class:`DeployedLearnware` and the dock's
+        checks like any package.
+
+        Parameters
+        ----------
+        dest : path
+            The zip to write.
+        semantic_spec : SemanticSpec, optional
+            Embedded in the package; default: the original's embedded one, if any.
+        stat_spec : StatSpecification, optional
+            Replaces the original's specification of its type. By default the
+            package keeps the original's, which describes the **original**
+            training data; build one of yours with ``bmw spec`` to replace it.
+
+        Returns
+        -------
+        info : PackageInfo
+            The inspection of the written package.
+
+        Raises
+        ------
+        LearnwareRunError
+            If the model was not fine-tuned, or cannot be pickled by its code.
+        PackageError
+            If the resulting package is invalid.
+        """
+        base_module, _ = base_model(self._manifest)
+        with self._lock:
+            if self.finetune_method is None:
+                raise LearnwareRunError(
+                    f"{self.name}: nothing to save: call finetune(X, y) first"
+                )
+            assert self._run_dir is not None
+            guest_file = self._run_dir / "scratch" / STATE_FILE
+            request = {
+                "method": "save",
+                "path": str(guest_file),
+                "base_module": base_module,
+            }
+            header, _ = self._exchange(request, b"", "save", self.limits.wall_seconds)
+            with tempfile.TemporaryDirectory(prefix="bmw-finetuned-") as tmp:
+                state = Path(tmp) / STATE_FILE
+                try:
+                    copy_guest_file(guest_file, state, self.limits.max_file_bytes)
+                finally:
+                    guest_file.unlink(missing_ok=True)
+                return write_finetuned_package(
+                    dest,
+                    package_dir=self.package_dir,
+                    manifest=self._manifest,
+                    state_file=state,
+                    module_name=str(header.get("module_name", "")),
+                    input_shape=self.input_shape,
+                    output_shape=self.output_shape,
+                    semantic_spec=semantic_spec,
+                    stat_spec=stat_spec,
+                )
 
     def __getattr__(self, name: str) -> Any:
         # predict_proba exists only when the model has it, so that
@@ -292,6 +463,7 @@ class DeployedLearnware:
             raise
         self._run_dir = run_dir
         self._buffer = b""
+        self.finetune_method = None
         self.sandboxed = command.sandboxed
         assert self._proc.stdout is not None
         os.set_blocking(self._proc.stdout.fileno(), False)
@@ -315,26 +487,39 @@ class DeployedLearnware:
         )
 
     def _call(self, method: str, X: Any) -> NDArray[Any]:
-        array = np.asarray(X)
-        if array.dtype.hasobject:
-            raise LearnwareRunError("X must be a numeric array (or a list of str)")
         payload = io.BytesIO()
-        np.save(payload, array, allow_pickle=False)
+        np.save(payload, _as_npy_array(X, "X"), allow_pickle=False)
+        _, data = self._exchange(
+            {"method": method}, payload.getvalue(), method, self.limits.wall_seconds
+        )
+        y: NDArray[Any] = np.load(io.BytesIO(data), allow_pickle=False)
+        return y
+
+    def _exchange(
+        self, request: dict[str, Any], payload: bytes, what: str, wall: float
+    ) -> tuple[dict[str, Any], bytes]:
+        """Send one request and return the successful reply (header, payload)."""
         with self._lock:
             if self._closed:
                 raise LearnwareRunError(f"{self.name}: the learnware is closed")
             if self._proc is None or self._proc.poll() is not None:
+                lost = self.finetune_method is not None
                 self._stop()
                 self._start()  # restart a worker that died
-            deadline = time.monotonic() + self.limits.wall_seconds
-            self._send({"method": method}, payload.getvalue(), method)
-            header, data = self._receive(deadline, method)
+                if lost:
+                    raise LearnwareRunError(
+                        f"{self.name}: the worker had stopped and was restarted "
+                        "from the original model; the fine-tuning is lost (call "
+                        "finetune again)"
+                    )
+            deadline = time.monotonic() + wall
+            self._send(request, payload, what)
+            header, data = self._receive(deadline, what, wall)
         if header.get("ok") is not True:
             raise LearnwareRunError(
-                f"{self.name}: {method} raised:\n{header.get('error', '')!s}"
+                f"{self.name}: {what} raised:\n{header.get('error', '')!s}"
             )
-        y: NDArray[Any] = np.load(io.BytesIO(data), allow_pickle=False)
-        return y
+        return header, data
 
     def _send(self, header: dict[str, Any], payload: bytes, what: str) -> None:
         proc = self._proc
@@ -347,9 +532,12 @@ class DeployedLearnware:
         except (BrokenPipeError, OSError):
             self._fail(what, "the worker stopped")
 
-    def _receive(self, deadline: float, what: str) -> tuple[dict[str, Any], bytes]:
+    def _receive(
+        self, deadline: float, what: str, wall: float | None = None
+    ) -> tuple[dict[str, Any], bytes]:
         """One reply: a JSON line and ``nbytes`` bytes, bounded in time and size."""
-        line = self._read(deadline, what, line=True)
+        wall = self.limits.wall_seconds if wall is None else wall
+        line = self._read(deadline, what, wall, line=True)
         try:
             header = json.loads(line)
         except ValueError:
@@ -359,10 +547,16 @@ class DeployedLearnware:
         size = header.get("nbytes", 0)
         if not isinstance(size, int) or not 0 <= size <= self.limits.max_file_bytes:
             self._fail(what, f"reply of {size!r} bytes refused")
-        return header, self._read(deadline, what, size=size)
+        return header, self._read(deadline, what, wall, size=size)
 
     def _read(
-        self, deadline: float, what: str, *, line: bool = False, size: int = 0
+        self,
+        deadline: float,
+        what: str,
+        wall: float,
+        *,
+        line: bool = False,
+        size: int = 0,
     ) -> bytes:
         proc = self._proc
         assert proc is not None
@@ -381,7 +575,7 @@ class DeployedLearnware:
                     self._fail(what, "reply header too large")
                 remaining = deadline - time.monotonic()
                 if remaining <= 0:
-                    self._fail(what, f"no answer within {self.limits.wall_seconds} s")
+                    self._fail(what, f"no answer within {wall} s")
                 if not selector.select(remaining):
                     continue
                 try:
@@ -442,6 +636,14 @@ class DeployedLearnware:
         if self._run_dir is not None:
             shutil.rmtree(self._run_dir, ignore_errors=True)
             self._run_dir = None
+
+
+def _as_npy_array(value: ArrayLike, name: str) -> NDArray[Any]:
+    """``value`` as an array ``np.save`` writes without pickles."""
+    array = np.asarray(value)
+    if array.dtype.hasobject:
+        raise LearnwareRunError(f"{name} must be a numeric array (or a list of str)")
+    return array
 
 
 def _kill(proc: subprocess.Popen[bytes]) -> None:

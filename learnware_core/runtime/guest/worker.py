@@ -15,6 +15,15 @@ first message is the load report (``ready``); then each request
 or ``{"ok": false, "error": traceback}`` and the loop goes on. The model's own
 prints go to stderr, never into the protocol stream.
 
+Fine-tuning: ``{"method": "finetune", "use": "auto" | "finetune" | "fit"}`` with
+two ``.npy`` arrays (X, then y) calls the model's own ``finetune(X, y)`` (``auto``:
+if it implements one, else its ``fit(X, y)``) and answers ``{"ok": true, "used":
+name}``; the worker keeps serving the adapted model. ``{"method": "save", "path":
+file, "base_module": module file}`` pickles the adapted model *here*, with its own
+code, into ``path`` (in the writable scratch folder) and answers the name under
+which ``base_module`` is imported, which the pickle refers to. The dock copies the
+file's bytes into a new package and never unpickles it.
+
 Only the standard library and numpy are imported here: this file runs with the
 learnware's interpreter, where ``learnware_core`` is not installed.
 """
@@ -177,23 +186,88 @@ class _Channel:
         return header, payload
 
 
-def _serve(np: Any, model: Any, channel: _Channel) -> int:
-    """Answer predict/predict_proba requests until stdin closes."""
+def _inner(model: Any) -> Any:
+    """The adapted model inside a fine-tuned package's wrapper, else ``model``."""
+    return model.model if getattr(type(model), "BMW_FINETUNED", False) else model
+
+
+def _implements(model: Any, name: str) -> bool:
+    """True if ``model`` has a method ``name`` other than ``BaseModel``'s stub."""
+    method = getattr(type(model), name, None)
+    if not callable(method):
+        return False
+    stub = getattr(method, "__qualname__", "") == f"BaseModel.{name}"
+    return not (stub and getattr(method, "__module__", "").startswith("learnware."))
+
+
+def _finetune(model: Any, X: Any, y: Any, use: Any) -> str:
+    """Adapt the model with its own ``finetune`` (or ``fit``); return the name used."""
+    if use not in ("auto", "finetune", "fit"):
+        raise ValueError(f"unknown fine-tuning method {use!r}")
+    target = _inner(model)
+    names = ("finetune", "fit") if use == "auto" else (use,)
+    for name in names:
+        if _implements(target, name):
+            getattr(target, name)(X, y)
+            return name
+    wanted = " or ".join(f"{name}(X, y)" for name in names)
+    raise NotImplementedError(f"{type(target).__name__} does not implement {wanted}")
+
+
+def _module_name(path: Path) -> str:
+    """The ``sys.modules`` name under which the file ``path`` was imported."""
+    for name, module in list(sys.modules.items()):
+        file = getattr(module, "__file__", None)
+        if file and Path(file).resolve() == path:
+            return name
+    raise ImportError(f"{path.name} was not imported by the model")
+
+
+def _save(model: Any, package_dir: Path, header: dict[str, Any]) -> dict[str, Any]:
+    """Pickle the adapted model (by its own code, here) into ``header["path"]``."""
+    import pickle
+
+    name = _module_name((package_dir / header["base_module"]).resolve())
+    path = Path(header["path"])
+    with open(path, "wb") as fh:
+        pickle.dump(_inner(model), fh, protocol=pickle.DEFAULT_PROTOCOL)
+    return {"module_name": name, "bytes": path.stat().st_size}
+
+
+def _answer(
+    np: Any, model: Any, package_dir: Path, header: dict[str, Any], payload: bytes
+) -> tuple[dict[str, Any], bytes]:
+    """Run one request; return the reply header and payload."""
+    method = header.get("method")
+    if method in ("predict", "predict_proba"):
+        X = np.load(io.BytesIO(payload), allow_pickle=False)
+        if X.dtype.kind == "U":
+            X = X.tolist()  # text models take a list of str
+        y = _as_array(np, getattr(model, method)(X))
+        out = io.BytesIO()
+        np.save(out, y, allow_pickle=False)
+        return {"ok": True}, out.getvalue()
+    if method == "finetune":
+        stream = io.BytesIO(payload)
+        X = np.load(stream, allow_pickle=False)
+        y = np.load(stream, allow_pickle=False)
+        if X.dtype.kind == "U":
+            X = X.tolist()
+        return {"ok": True, "used": _finetune(model, X, y, header.get("use"))}, b""
+    if method == "save":
+        return {"ok": True, **_save(model, package_dir, header)}, b""
+    raise ValueError(f"unknown method {method!r}")
+
+
+def _serve(np: Any, model: Any, channel: _Channel, package_dir: Path) -> int:
+    """Answer requests until stdin closes."""
     while True:
         message = channel.receive()
         if message is None:
             return 0
         header, payload = message
         try:
-            method = header.get("method")
-            if method not in ("predict", "predict_proba"):
-                raise ValueError(f"unknown method {method!r}")
-            X = np.load(io.BytesIO(payload), allow_pickle=False)
-            if X.dtype.kind == "U":
-                X = X.tolist()  # text models take a list of str
-            y = _as_array(np, getattr(model, method)(X))
-            out = io.BytesIO()
-            np.save(out, y, allow_pickle=False)
+            reply, data = _answer(np, model, package_dir, header, payload)
         except Exception:
             text = traceback.format_exc()
             if len(text) > _MESSAGE_CHARS:
@@ -202,7 +276,7 @@ def _serve(np: Any, model: Any, channel: _Channel) -> int:
             sys.stderr.flush()
             channel.send({"ok": False, "error": text})
             continue
-        channel.send({"ok": True}, out.getvalue())
+        channel.send(reply, data)
 
 
 def main(argv: list[str]) -> int:
@@ -241,7 +315,7 @@ def main(argv: list[str]) -> int:
         if channel is not None:
             has_proba = callable(getattr(model, "predict_proba", None))
             channel.send({**result, "ok": True, "has_proba": has_proba})
-            return _serve(np, model, channel)
+            return _serve(np, model, channel, package_dir)
     except _Failed:
         if channel is not None:
             channel.send({**result, "ok": False})
