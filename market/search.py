@@ -112,14 +112,26 @@ def learnware_search(
 
     Raises ``SearchUnavailable`` when no search worker answers in time.
     """
-    ids = _candidate_ids(viewer, filters)
+    tagged = any(
+        (
+            filters.data_types,
+            filters.task_types,
+            filters.library_types,
+            filters.licenses,
+            filters.scenarios,
+        )
+    )
     if not filters.text.strip() and stat_spec is None:
-        hits = [SearchHit(lw) for lw in _hydrate(ids[:top_k])]
+        ids = _candidate_ids(viewer, filters)
+        hits = [SearchHit(lw) for lw in _hydrate(viewer, ids[:top_k])]
         return SearchOutcome(hits=hits, multiple=None, count=len(ids))
     payload = {
-        # Always the database's answer: the worker's index may hold learnwares the
-        # database no longer has (e.g. restored from an older backup).
-        "candidate_ids": ids,
+        # Tag filters: the database's answer. Without them every live learnware is
+        # a candidate, which is what the worker's index holds (kept in step by
+        # SearchIndexEvent); results are hydrated through the viewer's visibility,
+        # so an entry the database no longer has is dropped, never shown. Saves
+        # reading and shipping every id per query (~50 ms at 10,000 learnwares).
+        "candidate_ids": _candidate_ids(viewer, filters) if tagged else None,
         "text": filters.text,
         "stat_spec": stat_spec,
         "top_k": top_k,
@@ -139,7 +151,7 @@ def learnware_search(
     text_scores = {int(i): float(s) for i, s in result["text"]}
     if stat_spec is not None:
         ranked = [(int(i), float(m), float(s)) for i, m, s in result["single"]]
-        objects = {lw.id: lw for lw in _hydrate([i for i, _, _ in ranked])}
+        objects = {lw.id: lw for lw in _hydrate(viewer, [i for i, _, _ in ranked])}
         hits = [
             SearchHit(objects[i], score=s, mmd2=m, text_score=text_scores.get(i))
             for i, m, s in ranked
@@ -147,7 +159,7 @@ def learnware_search(
         ]
     else:
         best = list(text_scores)[:top_k]  # ranked best first
-        objects = {lw.id: lw for lw in _hydrate(best)}
+        objects = {lw.id: lw for lw in _hydrate(viewer, best)}
         hits = [
             SearchHit(objects[i], score=text_scores[i], text_score=text_scores[i])
             for i in best
@@ -156,7 +168,7 @@ def learnware_search(
     mixture = None
     if result["multiple"]:
         m = result["multiple"]
-        members = {lw.id: lw for lw in _hydrate(m["learnware_ids"])}
+        members = {lw.id: lw for lw in _hydrate(viewer, m["learnware_ids"])}
         if len(members) == len(m["learnware_ids"]):
             mixture = SearchMultiple(
                 learnwares=[members[int(i)] for i in m["learnware_ids"]],
@@ -169,9 +181,10 @@ def learnware_search(
     return SearchOutcome(hits=hits, multiple=mixture, count=count)
 
 
-def _hydrate(ids: list[int]) -> list[Learnware]:
-    """The learnwares of ``ids`` (in that order), owner and live version joined."""
-    found = Learnware.objects.select_related("owner", "live_version").in_bulk(ids)
+def _hydrate(viewer: User | None, ids: list[int]) -> list[Learnware]:
+    """The live learnwares of ``ids`` ``viewer`` may see (in that order), owner and
+    live version joined."""
+    found = learnware_list(viewer=viewer).in_bulk(ids)
     return [found[i] for i in ids if i in found]
 
 

@@ -4,6 +4,11 @@ A search worker (Celery queue ``search``) builds the index once from the databas
 and the stored stat-spec files, then, before each query, replays the
 :class:`~market.models.SearchIndexEvent` rows written since: approvals, edits and
 deletions reach every worker without a full reload, and several workers agree.
+After the replay, the number of live learnwares in the database is compared with
+the number the index knows (one ``COUNT``); if they differ -- a database restored
+from a backup, a flushed test database, an event lost to a crash -- the index is
+reconciled with the database's ids. So the web side can let unfiltered searches
+run over the whole index without shipping every candidate id.
 The maths is :mod:`learnware_core.search`; this module only moves data in and out.
 """
 
@@ -38,6 +43,7 @@ class MarketIndex:
     stat: StatIndex = field(default_factory=StatIndex)
     names: dict[int, str] = field(default_factory=dict)
     vectors: dict[int, np.ndarray] = field(default_factory=dict)
+    known: set[int] = field(default_factory=set)  # live ids seen (incl. unindexable)
     last_event: int = -1  # -1: not built yet
     lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -51,26 +57,48 @@ class MarketIndex:
             events = list(
                 SearchIndexEvent.objects.filter(id__gt=self.last_event).order_by("id")
             )
-            if not events:
+            if events:
+                self._replay(events)
+            elif _latest_event() < self.last_event:  # the log was restored / reset
+                self.last_event = _latest_event()
+                self._reconcile()
                 return
-            removed = {e.learnware_id for e in events if e.action == "remove"}
-            changed = {e.learnware_id for e in events} - removed
-            for learnware_id in removed:
-                self._drop(learnware_id)
-            live = _live(Learnware.objects.filter(id__in=changed))
-            for learnware_id in changed - {lw.id for lw in live}:
-                self._drop(learnware_id)  # e.g. deleted after its approval
-            self._put(live, refresh_text=True)
-            self.last_event = events[-1].id
+            if _live_queryset().count() != len(self.known):
+                self._reconcile()
+
+    def _replay(self, events: Sequence[SearchIndexEvent]) -> None:
+        removed = {e.learnware_id for e in events if e.action == "remove"}
+        changed = {e.learnware_id for e in events} - removed
+        for learnware_id in removed:
+            self._drop(learnware_id)
+        live = _live(Learnware.objects.filter(id__in=changed))
+        for learnware_id in changed - {lw.id for lw in live}:
+            self._drop(learnware_id)  # e.g. deleted after its approval
+        self._put(live, refresh_text=True)
+        self.last_event = events[-1].id
+
+    def _reconcile(self) -> None:
+        """Make the index hold exactly the database's live learnwares."""
+        live_ids = set(_live_queryset().values_list("id", flat=True))
+        stale, missing = self.known - live_ids, live_ids - self.known
+        logger.warning(
+            "search index out of step with the database (restored? flushed?): "
+            "dropping %d, loading %d learnwares",
+            len(stale),
+            len(missing),
+        )
+        for learnware_id in stale:
+            self._drop(learnware_id)
+        self._put(_live(Learnware.objects.filter(id__in=missing)), refresh_text=False)
 
     def _build(self) -> None:
-        latest = SearchIndexEvent.objects.order_by("-id").values_list("id", flat=True)
-        last = latest.first() or 0  # read first: later events are replayed anyway
+        last = _latest_event()  # read first: later events are replayed anyway
         self._put(_live(Learnware.objects.all()), refresh_text=False)
         self.last_event = last
         logger.info("search index built: %d learnwares", len(self.names))
 
     def _drop(self, learnware_id: int) -> None:
+        self.known.discard(learnware_id)
         self.stat.discard(learnware_id)
         self.names.pop(learnware_id, None)
         self.vectors.pop(learnware_id, None)
@@ -78,6 +106,7 @@ class MarketIndex:
     def _put(self, learnwares: Sequence[Learnware], *, refresh_text: bool) -> None:
         missing: list[Learnware] = []
         for lw in learnwares:
+            self.known.add(lw.id)
             spec = _stat_spec(lw)
             if spec is None:
                 continue
@@ -128,12 +157,12 @@ class MarketIndex:
     ) -> dict[str, Any]:
         """Run one query; a JSON-ready dict (see ``market.selectors``)."""
         self.sync()
-        candidates: list[int] = (
-            list(self.names) if candidate_ids is None else candidate_ids
-        )
+        candidates = candidate_ids  # None: every indexed learnware
         text_scores: dict[int, float] = {}
         if text.strip():
-            ranked = self.rank_text(text, candidates)
+            ranked = self.rank_text(
+                text, list(self.names) if candidates is None else candidates
+            )
             text_scores = dict(ranked)
             candidates = [i for i, _ in ranked]
         result: dict[str, Any] = {
@@ -141,7 +170,7 @@ class MarketIndex:
             "single": [],
             "multiple": None,
         }
-        if stat_spec is None or not candidates:
+        if stat_spec is None or candidates == []:
             return result
         try:
             query = load_spec(stat_spec)
@@ -165,6 +194,15 @@ class MarketIndex:
                 "reason": mixture.reason,
             }
         return result
+
+
+def _latest_event() -> int:
+    latest = SearchIndexEvent.objects.order_by("-id").values_list("id", flat=True)
+    return latest.first() or 0
+
+
+def _live_queryset() -> Any:
+    return Learnware.objects.filter(live_version__isnull=False, deleted_at__isnull=True)
 
 
 def _live(queryset: Any) -> list[Learnware]:

@@ -166,6 +166,30 @@ def test_search_index_follows_deletions_on_the_running_worker(
     assert len(body["results"]) == 2
 
 
+def test_learnwares_the_database_no_longer_shows_never_come_back(
+    market: dict[str, int],
+) -> None:
+    """Unfiltered searches trust the worker's index for candidates; hydration
+    through the viewer's visibility drops an entry the index still holds (here:
+    hidden behind the services' back, so no index event was recorded)."""
+    from django.utils import timezone
+
+    from market.models import Learnware
+
+    hidden = market["credit risk scorer"]
+    Learnware.objects.filter(id=hidden).update(deleted_at=timezone.now())
+
+    body = _search(Client(), stat=_spec(_data(-3.0, seed=98))).json()
+
+    ids = [r["learnware"]["id"] for r in body["results"]]
+    assert hidden not in ids
+    assert sorted(ids) == sorted(
+        i for name, i in market.items() if name != "credit risk scorer"
+    )
+    multiple = body.get("multiple") or {}
+    assert hidden not in [m["id"] for m in multiple.get("learnwares", [])]
+
+
 @pytest.mark.parametrize(
     ("stat", "problem"),
     [
