@@ -6,11 +6,19 @@ import type { components } from '@/lib/api/schema';
 
 export type Prediction = components['schemas']['PredictionOutput'];
 
-/** The files as multipart form data, each under `file`. */
-export const predictForm = (files: File[]): FormData => {
+/** The files as multipart form data, each under `file`, plus any plain fields. */
+export const predictForm = (
+  files: File[],
+  fields: Record<string, string | number[]> = {},
+): FormData => {
   const form = new FormData();
   files.forEach((file) => {
     form.append('file', file, file.name);
+  });
+  Object.entries(fields).forEach(([name, value]) => {
+    (Array.isArray(value) ? value : [value]).forEach((item) => {
+      form.append(name, String(item));
+    });
   });
   return form;
 };
@@ -28,3 +36,24 @@ export const predictLearnware = (learnwareId: number, files: File[]) =>
 
 export const usePredictLearnware = (learnwareId: number) =>
   useMutation({ mutationFn: (files: File[]) => predictLearnware(learnwareId, files) });
+
+export type Reuser = 'averaging' | 'job_selector';
+
+/** Several learnwares (e.g. a multiple search result) combined by a reuser. */
+export type Members = { ids: number[]; weights: number[] };
+
+/** Run several approved learnwares through a reuser on a small upload. */
+export const predictLearnwares = (members: Members, reuser: Reuser, files: File[]) =>
+  unwrap(
+    client.POST('/api/predict/', {
+      body: { file: [], learnware_ids: members.ids, weights: members.weights, reuser },
+      bodySerializer: () =>
+        predictForm(files, { learnware_ids: members.ids, weights: members.weights, reuser }),
+    }),
+  );
+
+export const usePredictLearnwares = (members: Members) =>
+  useMutation({
+    mutationFn: ({ reuser, files }: { reuser: Reuser; files: File[] }) =>
+      predictLearnwares(members, reuser, files),
+  });

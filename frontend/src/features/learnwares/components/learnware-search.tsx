@@ -30,6 +30,7 @@ import { checkStatSpec, readText, type StatSpecCheck } from '../utils/stat-spec'
 import { MultipleDeploy } from './deploy-snippet';
 import { LearnwareTags } from './learnware-tags';
 import { TagFilterFields, type TagFilterValues } from './tag-filter-fields';
+import { TryItPanel } from './try-it-panel';
 
 const percent = (value: number) => `${(value * 100).toFixed(1)}%`;
 const mmd = (value: number) => value.toPrecision(4);
@@ -79,7 +80,13 @@ function HitCard({ hit }: { hit: SearchHit }) {
 }
 
 /** The weighted combination: one horizontal bar per learnware, its score, MMD² and reason. */
-function MultipleResult({ multiple }: { multiple: SearchMultiple }) {
+function MultipleResult({
+  multiple,
+  signedIn,
+}: {
+  multiple: SearchMultiple;
+  signedIn: boolean | undefined;
+}) {
   const { t } = useTranslation();
   return (
     <Paper withBorder p="md" component="section" aria-label={t('search.multiple.title')}>
@@ -126,6 +133,13 @@ function MultipleResult({ multiple }: { multiple: SearchMultiple }) {
           </Stack>
         </Box>
         <MultipleDeploy learnwares={multiple.learnwares} weights={multiple.weights} />
+        {multiple.learnwares[0] && (
+          <TryItPanel
+            learnware={multiple.learnwares[0]}
+            signedIn={signedIn}
+            members={{ ids: multiple.learnwares.map((lw) => lw.id), weights: multiple.weights }}
+          />
+        )}
       </Stack>
     </Paper>
   );
@@ -168,7 +182,7 @@ function SearchError({ error }: { error: Error }) {
 }
 
 /** Tag filters, a text query and an optional RKME stat.json; single and combined results. */
-export function LearnwareSearch() {
+export function LearnwareSearch({ signedIn }: { signedIn?: boolean | undefined } = {}) {
   const { t } = useTranslation();
   const vocabulary = useSemanticVocabulary();
   const search = useSearchLearnwares();
@@ -282,7 +296,9 @@ export function LearnwareSearch() {
       {search.isError && <SearchError error={search.error} />}
       {search.data && (
         <Stack>
-          {search.data.multiple && <MultipleResult multiple={search.data.multiple} />}
+          {search.data.multiple && (
+            <MultipleResult multiple={search.data.multiple} signedIn={signedIn} />
+          )}
           <Text size="sm" c="dimmed" role="status">
             {t('search.count', { count: search.data.count })}
           </Text>

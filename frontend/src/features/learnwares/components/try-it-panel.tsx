@@ -8,6 +8,7 @@ import {
   Group,
   Loader,
   ScrollArea,
+  SegmentedControl,
   Stack,
   Table,
   Text,
@@ -22,7 +23,13 @@ import { asSemanticSpec, type DataType, isDataType } from '@/config/semantic';
 import { ApiError } from '@/lib/api/errors';
 import type { components } from '@/lib/api/schema';
 
-import { type Prediction, usePredictLearnware } from '../api/predict-learnware';
+import {
+  type Members,
+  type Prediction,
+  type Reuser,
+  usePredictLearnware,
+  usePredictLearnwares,
+} from '../api/predict-learnware';
 
 type Learnware = components['schemas']['LearnwareOutput'];
 
@@ -112,19 +119,26 @@ function Failure({ error }: { error: Error }) {
 }
 
 /**
- * "Try it": run an approved learnware on a small upload and show its predictions.
+ * "Try it": run an approved learnware -- or, with `members`, several of them (a multiple
+ * search result) through a reuser -- on a small upload and show the predictions.
+ * `learnware` gives the data type and class names (for `members`: the first one).
  * `signedIn` is undefined while the visitor's session is still being looked up.
  */
 export function TryItPanel({
   learnware,
   signedIn,
+  members,
 }: {
   learnware: Learnware;
   signedIn: boolean | undefined;
+  members?: Members;
 }) {
   const { t } = useTranslation();
-  const predict = usePredictLearnware(learnware.id);
+  const single = usePredictLearnware(learnware.id);
+  const several = usePredictLearnwares(members ?? { ids: [], weights: [] });
+  const predict = members ? several : single;
   const [files, setFiles] = useState<File[]>([]);
+  const [reuser, setReuser] = useState<Reuser>('averaging');
 
   if (learnware.live_version === null) return null;
   const dataType = isDataType(learnware.data_type) ? learnware.data_type : null;
@@ -139,11 +153,19 @@ export function TryItPanel({
     setFiles(picked === null ? [] : Array.isArray(picked) ? picked : [picked]);
     predict.reset();
   };
+  const run = () => {
+    if (members) several.mutate({ reuser, files });
+    else single.mutate(files);
+  };
 
   return (
-    <Card withBorder component="section" aria-label={t('tryIt.title')}>
+    <Card
+      withBorder
+      component="section"
+      aria-label={members ? t('tryIt.multipleTitle') : t('tryIt.title')}
+    >
       <Title order={2} size="h4" mb="sm">
-        {t('tryIt.title')}
+        {members ? t('tryIt.multipleTitle') : t('tryIt.title')}
       </Title>
       {dataType === null ? (
         <Text size="sm" c="dimmed">
@@ -163,6 +185,20 @@ export function TryItPanel({
           <Text size="sm">
             {t(`tryIt.help.${dataType}`, { count: spec.Input?.Dimension ?? 0 })}
           </Text>
+          {members && dataType === 'Table' && (
+            <SegmentedControl
+              aria-label={t('tryIt.reuser')}
+              value={reuser}
+              onChange={(value) => {
+                setReuser(value);
+                predict.reset();
+              }}
+              data={[
+                { value: 'averaging', label: t('tryIt.reusers.averaging') },
+                { value: 'job_selector', label: t('tryIt.reusers.job_selector') },
+              ]}
+            />
+          )}
           <Group align="flex-end">
             <FileInput
               style={{ flex: 1 }}
@@ -174,13 +210,7 @@ export function TryItPanel({
               value={dataType === 'Image' ? files : (files[0] ?? null)}
               onChange={pick}
             />
-            <Button
-              disabled={files.length === 0}
-              loading={predict.isPending}
-              onClick={() => {
-                predict.mutate(files);
-              }}
-            >
+            <Button disabled={files.length === 0} loading={predict.isPending} onClick={run}>
               {t('tryIt.run')}
             </Button>
           </Group>

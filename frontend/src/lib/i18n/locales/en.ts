@@ -284,6 +284,9 @@ export const en = {
     row: 'Row',
     prediction: 'Prediction',
     probability: 'P({{label}})',
+    reuser: 'How to combine the learnwares',
+    reusers: { averaging: 'Average (weighted)', job_selector: 'Job selector (route each row)' },
+    multipleTitle: 'Try the combination',
   },
   learnware: {
     title: 'Learnware',

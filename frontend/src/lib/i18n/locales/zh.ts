@@ -284,6 +284,9 @@ export const zh: Translations = {
     row: '行',
     prediction: '预测',
     probability: 'P({{label}})',
+    reuser: '组合学件的方式',
+    reusers: { averaging: '加权平均', job_selector: '任务选择器（逐行分配）' },
+    multipleTitle: '试用该组合',
   },
   learnware: {
     title: '学件',

@@ -17,14 +17,18 @@ import { TryItPanel } from '../try-it-panel';
 type Learnware = ReturnType<typeof aLearnware>;
 
 /** The panel alone; `signedIn` undefined means the session is still being looked up. */
-function renderPanel(learnware: Learnware, signedIn: boolean | undefined) {
+function renderPanel(
+  learnware: Learnware,
+  signedIn: boolean | undefined,
+  members?: { ids: number[]; weights: number[] },
+) {
   const router = createMemoryRouter([
     {
       path: '/',
       element: (
         <>
           <p>learnware page</p>
-          <TryItPanel learnware={learnware} signedIn={signedIn} />
+          <TryItPanel learnware={learnware} signedIn={signedIn} members={members} />
         </>
       ),
     },
@@ -137,4 +141,40 @@ test('is absent for a learnware not approved yet', async () => {
   renderPanel(aLearnware({ live_version: null }), true);
   await screen.findByText('learnware page');
   expect(screen.queryByRole('region', { name: 'Try it' })).not.toBeInTheDocument();
+});
+
+test('a multiple result runs its learnwares through the chosen reuser with their weights', async () => {
+  const append = vi.spyOn(FormData.prototype, 'append');
+  server.use(
+    http.post('*/api/predict/', () =>
+      HttpResponse.json({
+        learnware_ids: [3, 7],
+        reuser: 'job_selector',
+        n_rows: 2,
+        predictions: [1, 0],
+        probabilities: null,
+        timing: { start_s: 1.5, predict_s: 0.02, total_s: 2.0 },
+      }),
+    ),
+  );
+  const { user } = renderPanel(aLearnware(), true, { ids: [3, 7], weights: [0.6, 0.4] });
+
+  expect(await screen.findByRole('heading', { name: 'Try the combination' })).toBeInTheDocument();
+  await user.click(screen.getByText('Job selector (route each row)'));
+  await user.upload(await fileInput(), csv());
+  await user.click(screen.getByRole('button', { name: 'Run' }));
+
+  expect(await screen.findByText('2 predictions in 2.00 s')).toBeInTheDocument();
+  const fields = append.mock.calls.map(([name, value]) => [
+    name,
+    value instanceof File ? value.name : value,
+  ]);
+  expect(fields).toEqual([
+    ['file', 'data.csv'],
+    ['learnware_ids', '3'],
+    ['learnware_ids', '7'],
+    ['weights', '0.6'],
+    ['weights', '0.4'],
+    ['reuser', 'job_selector'],
+  ]);
 });
