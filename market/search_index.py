@@ -247,7 +247,7 @@ INDEX = MarketIndex()
 
 
 def warm_up_in_background() -> threading.Thread:
-    """Build the index (and load the text encoder) without blocking the worker.
+    """Build the index, load the text encoder and torch without blocking the worker.
 
     Called when a worker that consumes the ``search`` queue becomes ready, so the
     first query does not pay for the build; queries wait on the index lock.
@@ -259,8 +259,12 @@ def warm_up_in_background() -> threading.Thread:
         try:
             INDEX.sync()
             from learnware_core.encoders import default_text_encoder
+            from learnware_core.kernels import _torch_exp
 
-            default_text_encoder()  # loads MiniLM once per process
+            # Import torch and load MiniLM now (once per process; ~10-20 s on a busy
+            # machine), not inside the first query's time limit.
+            default_text_encoder().encode(["warm-up"])
+            _torch_exp()
         except Exception:
             logger.exception("search index warm-up failed")
         finally:
