@@ -556,13 +556,14 @@ def _fill_market(specs: Sequence[Any], media: Path) -> None:
 
 
 def bench_api(
-    n: int, n_queries: int = 50, *, redis_url: str = "", multiple: bool = True
-) -> dict[str, Any]:
+    n: int, runs: Sequence[tuple[str, bool]], n_queries: int = 50
+) -> list[dict[str, Any]]:
     """End-to-end search latency through the HTTP API on a dock with ``n`` learnwares.
 
-    gunicorn + a search worker on the embedded default (SQLite, filesystem broker):
-    the whole path — upload of the user's stat.json, SQL filtering, the broker round
-    trip, the worker's exact search, hydration and JSON.
+    One market (SQLite, stored specs) served in turn by each ``(redis_url,
+    multiple)`` of ``runs`` (``""``: the embedded filesystem broker): gunicorn + a
+    search worker; the whole path — upload of the user's stat.json, the broker
+    round trip, the worker's exact search, hydration and JSON.
     """
     import tempfile
 
@@ -572,41 +573,58 @@ def bench_api(
 
     market = make_market(n, seed=3)
     specs = fast_specs(market, seed=3)
+    out: list[dict[str, Any]] = []
     with tempfile.TemporaryDirectory(prefix="bmw-bench-search-") as tmp:
-        dock = Dock(Path(tmp), redis_url=redis_url)
-        dock.env["BMW_THROTTLE_SEARCH"] = "1000000/minute"
-        # The first query waits for the worker's index build (reported separately).
-        dock.env["BMW_SEARCH_TIMEOUT_S"] = "600"
-        dock.migrate()
-        dock.django()
+        filler = Dock(Path(tmp))
+        filler.migrate()
+        filler.django()
         _fill_market(specs, Path(tmp) / "media")
-        dock.start(search=True)
-        session = requests.Session()
-        rng = np.random.default_rng(5)
-
-        def query() -> float:
-            group = int(rng.integers(market.centres.shape[0]))
-            spec = user_spec(market, {group: 1.0}, rng).to_dict()
-            start = time.perf_counter()
-            response = session.post(
-                f"{dock.url}/api/learnwares/search/",
-                data={"top_k": "10", "multiple": str(multiple).lower()},
-                files={"stat_spec": ("stat.json", json.dumps(spec))},
-                timeout=600,
+        for redis_url, multiple in runs:
+            dock = Dock(Path(tmp), redis_url=redis_url)
+            dock.env["BMW_THROTTLE_SEARCH"] = "1000000/minute"
+            # The first query waits for the worker's index build (reported apart).
+            dock.env["BMW_SEARCH_TIMEOUT_S"] = "600"
+            dock.start(search=True)
+            session = requests.Session()
+            rng = np.random.default_rng(5)
+            try:  # the first query waits for the build
+                warm = [
+                    _api_query(session, dock.url, market, rng, multiple)
+                    for _ in range(3)
+                ]
+                times = np.array(
+                    [
+                        _api_query(session, dock.url, market, rng, multiple)
+                        for _ in range(n_queries)
+                    ]
+                )
+            finally:
+                dock.stop()
+            out.append(
+                {
+                    "api_first_query_s": round(warm[0] / 1e3, 2),
+                    "api_p50_ms": round(float(np.percentile(times, 50)), 1),
+                    "api_p95_ms": round(float(np.percentile(times, 95)), 1),
+                }
             )
-            response.raise_for_status()
-            return (time.perf_counter() - start) * 1e3
+    return out
 
-        try:
-            warm = [query() for _ in range(3)]  # the first waits for the index build
-            times = np.array([query() for _ in range(n_queries)])
-        finally:
-            dock.stop()
-    return {
-        "api_first_query_s": round(warm[0] / 1e3, 2),
-        "api_p50_ms": round(float(np.percentile(times, 50)), 1),
-        "api_p95_ms": round(float(np.percentile(times, 95)), 1),
-    }
+
+def _api_query(
+    session: Any, url: str, market: Market, rng: np.random.Generator, multiple: bool
+) -> float:
+    """One statistical search by a single-task user through the API, in ms."""
+    group = int(rng.integers(market.centres.shape[0]))
+    spec = user_spec(market, {group: 1.0}, rng).to_dict()
+    start = time.perf_counter()
+    response = session.post(
+        f"{url}/api/learnwares/search/",
+        data={"top_k": "10", "multiple": str(multiple).lower()},
+        files={"stat_spec": ("stat.json", json.dumps(spec))},
+        timeout=600,
+    )
+    response.raise_for_status()
+    return (time.perf_counter() - start) * 1e3
 
 
 def _reachable_redis() -> str:
@@ -694,10 +712,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             ("Redis broker, single + multiple", redis_url, True),
             *runs,
         ]
-    api_rows, api_runs = [], []
-    for label, url, multiple in runs:
-        api = bench_api(10_000, redis_url=url, multiple=multiple)
-        api_runs.append(api)
+    api_rows = []
+    api_runs = bench_api(10_000, [(url, multiple) for _, url, multiple in runs])
+    for (label, _, _), api in zip(runs, api_runs, strict=True):
         api_rows.append(
             (
                 label,
