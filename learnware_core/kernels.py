@@ -23,7 +23,6 @@ specification", IEEE TKDE, 2023 (arXiv:2001.07135).
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -330,30 +329,24 @@ def _torch() -> Any:
     return torch
 
 
-def _torch_exp() -> Callable[[NDArray[Any]], None] | None:
-    """``torch``'s in-place exponential on a numpy buffer, if torch imports.
-
-    SLEEF-vectorised and multi-threaded: ~3x numpy's float64 ``exp`` per core on
-    AVX2 machines (numpy vectorises float64 ``exp`` only with AVX-512), same
-    accuracy class (<= 1 ulp). The exponential dominates every kernel evaluation.
-    """
-    torch = _torch()
-    if torch is None:  # pragma: no cover - torch is a dependency
-        return None
-
-    def exp_(a: NDArray[Any]) -> None:
-        torch.from_numpy(a).exp_()
-
-    return exp_
+def preload() -> None:
+    """Import torch now (seconds on a busy machine), not in the first large kernel."""
+    _torch()
 
 
 def _exp_inplace(a: NDArray[Any]) -> None:
-    """``np.exp(a, out=a)`` for a float32/float64 array, faster when large."""
-    exp_ = _torch_exp() if a.size >= _TORCH_EXP_MIN and a.flags.c_contiguous else None
-    if exp_ is None:
+    """``np.exp(a, out=a)`` for a float32/float64 array, faster when large.
+
+    Large C-contiguous arrays go through torch's in-place exponential:
+    SLEEF-vectorised and multi-threaded, ~3x numpy's float64 ``exp`` per core on
+    AVX2 machines (numpy vectorises float64 ``exp`` only with AVX-512), same
+    accuracy class (<= 1 ulp). The exponential dominates every kernel evaluation.
+    """
+    torch = _torch() if a.size >= _TORCH_EXP_MIN and a.flags.c_contiguous else None
+    if torch is None:
         np.exp(a, out=a)
     else:
-        exp_(a)
+        torch.from_numpy(a).exp_()
 
 
 def _weighted_kernel_rows(

@@ -45,7 +45,7 @@ from learnware_core.runtime import (
     SandboxLimits,
     SandboxUnavailableError,
 )
-from learnware_core.runtime.guest.worker import _fit_images
+from learnware_core.runtime.guest.worker import fit_images
 from market import selectors, storage, tasks
 from market.inference_inputs import InputError, Upload, parse_input
 from market.models import Learnware, LearnwareVersion
@@ -339,7 +339,7 @@ class _ImageModel:
 
     def _fit(self, X: NDArray[Any]) -> NDArray[Any]:
         try:
-            fitted: NDArray[Any] = _fit_images(np, X, self.learnware.input_shape)
+            fitted: NDArray[Any] = fit_images(np, X, self.learnware.input_shape)
         except ValueError as exc:
             raise LearnwareRunError(f"{self.learnware.name}: {exc}") from exc
         return fitted

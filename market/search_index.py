@@ -71,7 +71,7 @@ class MarketIndex:
         changed = {e.learnware_id for e in events} - removed
         for learnware_id in removed:
             self._drop(learnware_id)
-        live = _live(Learnware.objects.filter(id__in=changed))
+        live = _live(changed)
         for learnware_id in changed - {lw.id for lw in live}:
             self._drop(learnware_id)  # e.g. deleted after its approval
         self._put(live, refresh_text=True)
@@ -89,11 +89,11 @@ class MarketIndex:
         )
         for learnware_id in stale:
             self._drop(learnware_id)
-        self._put(_live(Learnware.objects.filter(id__in=missing)), refresh_text=False)
+        self._put(_live(missing), refresh_text=False)
 
     def _build(self) -> None:
         last = _latest_event()  # read first: later events are replayed anyway
-        self._put(_live(Learnware.objects.all()), refresh_text=False)
+        self._put(_live(), refresh_text=False)
         self.last_event = last
         logger.info("search index built: %d learnwares", len(self.names))
 
@@ -205,10 +205,11 @@ def _live_queryset() -> Any:
     return Learnware.objects.filter(live_version__isnull=False, deleted_at__isnull=True)
 
 
-def _live(queryset: Any) -> list[Learnware]:
+def _live(ids: Any = None) -> list[Learnware]:
+    """The live learnwares (of ``ids`` if given) with what the index needs."""
+    queryset = _live_queryset() if ids is None else _live_queryset().filter(id__in=ids)
     return list(
-        queryset.filter(live_version__isnull=False, deleted_at__isnull=True)
-        .select_related("live_version")
+        queryset.select_related("live_version")
         .only(
             "id",
             "name",
@@ -259,12 +260,12 @@ def warm_up_in_background() -> threading.Thread:
         try:
             INDEX.sync()
             from learnware_core.encoders import default_text_encoder
-            from learnware_core.kernels import _torch_exp
+            from learnware_core.kernels import preload
 
             # Import torch and load MiniLM now (once per process; ~10-20 s on a busy
             # machine), not inside the first query's time limit.
             default_text_encoder().encode(["warm-up"])
-            _torch_exp()
+            preload()
         except Exception:
             logger.exception("search index warm-up failed")
         finally:

@@ -11,7 +11,6 @@ import stat
 import subprocess
 import sys
 import zipfile
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -21,32 +20,10 @@ import requests
 from accounts.models import User
 from accounts.services import api_token_create
 from learnware_core.client import Client, ClientError
-from tests.conftest import OFFICIAL_ZIP, REPO, TABLE_SPEC, free_port, start_web
+from tests.conftest import OFFICIAL_ZIP, REPO, TABLE_SPEC
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 CHECK_TIMEOUT = 300.0
-
-
-@pytest.fixture(scope="module")
-def dock(
-    celery_worker_process: dict[str, Any], tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[str]:
-    """The dock's base URL: gunicorn storing packages where the worker reads them."""
-    log = tmp_path_factory.mktemp("web") / "web.log"
-    port = free_port()
-    web = start_web(dict(celery_worker_process), log, port)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        web.stop()
-
-
-@pytest.fixture(autouse=True)
-def _no_saved_credentials(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    """The client must not pick up the developer's own token or URL."""
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
-    monkeypatch.delenv("BMW_TOKEN", raising=False)
-    monkeypatch.delenv("BMW_URL", raising=False)
 
 
 @pytest.fixture

@@ -8,9 +8,7 @@ import os
 import subprocess
 import sys
 import tempfile
-from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import pytest
@@ -21,7 +19,7 @@ from learnware_core.client import Client
 from learnware_core.runtime import sandbox_available
 from market import services
 from market.models import LearnwareVersion
-from tests.conftest import OFFICIAL_ZIP, REPO, SHARED, TABLE_SPEC, free_port, start_web
+from tests.conftest import OFFICIAL_ZIP, REPO, SHARED, TABLE_SPEC
 
 pytestmark = [
     pytest.mark.integration,
@@ -31,26 +29,6 @@ pytestmark = [
 CHECK_TIMEOUT = 300.0
 TEST_CACHE = Path(tempfile.gettempdir()) / "bmw-test-envs"
 DATA = SHARED / "fixtures" / "official" / "rkme_table" / "data_0.npy"
-
-
-@pytest.fixture(scope="module")
-def dock(
-    celery_worker_process: dict[str, Any], tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[str]:
-    log = tmp_path_factory.mktemp("web") / "web.log"
-    port = free_port()
-    web = start_web(dict(celery_worker_process), log, port)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        web.stop()
-
-
-@pytest.fixture(autouse=True)
-def _no_saved_credentials(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
-    monkeypatch.delenv("BMW_TOKEN", raising=False)
-    monkeypatch.delenv("BMW_URL", raising=False)
 
 
 @pytest.fixture

@@ -1,15 +1,20 @@
-"""Market fixtures: the original's official learnware package and its semantic spec."""
+"""Market fixtures and helpers: the original's official learnware package, its semantic
+spec, package variants, and publishing through the API with a real check worker."""
 
 from __future__ import annotations
 
 import copy
 import io
 import json
+import time
 import zipfile
 from typing import Any
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 
+from accounts.models import User
 from tests.conftest import OFFICIAL_ZIP, TABLE_SPEC
 
 
@@ -24,12 +29,73 @@ def semantic_spec() -> dict[str, Any]:
     return copy.deepcopy(json.loads(TABLE_SPEC.read_text()))
 
 
-def rezip(data: bytes, *, extra: dict[str, bytes] | None = None) -> bytes:
-    """The same package with extra files: a different hash, the same model."""
+FINAL = {"check_failed", "awaiting_review", "approved", "rejected"}
+
+
+def rezip(
+    data: bytes,
+    *,
+    extra: dict[str, bytes] | None = None,
+    replace: dict[str, bytes] | None = None,
+) -> bytes:
+    """The package with files replaced (by name) and extra files added.
+
+    Extra files alone give a different hash and the same model.
+    """
     out = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w") as dst:
         for item in src.infolist():
-            dst.writestr(item, src.read(item))
+            dst.writestr(item, (replace or {}).get(item.filename) or src.read(item))
         for name, content in (extra or {}).items():
             dst.writestr(name, content)
     return out.getvalue()
+
+
+def client_for(user: User) -> Client:
+    """A Django test client signed in as ``user``."""
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def upload_and_wait(
+    client: Client, package: bytes, spec: dict[str, Any], *, timeout: float = 240
+) -> dict[str, Any]:
+    """Upload through the API and wait for the worker's checks to end.
+
+    Returns the version's final JSON, with ``seen``: the statuses polled on the way.
+    """
+    response = client.post(
+        "/api/learnwares/",
+        {
+            "semantic_spec": json.dumps(spec),
+            "package": SimpleUploadedFile("lw.zip", package),
+        },
+    )
+    assert response.status_code == 201, response.content
+    version_id = response.json()["version"]["id"]
+    seen: list[str] = []
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        body: dict[str, Any] = client.get(f"/api/versions/{version_id}/").json()
+        seen.append(body["status"])
+        if body["status"] in FINAL:
+            body["seen"] = seen
+            return body
+        time.sleep(0.3)
+    pytest.fail(f"version {version_id} not checked in time; statuses seen: {seen[-5:]}")
+
+
+def publish(
+    owner: Client, reviewer: Client, package: bytes, spec: dict[str, Any]
+) -> int:
+    """Upload, let the worker check it, approve it; returns the learnware id."""
+    body = upload_and_wait(owner, package, spec)
+    assert body["status"] == "awaiting_review", body.get("failure_reason")
+    approved = reviewer.post(
+        f"/api/versions/{body['id']}/review/",
+        {"decision": "approve"},
+        content_type="application/json",
+    )
+    assert approved.status_code == 200, approved.content
+    return int(body["learnware_id"])

@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import io
 import json
 import signal
 import time
-import zipfile
 from typing import Any
 
 import pytest
 import requests
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test import Client
 
@@ -26,56 +23,15 @@ from tests.conftest import (
     start_web,
     start_worker,
 )
+from tests.market.conftest import FINAL, client_for, rezip, upload_and_wait
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
-
-FINAL = {"check_failed", "awaiting_review", "approved", "rejected"}
 
 
 @pytest.fixture(autouse=True)
 def _shared_media(settings: Any, celery_worker_process: dict[str, Any]) -> None:
     """The web side stores packages where the worker reads them."""
     settings.MEDIA_ROOT = celery_worker_process["BMW_MEDIA_ROOT"]
-
-
-def _client(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-def _replace(package: bytes, name: str, content: bytes) -> bytes:
-    """The package with one file's content replaced."""
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(package)) as src, zipfile.ZipFile(out, "w") as dst:
-        for item in src.infolist():
-            data = content if item.filename.endswith(name) else src.read(item)
-            dst.writestr(item, data)
-    return out.getvalue()
-
-
-def _upload_and_wait(
-    client: Client, package: bytes, spec: dict[str, Any]
-) -> dict[str, Any]:
-    response = client.post(
-        "/api/learnwares/",
-        {
-            "semantic_spec": json.dumps(spec),
-            "package": SimpleUploadedFile("lw.zip", package),
-        },
-    )
-    assert response.status_code == 201, response.content
-    version_id = response.json()["version"]["id"]
-    seen: list[str] = []
-    deadline = time.monotonic() + 240
-    while time.monotonic() < deadline:
-        body = client.get(f"/api/versions/{version_id}/").json()
-        seen.append(body["status"])
-        if body["status"] in FINAL:
-            body["seen"] = seen
-            return body
-        time.sleep(0.5)
-    pytest.fail(f"version {version_id} not checked in time; statuses seen: {seen[-5:]}")
 
 
 def test_official_learnware_passes_every_check_then_reviewer_approves(
@@ -85,7 +41,7 @@ def test_official_learnware_passes_every_check_then_reviewer_approves(
     package_bytes: bytes,
     semantic_spec: dict[str, Any],
 ) -> None:
-    version = _upload_and_wait(_client(user), package_bytes, semantic_spec)
+    version = upload_and_wait(client_for(user), package_bytes, semantic_spec)
 
     assert version["status"] == "awaiting_review", version
     steps = {s["name"]: s for s in version["check_steps"]}
@@ -100,7 +56,7 @@ def test_official_learnware_passes_every_check_then_reviewer_approves(
     ]
     assert all(s["status"] == "passed" for s in steps.values()), steps
     assert all(s["duration_s"] is not None for s in steps.values())
-    approved = _client(reviewer).post(
+    approved = client_for(reviewer).post(
         f"/api/versions/{version['id']}/review/",
         {"decision": "approve"},
         content_type="application/json",
@@ -147,9 +103,9 @@ def test_failing_learnware_reports_the_step_and_reason(
     step: str,
     reason: str,
 ) -> None:
-    package = _replace(package_bytes, "__init__.py", model_code)
+    package = rezip(package_bytes, replace={"__init__.py": model_code})
 
-    version = _upload_and_wait(_client(user), package, semantic_spec)
+    version = upload_and_wait(client_for(user), package, semantic_spec)
 
     assert version["status"] == "check_failed"
     failed = [s for s in version["check_steps"] if s["status"] == "failed"]
@@ -176,7 +132,7 @@ def test_sensitive_word_in_description_fails_last_step(
         "Description": {"Type": "String", "Values": "A handy keylogger."},
     }
 
-    version = _upload_and_wait(_client(user), package_bytes, spec)
+    version = upload_and_wait(client_for(user), package_bytes, spec)
 
     assert version["status"] == "check_failed"
     assert version["failure_reason"] == (
@@ -224,7 +180,7 @@ def test_check_killed_with_its_worker_is_taken_over_and_finishes(
             files={
                 "package": (
                     "slow.zip",
-                    _replace(package_bytes, "__init__.py", slow_model),
+                    rezip(package_bytes, replace={"__init__.py": slow_model}),
                 )
             },
             timeout=30,

@@ -18,7 +18,7 @@ from django.test import Client
 
 from accounts.models import User
 from tests.conftest import REPO
-from tests.market.conftest import rezip
+from tests.market.conftest import client_for, publish, rezip
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
@@ -56,50 +56,6 @@ def _shared_media(settings: Any, celery_worker_process: dict[str, Any]) -> None:
     cache.clear()  # throttle counters
 
 
-def _client(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-def _publish(owner: User, reviewer: User, package: bytes, spec: dict[str, Any]) -> int:
-    """Upload, let the worker check it, approve it; returns the learnware id."""
-    client = _client(owner)
-    created = client.post(
-        "/api/learnwares/",
-        {
-            "semantic_spec": json.dumps(spec),
-            "package": SimpleUploadedFile("lw.zip", package),
-        },
-    )
-    assert created.status_code == 201, created.content
-    version_id = created.json()["version"]["id"]
-    deadline = time.monotonic() + 240
-    while (body := client.get(f"/api/versions/{version_id}/").json())[
-        "status"
-    ] != "awaiting_review":
-        assert body["status"] != "check_failed", body["failure_reason"]
-        assert time.monotonic() < deadline, "checks did not pass in time"
-        time.sleep(0.3)
-    approved = _client(reviewer).post(
-        f"/api/versions/{version_id}/review/",
-        {"decision": "approve"},
-        content_type="application/json",
-    )
-    assert approved.status_code == 200, approved.content
-    return int(created.json()["id"])
-
-
-def _with_model(package: bytes, code: bytes) -> bytes:
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(package)) as src, zipfile.ZipFile(out, "w") as dst:
-        for item in src.infolist():
-            dst.writestr(
-                item, code if item.filename == "__init__.py" else src.read(item)
-            )
-    return out.getvalue()
-
-
 def _csv(X: np.ndarray, *, header: bool = True) -> bytes:
     lines = [",".join(f"f{j}" for j in range(X.shape[1]))] if header else []
     lines += [",".join(repr(float(v)) for v in row) for row in X]
@@ -131,7 +87,7 @@ def _inputs_left(env: dict[str, Any]) -> list[Path]:
 def official(
     user: User, reviewer: User, package_bytes: bytes, semantic_spec: dict[str, Any]
 ) -> int:
-    return _publish(user, reviewer, package_bytes, semantic_spec)
+    return publish(client_for(user), client_for(reviewer), package_bytes, semantic_spec)
 
 
 def test_good_csv_gives_one_prediction_per_row_and_the_input_is_deleted(
@@ -142,7 +98,7 @@ def test_good_csv_gives_one_prediction_per_row_and_the_input_is_deleted(
 ) -> None:
     X = np.random.default_rng(0).normal(size=(7, 6))
 
-    response = _predict(_client(other_user), official, _csv(X))
+    response = _predict(client_for(other_user), official, _csv(X))
 
     assert response.status_code == 200, response.content
     body = response.json()
@@ -160,7 +116,7 @@ def test_good_csv_gives_one_prediction_per_row_and_the_input_is_deleted(
 def test_malformed_or_oversized_input_is_refused_before_the_worker(
     settings: Any, official: int, other_user: User
 ) -> None:
-    client = _client(other_user)
+    client = client_for(other_user)
     good = np.ones((3, 6))
     cases = [
         (
@@ -206,10 +162,13 @@ def test_hostile_learnware_is_contained_and_the_worker_survives(
     semantic_spec: dict[str, Any],
 ) -> None:
     settings.BMW_INFERENCE_TIME_LIMIT_S = 4.0
-    learnware_id = _publish(
-        user, reviewer, _with_model(package_bytes, HOSTILE_MODEL), semantic_spec
+    learnware_id = publish(
+        client_for(user),
+        client_for(reviewer),
+        rezip(package_bytes, replace={"__init__.py": HOSTILE_MODEL}),
+        semantic_spec,
     )
-    client = _client(user)
+    client = client_for(user)
     X = np.zeros((2, 6))
 
     def attempt(first: float) -> Any:
@@ -246,7 +205,7 @@ def test_unapproved_deleted_or_unknown_learnwares_are_not_found(
     package_bytes: bytes,
     semantic_spec: dict[str, Any],
 ) -> None:
-    owner = _client(user)
+    owner = client_for(user)
     pending = owner.post(
         "/api/learnwares/",
         {
@@ -258,17 +217,17 @@ def test_unapproved_deleted_or_unknown_learnwares_are_not_found(
     ).json()["id"]
     row = _csv(np.zeros((1, 6)))
 
-    for client in (owner, _client(other_user), _client(admin)):
+    for client in (owner, client_for(other_user), client_for(admin)):
         response = _predict(client, pending, row)
         assert response.status_code == 404, response.content
         assert "no approved version" in response.json()["message"] or (
             "not found" in response.json()["message"]
         )
-    assert _predict(_client(other_user), 987654, row).status_code == 404
+    assert _predict(client_for(other_user), 987654, row).status_code == 404
     assert Client().post(f"/api/learnwares/{official}/predict/").status_code == 401
 
     assert owner.delete(f"/api/learnwares/{official}/").status_code == 204
-    assert _predict(_client(other_user), official, row).status_code == 404
+    assert _predict(client_for(other_user), official, row).status_code == 404
 
 
 def test_multiple_result_with_averaging_and_job_selector(
@@ -280,10 +239,10 @@ def test_multiple_result_with_averaging_and_job_selector(
     semantic_spec: dict[str, Any],
 ) -> None:
     twin_package = rezip(package_bytes, extra={"README.md": b"twin"})
-    twin = _publish(user, reviewer, twin_package, semantic_spec)
+    twin = publish(client_for(user), client_for(reviewer), twin_package, semantic_spec)
     X = np.random.default_rng(1).normal(size=(5, 6))
     expected = _official_proba(package_bytes, X)
-    client = _client(other_user)
+    client = client_for(other_user)
 
     for reuser in ("averaging", "job_selector"):
         response = client.post(
@@ -319,7 +278,7 @@ def test_inference_is_throttled(settings: Any, other_user: User) -> None:
     from rest_framework.throttling import ScopedRateThrottle
 
     rates = {**ScopedRateThrottle.THROTTLE_RATES, "inference": "2/minute"}
-    client = _client(other_user)
+    client = client_for(other_user)
     row = _csv(np.zeros((1, 6)))
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(ScopedRateThrottle, "THROTTLE_RATES", rates)

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import io
 import json
-import time
-import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +16,7 @@ from django.test import Client
 from accounts.models import User
 from learnware_core.specification.rkme import RKMETableSpecification
 from tests.conftest import database_url, free_port, process_env, start_web
+from tests.market.conftest import publish, rezip
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
@@ -43,45 +41,6 @@ def _spec(X: np.ndarray) -> dict[str, Any]:
     return RKMETableSpecification(n_points=20, random_state=0).fit(X).to_dict()
 
 
-def _with_stat(package: bytes, stat: dict[str, Any]) -> bytes:
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(package)) as src, zipfile.ZipFile(out, "w") as dst:
-        for item in src.infolist():
-            data = src.read(item)
-            if item.filename.endswith("stat.json"):
-                data = json.dumps(stat).encode()
-            dst.writestr(item, data)
-    return out.getvalue()
-
-
-def _publish(
-    owner: Client, reviewer: Client, package: bytes, spec: dict[str, Any]
-) -> int:
-    """Upload, let the worker check it, approve it; returns the learnware id."""
-    created = owner.post(
-        "/api/learnwares/",
-        {
-            "semantic_spec": json.dumps(spec),
-            "package": SimpleUploadedFile("p.zip", package),
-        },
-    )
-    assert created.status_code == 201, created.content
-    version_id = created.json()["version"]["id"]
-    deadline = time.monotonic() + 120
-    while (
-        owner.get(f"/api/versions/{version_id}/").json()["status"] != "awaiting_review"
-    ):
-        assert time.monotonic() < deadline, "checks did not pass in time"
-        time.sleep(0.3)
-    approved = reviewer.post(
-        f"/api/versions/{version_id}/review/",
-        {"decision": "approve"},
-        content_type="application/json",
-    )
-    assert approved.status_code == 200
-    return int(created.json()["id"])
-
-
 @pytest.fixture
 def market(
     user: User, reviewer: User, package_bytes: bytes, semantic_spec: dict[str, Any]
@@ -92,8 +51,11 @@ def market(
     ids = {}
     for i, (name, shift) in enumerate(SHIFTS.items()):
         spec = {**semantic_spec, "Name": {"Type": "String", "Values": name}}
-        package = _with_stat(package_bytes, _spec(_data(shift, seed=i)))
-        ids[name] = _publish(owner, staff, package, spec)
+        package = rezip(
+            package_bytes,
+            replace={"stat.json": json.dumps(_spec(_data(shift, seed=i))).encode()},
+        )
+        ids[name] = publish(owner, staff, package, spec)
     return ids
 
 

@@ -127,7 +127,7 @@ def _as_array(np: Any, value: Any) -> Any:
     return array
 
 
-def _fit_images(np: Any, X: Any, input_shape: Any) -> Any:
+def fit_images(np: Any, X: Any, input_shape: Any) -> Any:
     """Resize (N, C, 32, 32) images to the model's (C, H, W) or (H, W, C) input_shape.
 
     Nearest-neighbour resizing and grey <-> RGB conversion, in plain numpy.
@@ -306,7 +306,7 @@ def main(argv: list[str]) -> int:
             if kind == "image":
                 X = steps.run(
                     "fit images to input_shape",
-                    lambda: _fit_images(np, X, getattr(model, "input_shape", None)),
+                    lambda: fit_images(np, X, getattr(model, "input_shape", None)),
                 )
             elif kind == "text":
                 X = X.tolist()  # text models take a list of str
