@@ -329,9 +329,20 @@ def _torch() -> Any:
     return torch
 
 
-def preload() -> None:
-    """Import torch now (seconds on a busy machine), not in the first large kernel."""
+def preload(*, single_blas_thread: bool = False) -> None:
+    """Import torch now (seconds on a busy machine), not in the first large kernel.
+
+    ``single_blas_thread``: also pin numpy's and scipy's BLAS to one thread, for
+    processes that mostly evaluate kernels (a search worker). Kernel blocks
+    alternate small BLAS products with torch's multi-threaded exponentials; two
+    thread pools spinning on the same cores made mixture searches ~2x slower.
+    """
     _torch()
+    if single_blas_thread:
+        import scipy.linalg  # noqa: F401  (load its BLAS so the limit covers it)
+        from threadpoolctl import threadpool_limits
+
+        threadpool_limits(1, user_api="blas")
 
 
 def _exp_inplace(a: NDArray[Any]) -> None:

@@ -209,8 +209,7 @@ def _live(ids: Any = None) -> list[Learnware]:
     """The live learnwares (of ``ids`` if given) with what the index needs."""
     queryset = _live_queryset() if ids is None else _live_queryset().filter(id__in=ids)
     return list(
-        queryset.select_related("live_version")
-        .only(
+        queryset.select_related("live_version").only(
             "id",
             "name",
             "semantic_spec",
@@ -265,7 +264,7 @@ def warm_up_in_background() -> threading.Thread:
             # Import torch and load MiniLM now (once per process; ~10-20 s on a busy
             # machine), not inside the first query's time limit.
             default_text_encoder().encode(["warm-up"])
-            preload()
+            preload(single_blas_thread=True)
         except Exception:
             logger.exception("search index warm-up failed")
         finally:

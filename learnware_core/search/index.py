@@ -467,6 +467,17 @@ class _Space:
         """Approximate ``<phi_q - m, phi_j - m>`` for every row (``m`` the mixture)."""
         return None
 
+    def gain_exact(
+        self,
+        snap: _Snapshot,
+        query: _Query,
+        support: IntArray,
+        weights: FloatArray,
+        rows: IntArray,
+    ) -> FloatArray:
+        """Exact ``<phi_q - m, phi_j - m>`` for ``rows`` (``m = sum w_i phi_i``)."""
+        raise NotImplementedError
+
     def maybe_refresh_sketch(self, rng: np.random.Generator) -> None:
         return None
 
@@ -731,6 +742,31 @@ class _RKMESpace(_Space):
         )
         return gain
 
+    def gain_exact(
+        self,
+        snap: _Snapshot,
+        query: _Query,
+        support: IntArray,
+        weights: FloatArray,
+        rows: IntArray,
+    ) -> FloatArray:
+        Z, B = snap.arrays["Z"], snap.arrays["B"]
+        # The mixture as one weighted point set, prepared like a query.
+        points = Z[support].reshape(-1, self.d)
+        mass = (weights[:, None] * B[support]).reshape(-1)
+        nonzero = mass != 0.0
+        points, mass = points[nonzero], mass[nonzero]
+        shift = points.mean(axis=0)
+        m = _Query(self.key, 0.0, 0.0, Qc=points - shift, q=mass, shift=shift)
+        both = np.concatenate([support, rows])
+        q_all = _cross_rows(query, Z, B, both, self.gamma)
+        m_all = _cross_rows(m, Z, B, both, self.gamma)
+        s = support.shape[0]
+        # <phi_q - m, phi_j - m> = <q, j> - <m, j> - (<q, m> - <m, m>)
+        offset = float(weights @ q_all[:s]) - float(weights @ m_all[:s])
+        out: FloatArray = q_all[s:] - m_all[s:] - offset
+        return out
+
 
 class _EmbeddingSpace(_Space):
     """Specifications with an explicit finite embedding (image RKMEs)."""
@@ -790,6 +826,21 @@ class _EmbeddingSpace(_Space):
         v = query.e - m
         gain: FloatArray = E @ v - float(m @ v)
         return gain
+
+    def gain_exact(
+        self,
+        snap: _Snapshot,
+        query: _Query,
+        support: IntArray,
+        weights: FloatArray,
+        rows: IntArray,
+    ) -> FloatArray:
+        assert query.e is not None
+        E = snap.arrays["E"]
+        m = weights @ E[support]
+        v = query.e - m
+        out: FloatArray = E[rows] @ v - float(m @ v)
+        return out
 
 
 # ------------------------------------------------------------------ the index
@@ -1115,20 +1166,28 @@ class StatIndex:
         n: int = 8,
         candidate_keys: Iterable[Hashable] | None = None,
     ) -> list[Hashable]:
-        """Keys whose addition would most reduce the mixture's MMD (approximate).
+        """Keys whose addition would most reduce the mixture's MMD.
 
-        Ranks every other specification by ``<phi_q - m, phi_j - m>`` (the
-        Frank-Wolfe direction of the simplex QP, ``m = sum_i w_i phi_i``), estimated
-        with random Fourier features for RKMEs and exactly for image embeddings.
-        Only a proposal: the caller re-solves the QP exactly.
+        Ranks specifications by ``<phi_q - m, phi_j - m>`` (the Frank-Wolfe
+        direction of the simplex QP, ``m = sum_i w_i phi_i``), computed exactly for
+        a pool of rows: in a space with a sketch, the ``max(n, 16)`` best by the
+        random-feature estimate (whose error, ~1/sqrt(features), can exceed the
+        differences between similar tasks); in a smaller space, every row. Only a
+        proposal: the caller re-solves the QP.
         """
         snap, q, rows = self._snapshot_for(query, candidate_keys)
         support = self._snapshot_rows(snap, keys)
-        gain = snap.space.residual_gain(snap, q, support, np.asarray(weights))
-        if gain is None or rows.shape[0] == 0:
+        w = np.asarray(weights, dtype=np.float64)
+        rows = rows[~np.isin(rows, support)]
+        if rows.shape[0] == 0 or support.shape[0] != w.shape[0]:
             return []
-        g = gain[rows]
-        g[np.isin(rows, support)] = -np.inf
+        approx = snap.space.residual_gain(snap, q, support, w)
+        if approx is not None:  # shortlist by the sketch, decide exactly
+            pool = max(_PROPOSAL_POOL, n)
+            rows = rows[np.argsort(-approx[rows], kind="stable")[:pool]]
+        elif rows.shape[0] > _NO_SKETCH_POOL:  # no sketch yet: the nearest rows
+            rows, _, _ = _exact_top_k(snap, q, rows, _NO_SKETCH_POOL)
+        g = snap.space.gain_exact(snap, q, support, w, rows)
         top = np.argsort(-g, kind="stable")[:n]
         return [snap.keys[rows[i]] for i in top if g[i] > 0]
 
@@ -1137,6 +1196,12 @@ class StatIndex:
             rows = [self._where[k][1] for k in keys if k in self._where]
         out = np.asarray(rows, dtype=np.int64)
         return out[out < snap.n]
+
+
+# Rows whose Frank-Wolfe gain is computed exactly per round: the best by the sketch,
+# or, in a space too small for a sketch, all of them (up to the second constant).
+_PROPOSAL_POOL = 16
+_NO_SKETCH_POOL = 256
 
 
 def _exact_top_k(

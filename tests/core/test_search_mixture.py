@@ -133,3 +133,32 @@ def test_fitted_specs_of_nearby_groups_use_the_tighter_noise_unit() -> None:
     assert result.accepted, result.reason
     assert set(cast(tuple[int, ...], result.keys[:2])) == {0, 3}
     assert_allclose(sorted(result.weights[:2]), [0.5, 0.5], atol=0.1)
+
+
+@pytest.mark.parametrize("sketch_min_size", [256, 8], ids=["no-sketch", "sketch"])
+def test_column_generation_finds_a_source_outside_the_best_singles(
+    sketch_min_size: int,
+) -> None:
+    """The shortlist starts with 3 singles, all copies of the user's main task; the
+    minor task must be proposed by the Frank-Wolfe step (exact on a pool, with or
+    without the random-feature sketch)."""
+    centres, specs, rng = market(seed=5)
+    index = StatIndex(sketch_min_size=sketch_min_size)
+    index.add_many(specs.items())
+    a, b = 1, 4
+    z = np.vstack(
+        [
+            centres[a] + rng.normal(size=(28, D)),
+            centres[b] + rng.normal(size=(12, D)),
+        ]
+    )
+    user = spec_of(z)
+    singles = index.search_single(user, top_k=3)
+    assert {cast(tuple[int, int], r.key)[0] for r in singles} == {a}
+    result = search_mixture(index, user, max_candidates=3)
+    assert result is not None
+    assert result.accepted, result.reason
+    groups = [cast(tuple[int, int], key)[0] for key in result.keys]
+    assert set(groups) == {a, b}
+    weight_b = sum(w for g, w in zip(groups, result.weights, strict=True) if g == b)
+    assert weight_b == pytest.approx(0.3, abs=0.1)
