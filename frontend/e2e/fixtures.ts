@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 
+import AxeBuilder from '@axe-core/playwright';
 import { test as base, expect } from '@playwright/test';
 
 const SCREENSHOTS = fileURLToPath(new URL('../test-results/screenshots/', import.meta.url));
@@ -13,6 +14,8 @@ const slug = (text: string) =>
 type Fixtures = {
   /** Save a full-page screenshot to test-results/screenshots/<test>-<nn>-<name>.png. */
   snap: (name: string) => Promise<void>;
+  /** Run axe (WCAG 2.1 A/AA) on the page; fail on serious or critical violations. */
+  axe: (name: string) => Promise<void>;
 };
 
 // The app asks /api/users/me/ who is signed in; for a visitor the API answers 401, which
@@ -38,6 +41,25 @@ export const test = base.extend<Fixtures>({
     await use(page);
 
     expect(problems, 'the browser console should have no errors').toEqual([]);
+  },
+
+  axe: async ({ page }, use, testInfo) => {
+    await use(async (name) => {
+      const results = await new AxeBuilder({ page })
+        .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'])
+        .analyze();
+      await testInfo.attach(`axe-${slug(name)}.json`, {
+        body: JSON.stringify(results.violations, null, 2),
+        contentType: 'application/json',
+      });
+      const serious = results.violations
+        .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+        .map((v) => {
+          const where = v.nodes.slice(0, 3).map((n) => n.target.join(' '));
+          return `${v.id} (${v.impact}): ${v.help} — ${v.nodes.length} node(s): ${where.join(' | ')}`;
+        });
+      expect.soft(serious, `axe: serious violations on ${name}`).toEqual([]);
+    });
   },
 
   snap: async ({ page }, use, testInfo) => {
