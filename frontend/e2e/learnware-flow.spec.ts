@@ -149,4 +149,37 @@ test('register, submit through the wizard, watch the checks, approve, browse, do
   await expect(hit).toBeVisible({ timeout: 60_000 });
   await expect(hit.getByRole('progressbar', { name: `Score of ${name}` })).toBeVisible();
   await snap('search-results');
+
+  // 7. Or builds the RKME in the browser from a CSV (here: the points of that stat.json as
+  //    rows, under a header) and finds it again.
+  const stat = JSON.parse(readFileSync(statPath, 'utf8')) as { z: number[][] };
+  const csv = [
+    stat.z[0]?.map((_, index) => `x${index}`).join(',') ?? '',
+    ...stat.z.map((row) => row.join(',')),
+  ].join('\n');
+  await page.goto('/search');
+  await pick(page, 'Data type', first(spec.Data));
+  await page.getByText('Build from a CSV').click();
+  await expect(page.getByText(/the file never leaves this page/)).toBeVisible();
+  await page
+    .locator('input[type="file"]')
+    .setInputFiles({ name: 'my-data.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+  await expect(
+    page.getByText(
+      `RKMETableSpecification, 6 features, K=20 — Built in your browser from ${stat.z.length} rows.`,
+    ),
+  ).toBeVisible();
+  await expect(page.getByRole('link', { name: 'Download stat.json' })).toHaveAttribute(
+    'download',
+    'stat.json',
+  );
+  await snap('search-csv-built');
+  const searched = page.waitForResponse(
+    (response) => response.url().includes('/api/learnwares/search/') && response.ok(),
+  );
+  await page.getByRole('button', { name: 'Search', exact: true }).click();
+  await searched;
+  await expect(hit).toBeVisible({ timeout: 60_000 });
+  await expect(hit.getByRole('progressbar', { name: `Score of ${name}` })).toBeVisible();
+  await snap('search-csv-results');
 });

@@ -161,3 +161,78 @@ test('a 503 says search is unavailable and to try again', async () => {
   expect(alert).toHaveTextContent('Search is unavailable');
   expect(alert).toHaveTextContent('Try again in a few seconds.');
 });
+
+/** 30 rows x 3 columns with a header and one empty cell (deterministic). */
+const CSV = [
+  'a,b,"c, with a comma"',
+  ...Array.from({ length: 30 }, (_, i) =>
+    [Math.sin(i), i === 4 ? '' : Math.cos(i * 0.7) * 2, (i % 5) - 2].join(','),
+  ),
+].join('\n');
+
+test('a spec built from a CSV in the browser is shown, downloadable and sent like a stat.json', async () => {
+  const form = recordForm();
+  server.use(
+    http.post('*/api/learnwares/search/', () =>
+      HttpResponse.json({
+        count: 1,
+        results: [aSearchHit({ learnware: iris, score: 0.7, mmd2: 0.01 })],
+        multiple: null,
+      }),
+    ),
+  );
+  const { user } = renderApp('/search');
+
+  await user.click(await screen.findByRole('radio', { name: 'Build from a CSV' }));
+  expect(screen.getByText(/the file never leaves this page/)).toBeInTheDocument();
+  await user.upload(fileInput(), new File([CSV], 'data.csv', { type: 'text/csv' }));
+
+  expect(
+    await screen.findByText(
+      'RKMETableSpecification, 3 features, K=20 — Built in your browser from 30 rows.',
+    ),
+  ).toBeInTheDocument();
+  expect(
+    screen.getByText('1 empty or non-numeric cell was replaced by its column’s mean.'),
+  ).toBeInTheDocument();
+  const link = screen.getByRole('link', { name: 'Download stat.json' });
+  expect(link).toHaveAttribute('download', 'stat.json');
+  const href = link.getAttribute('href') ?? '';
+  expect(href).toMatch(/^data:application\/json;charset=utf-8,/);
+
+  await user.click(screen.getByRole('button', { name: 'Search' }));
+  expect(await screen.findByText('1 learnware found')).toBeInTheDocument();
+
+  const stat = form().stat_spec;
+  expect(stat).toBeInstanceOf(Blob);
+  const text = await readText(stat as Blob);
+  expect(text).toBe(decodeURIComponent(href.slice(href.indexOf(',') + 1)));
+  const sent = JSON.parse(text) as { z: number[][]; beta: number[] } & Record<string, unknown>;
+  expect(Object.keys(sent)).toEqual(['z', 'beta', 'gamma', 'num_points', 'type']);
+  expect(sent).toMatchObject({ gamma: 0.1, num_points: 30, type: 'RKMETableSpecification' });
+  expect(sent.z).toHaveLength(20);
+  expect(sent.z[0]).toHaveLength(3);
+  expect(sent.beta.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 12);
+});
+
+test('a CSV that cannot be used says why and blocks the search; the stat.json upload is kept', async () => {
+  const { user } = renderApp('/search');
+  await user.upload(fileInput(), statFile());
+  expect(await screen.findByText('RKMETableSpecification, 6 features, K=2')).toBeInTheDocument();
+
+  await user.click(screen.getByRole('radio', { name: 'Build from a CSV' }));
+  await user.upload(fileInput(), new File(['a,b,c\n1,2,3\n4,5\n'], 'bad.csv'));
+  expect(await screen.findByText('Row 3 has 2 fields; the first row has 3.')).toBeInTheDocument();
+  expect(screen.getByRole('button', { name: 'Search' })).toBeDisabled();
+
+  await user.upload(fileInput(), new File(['id,x\nfoo,1\nbar,2\n'], 'text.csv'));
+  expect(
+    await screen.findByText(
+      'Column 1 (“id”) has no numeric value, so its empty cells cannot be filled in.',
+    ),
+  ).toBeInTheDocument();
+
+  await user.click(screen.getByRole('radio', { name: 'Upload a stat.json' }));
+  expect(await screen.findByText('RKMETableSpecification, 6 features, K=2')).toBeInTheDocument();
+  expect(screen.getByRole('button', { name: 'Search' })).toBeEnabled();
+});

@@ -10,6 +10,7 @@ import {
   Loader,
   Paper,
   Progress,
+  SegmentedControl,
   SimpleGrid,
   Stack,
   Switch,
@@ -26,7 +27,9 @@ import { ApiError } from '@/lib/api/errors';
 
 import { useSemanticVocabulary } from '../api/get-semantic-vocabulary';
 import { type SearchHit, type SearchMultiple, useSearchLearnwares } from '../api/search-learnwares';
+import { useBuildRkme } from '../rkme/use-build-rkme';
 import { checkStatSpec, readText, type StatSpecCheck } from '../utils/stat-spec';
+import { CsvStatSpecField } from './csv-stat-spec-field';
 import { MultipleDeploy } from './deploy-snippet';
 import { LearnwareTags } from './learnware-tags';
 import { TagFilterFields, type TagFilterValues } from './tag-filter-fields';
@@ -181,7 +184,12 @@ function SearchError({ error }: { error: Error }) {
   );
 }
 
-/** Tag filters, a text query and an optional RKME stat.json; single and combined results. */
+type StatSource = 'file' | 'csv';
+
+/**
+ * Tag filters, a text query and an optional RKME (an uploaded stat.json, or one built in the
+ * browser from a CSV); single and combined results.
+ */
 export function LearnwareSearch({ signedIn }: { signedIn?: boolean | undefined } = {}) {
   const { t } = useTranslation();
   const vocabulary = useSemanticVocabulary();
@@ -197,6 +205,9 @@ export function LearnwareSearch({ signedIn }: { signedIn?: boolean | undefined }
   const [statFile, setStatFile] = useState<File | null>(null);
   const [stat, setStat] = useState<StatSpecCheck | null>(null);
   const [multiple, setMultiple] = useState(true);
+  const [statSource, setStatSource] = useState<StatSource>('file');
+  const [csvFile, setCsvFile] = useState<File | null>(null);
+  const csvBuild = useBuildRkme();
 
   const pickStat = async (file: File | null) => {
     setStatFile(file);
@@ -204,8 +215,17 @@ export function LearnwareSearch({ signedIn }: { signedIn?: boolean | undefined }
     if (file) setStat(checkStatSpec(await readText(file)));
   };
 
-  const statText = stat?.ok ? stat.text : null;
-  const canSearch = !(statFile && !stat?.ok);
+  const pickCsv = (file: File | null) => {
+    setCsvFile(file);
+    if (file) csvBuild.build(file);
+    else csvBuild.reset();
+  };
+
+  // The spec built from the CSV is used exactly like an uploaded stat.json.
+  const csvStat = csvBuild.state.status === 'done' ? csvBuild.state.result.text : null;
+  const statText = statSource === 'csv' ? csvStat : stat?.ok ? stat.text : null;
+  const canSearch =
+    statSource === 'csv' ? !(csvFile && csvStat === null) : !(statFile && !stat?.ok);
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
@@ -247,25 +267,41 @@ export function LearnwareSearch({ signedIn }: { signedIn?: boolean | undefined }
               setQuery(event.currentTarget.value);
             }}
           />
-          <FileInput
-            label={t('search.statSpec')}
-            description={t('search.statSpecHelp')}
-            placeholder={t('search.statSpecPlaceholder')}
-            accept=".json,application/json"
-            clearable
-            value={statFile}
-            error={
-              stat && !stat.ok
-                ? stat.problem === 'notJson'
-                  ? t('search.statNotJson')
-                  : t('search.statNoType')
-                : undefined
-            }
-            onChange={(file) => {
-              void pickStat(file);
+          <SegmentedControl
+            aria-label={t('search.statSource.label')}
+            value={statSource}
+            onChange={(value) => {
+              setStatSource(value === 'csv' ? 'csv' : 'file');
             }}
+            data={[
+              { value: 'file', label: t('search.statSource.file') },
+              { value: 'csv', label: t('search.statSource.csv') },
+            ]}
+            style={{ alignSelf: 'flex-start' }}
           />
-          {stat?.ok && (
+          {statSource === 'csv' ? (
+            <CsvStatSpecField file={csvFile} state={csvBuild.state} onPick={pickCsv} />
+          ) : (
+            <FileInput
+              label={t('search.statSpec')}
+              description={t('search.statSpecHelp')}
+              placeholder={t('search.statSpecPlaceholder')}
+              accept=".json,application/json"
+              clearable
+              value={statFile}
+              error={
+                stat && !stat.ok
+                  ? stat.problem === 'notJson'
+                    ? t('search.statNotJson')
+                    : t('search.statNoType')
+                  : undefined
+              }
+              onChange={(file) => {
+                void pickStat(file);
+              }}
+            />
+          )}
+          {statSource === 'file' && stat?.ok && (
             <Text size="sm" c="dimmed" role="status">
               {stat.summary.dimension !== null && stat.summary.points !== null
                 ? t('search.statSummary', {

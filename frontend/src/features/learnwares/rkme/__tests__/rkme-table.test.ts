@@ -1,0 +1,227 @@
+import { describe, expect, test } from 'vitest';
+
+import {
+  effectiveNPoints,
+  fitTableRkme,
+  forEachCsvRecord,
+  type Matrix,
+  mulberry32,
+  parseCell,
+  parseCsv,
+  RkmeInputError,
+  type RkmeProblem,
+  solveSimplexQp,
+} from '../rkme-table';
+
+const rowsOf = (m: Matrix) =>
+  Array.from({ length: m.rows }, (_, i) =>
+    Array.from(m.data.subarray(i * m.cols, (i + 1) * m.cols)),
+  );
+
+const problemOf = (run: () => unknown): RkmeProblem => {
+  try {
+    run();
+  } catch (error) {
+    if (error instanceof RkmeInputError) return error.problem;
+    throw error;
+  }
+  throw new Error('no error');
+};
+
+describe('parseCell', () => {
+  test('numbers, infinities and everything else', () => {
+    expect(parseCell(' 1.5 ')).toBe(1.5);
+    expect(parseCell('-2e3')).toBe(-2000);
+    expect(parseCell('.5')).toBe(0.5);
+    expect(parseCell('+7.')).toBe(7);
+    expect(parseCell('-inf')).toBe(-Infinity);
+    expect(parseCell('Infinity')).toBe(Infinity);
+    for (const text of ['', 'NA', 'nan', 'abc', '0x10', '1,5', '1e', '--1']) {
+      expect(parseCell(text), text).toBeNaN();
+    }
+  });
+});
+
+describe('forEachCsvRecord', () => {
+  const records = (text: string, delimiter = ',') => {
+    const out: [string[], number][] = [];
+    forEachCsvRecord(text, delimiter, (fields, row) => {
+      out.push([[...fields], row]);
+    });
+    return out;
+  };
+
+  test('quoted fields hold delimiters, doubled quotes and line breaks', () => {
+    expect(records('a,"b,c","say ""hi"""\r\n"multi\nline",2,3\n')).toEqual([
+      [['a', 'b,c', 'say "hi"'], 1],
+      [['multi\nline', '2', '3'], 2],
+    ]);
+  });
+
+  test('row numbers count lines; blank lines are skipped; a trailing delimiter is a field', () => {
+    expect(records('\uFEFF1,2\n\n  \r3,4\r\n5,\n')).toEqual([
+      [['1', '2'], 1],
+      [['3', '4'], 4],
+      [['5', ''], 5],
+    ]);
+    expect(records('x\ty\n1\t2', '\t')).toEqual([
+      [['x', 'y'], 1],
+      [['1', '2'], 2],
+    ]);
+  });
+
+  test('an unclosed quote names the row where it opens', () => {
+    expect(problemOf(() => records('1,2\n3,"4\n5,6\n'))).toEqual({
+      code: 'unterminatedQuote',
+      row: 2,
+    });
+  });
+});
+
+describe('parseCsv', () => {
+  test('a non-numeric first row is the header', () => {
+    const table = parseCsv('age,"income, net",score\n30,1000,0.5\n40,2000,1.5\n');
+    expect(table.header).toEqual(['age', 'income, net', 'score']);
+    expect([table.rows, table.cols, table.imputed]).toEqual([2, 3, 0]);
+    expect(rowsOf(table)).toEqual([
+      [30, 1000, 0.5],
+      [40, 2000, 1.5],
+    ]);
+  });
+
+  test('a numeric first row is data (missing markers do not make it a header)', () => {
+    const table = parseCsv('1,NA,3\n4,5,6\n');
+    expect(table.header).toBeNull();
+    expect(rowsOf(table)).toEqual([
+      [1, 5, 3],
+      [4, 5, 6],
+    ]);
+  });
+
+  test('empty and non-numeric cells get the mean of their column', () => {
+    const table = parseCsv('a,b\n1,10\n,x\n3,"20"\n-inf,\n');
+    expect(table.imputed).toBe(4);
+    expect(rowsOf(table)).toEqual([
+      [1, 10],
+      [2, 15],
+      [3, 20],
+      [2, 15],
+    ]);
+  });
+
+  test('tabs and semicolons are detected when the first line has no comma', () => {
+    expect(rowsOf(parseCsv('x\ty\n1\t2\n'))).toEqual([[1, 2]]);
+    expect(rowsOf(parseCsv('1;2\n3;4\n'))).toEqual([
+      [1, 2],
+      [3, 4],
+    ]);
+  });
+
+  test('a ragged row is named with its line and both counts', () => {
+    expect(problemOf(() => parseCsv('a,b,c\n1,2,3\n4,5\n'))).toEqual({
+      code: 'ragged',
+      row: 3,
+      expected: 3,
+      found: 2,
+    });
+  });
+
+  test('a column without any number is named, by header if there is one', () => {
+    expect(problemOf(() => parseCsv('id,x\n"a",1\n"b",2\n'))).toEqual({
+      code: 'noFiniteValue',
+      column: 1,
+      name: 'id',
+    });
+    expect(problemOf(() => parseCsv('1,\n2,\n'))).toEqual({
+      code: 'noFiniteValue',
+      column: 2,
+      name: null,
+    });
+    const error = (() => {
+      try {
+        parseCsv('1,\n2,\n');
+      } catch (e) {
+        return e as Error;
+      }
+      return null;
+    })();
+    expect(error?.message).toMatch(/column 2 has no finite numeric value/);
+  });
+
+  test('no data rows', () => {
+    expect(problemOf(() => parseCsv(''))).toEqual({ code: 'empty' });
+    expect(problemOf(() => parseCsv('a,b\n\n'))).toEqual({ code: 'empty' });
+  });
+});
+
+describe('solveSimplexQp', () => {
+  test('meets the KKT conditions of min 0.5 b’Qb - c’b on the simplex', () => {
+    const random = mulberry32(3);
+    const k = 30;
+    const d = 4;
+    const z = Float64Array.from({ length: k * d }, () => 3 * random());
+    const Q = new Float64Array(k * k);
+    for (let i = 0; i < k; i++) {
+      for (let j = 0; j < k; j++) {
+        let s = 0;
+        for (let t = 0; t < d; t++) s += ((z[i * d + t] ?? 0) - (z[j * d + t] ?? 0)) ** 2;
+        Q[i * k + j] = Math.exp(-0.5 * s);
+      }
+    }
+    const c = Float64Array.from({ length: k }, () => random());
+    const beta = solveSimplexQp(Q, c);
+    expect(beta.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 12);
+    const grad = Array.from({ length: k }, (_, i) => {
+      let g = -(c[i] ?? 0);
+      for (let j = 0; j < k; j++) g += (Q[i * k + j] ?? 0) * (beta[j] ?? 0);
+      return g;
+    });
+    const free = grad.filter((_, i) => (beta[i] ?? 0) > 1e-12);
+    const lam = free.reduce((a, b) => a + b, 0) / free.length;
+    grad.forEach((g, i) => {
+      expect(beta[i]).toBeGreaterThanOrEqual(0);
+      if ((beta[i] ?? 0) > 1e-12) expect(Math.abs(g - lam)).toBeLessThan(1e-7);
+      else expect(g - lam).toBeGreaterThan(-1e-7);
+    });
+    expect(Array.from(solveSimplexQp(Float64Array.of(2), Float64Array.of(5)))).toEqual([1]);
+  });
+});
+
+describe('fitTableRkme', () => {
+  test('the caps on K are the original’s', () => {
+    expect(effectiveNPoints(100, 1000, 5)).toBe(100);
+    expect(effectiveNPoints(100, 90, 5)).toBe(60);
+    expect(effectiveNPoints(100, 1, 5)).toBe(1);
+    expect(effectiveNPoints(100, 10 ** 6, 20_000)).toBe(65);
+  });
+
+  test('returns the stat.json shape, reports progress and imputes a copy', () => {
+    const random = mulberry32(1);
+    const n = 200;
+    const d = 3;
+    const data = Float64Array.from({ length: n * d }, () => random() * 4);
+    data[5] = NaN;
+    const progress: string[] = [];
+    const stat = fitTableRkme(
+      { data, rows: n, cols: d },
+      { nPoints: 20, seed: 4, onProgress: (p) => progress.push(p.phase) },
+    );
+    expect(Object.keys(stat)).toEqual(['z', 'beta', 'gamma', 'num_points', 'type']);
+    expect(stat).toMatchObject({ gamma: 0.1, num_points: 200, type: 'RKMETableSpecification' });
+    expect(stat.z).toHaveLength(20);
+    expect(stat.z.every((row) => row.length === 3 && row.every(Number.isFinite))).toBe(true);
+    expect(stat.beta.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 12);
+    expect(stat.beta.every((b) => b >= 0)).toBe(true);
+    expect(progress[0]).toBe('init');
+    expect(progress.slice(1).every((p) => p === 'iteration')).toBe(true);
+    expect(data[5]).toBeNaN();
+    // The same seed gives the same spec.
+    expect(fitTableRkme({ data, rows: n, cols: d }, { nPoints: 20, seed: 4 })).toEqual(stat);
+  });
+
+  test('refuses bad options', () => {
+    const m = { data: Float64Array.of(1, 2, 3), rows: 3, cols: 1 };
+    expect(problemOf(() => fitTableRkme(m, { gamma: 0 })).code).toBe('invalidOption');
+    expect(problemOf(() => fitTableRkme(m, { nPoints: 1.5 })).code).toBe('invalidOption');
+  });
+});
