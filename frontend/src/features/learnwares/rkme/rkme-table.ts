@@ -353,19 +353,23 @@ export function rbfKernel(
     const row = i * nb;
     if (symmetric) out[row + i] = 1;
     for (let j = symmetric ? i + 1 : 0; j < nb; j++) {
-      const bj = j * d;
-      let s = 0;
-      for (let t = 0; t < d; t++) {
-        const diff = (A[ai + t] ?? 0) - (B[bj + t] ?? 0);
-        s += diff * diff;
-      }
-      const e = gamma * s;
+      const e = gamma * sqDist(A, ai, B, j * d, d);
       const k = e < EXP_UNDERFLOW ? Math.exp(-e) : 0;
       out[row + j] = k;
       if (symmetric) out[j * nb + i] = k;
     }
   }
   return out;
+}
+
+/** Squared distance between the `d`-vectors at offsets `ao` of `a` and `bo` of `b`. */
+function sqDist(a: Float64Array, ao: number, b: Float64Array, bo: number, d: number): number {
+  let s = 0;
+  for (let t = 0; t < d; t++) {
+    const diff = (a[ao + t] ?? 0) - (b[bo + t] ?? 0);
+    s += diff * diff;
+  }
+  return s;
 }
 
 /** b1' K(Z1, Z2) b2 for weighted point sets with `d` columns. */
@@ -384,13 +388,7 @@ export function weightedKernelSum(
     const o = i * d;
     let row = 0;
     for (let j = 0; j < n2; j++) {
-      const p = j * d;
-      let s = 0;
-      for (let t = 0; t < d; t++) {
-        const diff = (z1[o + t] ?? 0) - (z2[p + t] ?? 0);
-        s += diff * diff;
-      }
-      const e = gamma * s;
+      const e = gamma * sqDist(z1, o, z2, j * d, d);
       if (e < EXP_UNDERFLOW) row += (b2[j] ?? 0) * Math.exp(-e);
     }
     total += (b1[i] ?? 0) * row;
