@@ -24,7 +24,7 @@ from rest_framework.throttling import BaseThrottle, ScopedRateThrottle
 from rest_framework.views import APIView
 
 from accounts import selectors, services
-from accounts.models import ApiToken, User
+from accounts.models import ApiToken, AuditEntry, User
 from accounts.permissions import IsAdmin, IsEmailVerified, IsReviewer, IsWebSession
 from accounts.throttles import ScopedEmailRateThrottle
 from bmw.api.serializers import ErrorOutputSerializer
@@ -466,6 +466,62 @@ class UserListApi(ListAPIView):
         parameters=[UserListFilterInputSerializer],
         responses={200: UserAdminOutputSerializer(many=True), **_errors(400, 401, 403)},
         tags=TAGS,
+    )
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().get(request, *args, **kwargs)
+
+
+class AuditListFilterInputSerializer(serializers.Serializer):
+    action = serializers.ChoiceField(choices=AuditEntry.Action.choices, required=False)
+    actor = serializers.IntegerField(
+        required=False, min_value=1, help_text="The acting user's id."
+    )
+    target_type = serializers.ChoiceField(
+        choices=(("user", "User"), ("learnware", "Learnware")), required=False
+    )
+    target_id = serializers.IntegerField(required=False, min_value=1)
+
+
+class AuditActorOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    email = serializers.EmailField()
+    display_name = serializers.CharField()
+
+
+class AuditEntryOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    actor = AuditActorOutputSerializer(allow_null=True)
+    action = serializers.ChoiceField(choices=AuditEntry.Action.choices)
+    target_type = serializers.CharField()
+    target_id = serializers.IntegerField()
+    target_label = serializers.CharField()
+    detail = serializers.DictField()
+    created_at = serializers.DateTimeField()
+
+
+class AuditListApi(ListAPIView):
+    """The audit log, newest first: reviews and changes to users and learnwares."""
+
+    permission_classes = (IsAdmin,)
+    serializer_class = AuditEntryOutputSerializer
+
+    def get_queryset(self) -> QuerySet[AuditEntry]:
+        filters = validated(AuditListFilterInputSerializer, self.request.query_params)
+        return selectors.audit_list(
+            action=filters.get("action"),
+            actor_id=filters.get("actor"),
+            target_type=filters.get("target_type"),
+            target_id=filters.get("target_id"),
+        )
+
+    @extend_schema(
+        operation_id="audit_list",
+        parameters=[AuditListFilterInputSerializer],
+        responses={
+            200: AuditEntryOutputSerializer(many=True),
+            **_errors(400, 401, 403),
+        },
+        tags=["admin"],
     )
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return super().get(request, *args, **kwargs)

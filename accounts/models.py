@@ -152,3 +152,37 @@ class ApiToken(models.Model):
     def is_expired(self, now: datetime | None = None) -> bool:
         now = now or timezone.now()
         return self.expires_at is not None and self.expires_at <= now
+
+
+class AuditEntry(models.Model):
+    """Who did what to whom: staff decisions and changes to users and learnwares.
+
+    Append-only; targets are kept as type + id + label so an entry outlives its target.
+    """
+
+    class Action(models.TextChoices):
+        LEARNWARE_APPROVE = "learnware.approve", "Approved a version"
+        LEARNWARE_REJECT = "learnware.reject", "Rejected a version"
+        LEARNWARE_UPDATE = "learnware.update", "Edited a learnware"
+        LEARNWARE_DELETE = "learnware.delete", "Deleted a learnware"
+        LEARNWARE_RECHECK = "learnware.recheck", "Re-ran a version's checks"
+        USER_ROLE = "user.role", "Changed a user's role"
+        USER_DEACTIVATE = "user.deactivate", "Deactivated a user"
+        USER_REACTIVATE = "user.reactivate", "Reactivated a user"
+
+    actor = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    action = models.CharField(max_length=32, choices=Action.choices, db_index=True)
+    target_type = models.CharField(max_length=16)  # "learnware" | "user"
+    target_id = models.BigIntegerField()
+    target_label = models.CharField(max_length=200)
+    detail = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ("-created_at", "-id")
+        indexes: ClassVar = [models.Index(fields=["target_type", "target_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.actor_id} {self.action} {self.target_type}:{self.target_id}"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 
-from accounts.models import ApiToken, User
+from accounts.models import ApiToken, AuditEntry, User
 
 
 def user_get(*, user_id: int) -> User:
@@ -42,3 +42,23 @@ def api_token_list(*, user: User) -> QuerySet[ApiToken]:
 
 def api_token_get_by_prefix(*, prefix: str) -> ApiToken | None:
     return ApiToken.objects.select_related("user").filter(prefix=prefix).first()
+
+
+def audit_list(
+    *,
+    action: str | None = None,
+    actor_id: int | None = None,
+    target_type: str | None = None,
+    target_id: int | None = None,
+) -> QuerySet[AuditEntry]:
+    """Audit entries, newest first, with their actors joined."""
+    entries = AuditEntry.objects.select_related("actor")
+    for column, value in (
+        ("action", action),
+        ("actor_id", actor_id),
+        ("target_type", target_type),
+        ("target_id", target_id),
+    ):
+        if value is not None:
+            entries = entries.filter(**{column: value})
+    return entries

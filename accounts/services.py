@@ -12,6 +12,7 @@ import logging
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import authenticate
@@ -19,12 +20,12 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Model, Q
 from django.utils import timezone
 from rest_framework import status
 
 from accounts import selectors, tasks, tokens
-from accounts.models import ApiToken, EmailToken, User
+from accounts.models import ApiToken, AuditEntry, EmailToken, User
 from bmw.api.exceptions import ApplicationError
 
 logger = logging.getLogger(__name__)
@@ -294,10 +295,17 @@ def _user_for_admin(*, actor: User, user_id: int) -> User:
 def user_role_set(*, actor: User, user_id: int, role: str) -> User:
     """Give a user a role; admins are also Django superusers (full admin console)."""
     user = _user_for_admin(actor=actor, user_id=user_id)
+    previous = user.role
     user.role = role
     user.is_superuser = role == User.Role.ADMIN
     user.full_clean(exclude=["password"])
     user.save(update_fields=["role", "is_superuser"])
+    audit_record(
+        actor=actor,
+        action=AuditEntry.Action.USER_ROLE,
+        target=user,
+        detail={"from": previous, "to": role},
+    )
     logger.info("user %s set role of user %s to %s", actor.id, user.id, role)
     return user
 
@@ -308,6 +316,7 @@ def user_deactivate(*, actor: User, user_id: int) -> User:
     user = _user_for_admin(actor=actor, user_id=user_id)
     user.is_active = False
     user.save(update_fields=["is_active"])
+    audit_record(actor=actor, action=AuditEntry.Action.USER_DEACTIVATE, target=user)
     logger.info("user %s deactivated user %s", actor.id, user.id)
     return user
 
@@ -318,8 +327,31 @@ def user_reactivate(*, actor: User, user_id: int) -> User:
     user = _user_for_admin(actor=actor, user_id=user_id)
     user.is_active = True
     user.save(update_fields=["is_active"])
+    audit_record(actor=actor, action=AuditEntry.Action.USER_REACTIVATE, target=user)
     logger.info("user %s reactivated user %s", actor.id, user.id)
     return user
+
+
+# --------------------------------------------------------------------- audit log
+
+
+def audit_record(
+    *,
+    actor: User | None,
+    action: str,
+    target: Model,
+    detail: dict[str, Any] | None = None,
+) -> AuditEntry:
+    """Append one audit entry about ``target`` (a user, a learnware, ...)."""
+    label = target.email if isinstance(target, User) else getattr(target, "name", "")
+    return AuditEntry.objects.create(
+        actor=actor,
+        action=action,
+        target_type=str(target._meta.model_name),
+        target_id=target.pk,
+        target_label=str(label or target)[:200],
+        detail=detail or {},
+    )
 
 
 # ------------------------------------------------------------------ API tokens

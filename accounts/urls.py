@@ -49,6 +49,7 @@ urlpatterns = [
         name="users-reactivate",
     ),
     # API tokens
+    path("admin/audit/", api.AuditListApi.as_view(), name="admin-audit"),
     path("api-tokens/", api.ApiTokenListCreateApi.as_view(), name="api-tokens"),
     path(
         "api-tokens/<int:api_token_id>/",

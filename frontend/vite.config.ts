@@ -11,6 +11,24 @@ const proxy = Object.fromEntries(
   ['/api', '/healthz', '/admin', '/static'].map((prefix) => [prefix, { target: backend }]),
 );
 
+// Vendor chunks that outlive app-only deploys in the browser cache. A package's dependencies join
+// its chunk. Unlisted packages (e.g. a chart library used by one page) stay in the lazy chunks of
+// the pages that import them, so never list one here that only a lazy page needs.
+const vendorChunks: Record<string, string[]> = {
+  react: ['react', 'react-dom', 'react-router'],
+  mantine: ['@mantine/core', '@mantine/hooks'],
+  markdown: ['react-markdown'],
+  vendor: ['@tanstack/react-query', 'i18next', 'react-i18next', 'openapi-fetch'],
+};
+const chunkByPackage = new Map(
+  Object.entries(vendorChunks).flatMap(([chunk, packages]) => packages.map((pkg) => [pkg, chunk])),
+);
+
+function manualChunks(id: string): string | undefined {
+  const pkg = /\/node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(id)?.[1];
+  return pkg && chunkByPackage.get(pkg);
+}
+
 export default defineConfig({
   // Django serves dist/ at the site root (whitenoise) and returns index.html for other paths.
   base: '/',
@@ -20,7 +38,11 @@ export default defineConfig({
   },
   server: { proxy },
   preview: { proxy },
-  build: { outDir: 'dist', emptyOutDir: true },
+  build: {
+    outDir: 'dist',
+    emptyOutDir: true,
+    rollupOptions: { output: { manualChunks } },
+  },
   test: {
     environment: 'jsdom',
     setupFiles: ['./src/testing/setup-tests.ts'],

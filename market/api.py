@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 from django.http import FileResponse
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
 from rest_framework import generics, serializers, status
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
@@ -313,6 +314,15 @@ class LearnwareListCreateApi(generics.ListAPIView):
         return Response(body, status=status.HTTP_201_CREATED)
 
 
+class LearnwareStateInputSerializer(serializers.Serializer):
+    state = serializers.ChoiceField(
+        choices=tuple(selectors.LEARNWARE_STATES),
+        required=False,
+        help_text="live: listed; in_progress: newest version queued, checking or "
+        "awaiting review; attention: newest version failed its checks or was rejected.",
+    )
+
+
 class MyLearnwareListApi(generics.ListAPIView):
     """The signed-in user's learnwares in every status, with the newest version's."""
 
@@ -320,15 +330,16 @@ class MyLearnwareListApi(generics.ListAPIView):
     permission_classes = (IsAuthenticated,)
 
     def get_queryset(self) -> Any:
-        return selectors.with_latest_version(
-            selectors.learnware_list(
-                viewer=_viewer(self.request),
-                owner_id=self.request.user.pk,
-                approved_only=False,
-            )
-        )
+        filters = validated(LearnwareStateInputSerializer, self.request.query_params)
+        user = self.request.user
+        assert isinstance(user, User)  # IsAuthenticated
+        return selectors.my_learnware_list(user=user, state=filters.get("state"))
 
-    @extend_schema(operation_id="my_learnwares_list", tags=["learnwares"])
+    @extend_schema(
+        operation_id="my_learnwares_list",
+        parameters=[LearnwareStateInputSerializer],
+        tags=["learnwares"],
+    )
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return super().get(request, *args, **kwargs)
 
@@ -474,6 +485,34 @@ class VersionDownloadApi(APIView):
         version = _version_or_404(request, version_id)
         services.learnware_downloaded(learnware=version.learnware)
         return _download(version)
+
+
+class VersionStatSpecApi(APIView):
+    """The version's statistical specification (the RKME JSON in its package).
+
+    Public like the package itself; the search page offers listed learnwares' specs
+    as examples to search with.
+    """
+
+    permission_classes = (AllowAny,)
+
+    @extend_schema(
+        operation_id="versions_stat_spec",
+        responses={
+            (200, "application/json"): OpenApiTypes.OBJECT,
+            404: ErrorOutputSerializer,
+        },
+        tags=["versions"],
+    )
+    def get(self, request: Request, version_id: int) -> FileResponse:
+        version = _version_or_404(request, version_id)
+        if not version.stat_spec_file:
+            raise ApplicationError(
+                "This version has no statistical specification", status_code=404
+            )
+        return FileResponse(
+            version.stat_spec_file.open("rb"), content_type="application/json"
+        )
 
 
 class VersionRecheckApi(APIView):

@@ -261,3 +261,28 @@ class SearchIndexEvent(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.action} {self.learnware_id}"
+
+
+class UsageDay(models.Model):
+    """How many searches and downloads the market served on one day (UTC).
+
+    A counter row per (day, kind), bumped by one atomic UPDATE, so counting costs no
+    row per event and the dashboard's series is a range scan.
+    """
+
+    class Kind(models.TextChoices):
+        SEARCH = "search", "Searches"
+        DOWNLOAD = "download", "Downloads"
+
+    day = models.DateField()
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    count = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        ordering = ("day", "kind")
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["day", "kind"], name="usage_day_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.kind}: {self.count}"

@@ -21,8 +21,8 @@ from accounts.models import User
 from bmw.api.exceptions import ApplicationError
 from learnware_core.errors import LearnwareError
 from learnware_core.specification.base import load_spec
-from market import tasks
-from market.models import Learnware
+from market import services, tasks
+from market.models import Learnware, UsageDay
 from market.selectors import learnware_list
 
 
@@ -112,6 +112,7 @@ def learnware_search(
 
     Raises ``SearchUnavailable`` when no search worker answers in time.
     """
+    services.usage_count(kind=UsageDay.Kind.SEARCH)
     tagged = any(
         (
             filters.data_types,

@@ -2,13 +2,24 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+from itertools import accumulate
 from typing import Any
 
-from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce, TruncDate
+from django.utils import timezone
 
 from accounts.models import User
 from learnware_core.specification import semantic
-from market.models import CheckStep, Learnware, LearnwareVersion, Notification
+from market.models import (
+    CheckStep,
+    Learnware,
+    LearnwareVersion,
+    Notification,
+    ReviewDecision,
+    UsageDay,
+)
 
 
 def _is_staff(user: User | None) -> bool:
@@ -118,6 +129,149 @@ def review_queue() -> QuerySet[LearnwareVersion]:
         .prefetch_related("check_steps")
         .order_by("created_at")
     )
+
+
+# The tabs of "my learnwares" and of the admin's list, by the newest version's status.
+LEARNWARE_STATES = {
+    "live": Q(live_version__isnull=False),
+    "in_progress": Q(
+        latest_version_status__in=(
+            LearnwareVersion.Status.QUEUED,
+            LearnwareVersion.Status.CHECKING,
+            LearnwareVersion.Status.AWAITING_REVIEW,
+        )
+    ),
+    "attention": Q(
+        latest_version_status__in=(
+            LearnwareVersion.Status.CHECK_FAILED,
+            LearnwareVersion.Status.REJECTED,
+        )
+    ),
+}
+
+
+def my_learnware_list(*, user: User, state: str | None = None) -> QuerySet[Learnware]:
+    """The user's learnwares in any status with their newest version, newest first;
+    ``state`` is one of ``LEARNWARE_STATES``."""
+    qs = with_latest_version(
+        learnware_list(viewer=user, owner_id=user.pk, approved_only=False)
+    ).order_by("-id")
+    return qs.filter(LEARNWARE_STATES[state]) if state else qs
+
+
+def learnware_admin_list(
+    *,
+    query: str = "",
+    state: str | None = None,
+    status: str | None = None,
+    data_type: str | None = None,
+    owner_id: int | None = None,
+) -> QuerySet[Learnware]:
+    """Every learnware that is not deleted, newest first, for staff to manage.
+
+    ``state`` is one of ``LEARNWARE_STATES``, ``status`` the newest version's exact
+    status; ``query`` matches the name or the owner's e-mail.
+    """
+    qs = with_latest_version(
+        Learnware.objects.filter(deleted_at__isnull=True).select_related(
+            "owner", "live_version"
+        )
+    ).order_by("-id")
+    if query:
+        qs = qs.filter(Q(name__icontains=query) | Q(owner__email__icontains=query))
+    if state:
+        qs = qs.filter(LEARNWARE_STATES[state])
+    if status:
+        qs = qs.filter(Q(latest_version_status=status))  # an annotation
+    if data_type:
+        qs = qs.filter(data_type=data_type)
+    if owner_id is not None:
+        qs = qs.filter(owner_id=owner_id)
+    return qs
+
+
+def _per_day(qs: QuerySet[Any], field: str, start: date) -> dict[date, int]:
+    rows = (
+        qs.filter(**{f"{field}__date__gte": start})
+        .annotate(day=TruncDate(field))
+        .values("day")
+        .annotate(n=Count("id"))
+    )
+    return {row["day"]: row["n"] for row in rows}
+
+
+def market_stats(*, days: int, today: date | None = None) -> dict[str, Any]:
+    """Figures for the admin dashboard: totals now and one row per day (UTC) of the
+    last ``days`` days — submissions, review decisions, failed checks, searches,
+    downloads and the learnwares listed by data type (cumulative)."""
+    today = today or timezone.now().date()
+    start = today - timedelta(days=days - 1)
+    window = [start + timedelta(days=i) for i in range(days)]
+    live = Learnware.objects.filter(
+        deleted_at__isnull=True, live_version__isnull=False
+    ).annotate(listed_at=Coalesce("live_version__reviewed_at", "created_at"))
+    versions = LearnwareVersion.objects.filter(learnware__deleted_at__isnull=True)
+    Decision, Status = ReviewDecision.Decision, LearnwareVersion.Status
+    reviews = ReviewDecision.objects.filter(version__learnware__deleted_at__isnull=True)
+    series = {
+        "submitted": _per_day(versions, "created_at", start),
+        "approved": _per_day(
+            reviews.filter(decision=Decision.APPROVE),
+            "created_at",
+            start,
+        ),
+        "rejected": _per_day(
+            reviews.filter(decision=Decision.REJECT), "created_at", start
+        ),
+        "check_failed": _per_day(
+            versions.filter(status=Status.CHECK_FAILED),
+            "checked_at",
+            start,
+        ),
+    }
+    usage: dict[str, dict[date, int]] = {kind: {} for kind in UsageDay.Kind.values}
+    for row in UsageDay.objects.filter(day__gte=start).values("day", "kind", "count"):
+        usage[row["kind"]][row["day"]] = row["count"]
+    # Listed learnwares by type: those listed before the window, then each day's
+    # newly listed (the day their live version was approved), summed up.
+    listed: dict[str, list[int]] = {}
+    for data_type in semantic.DATA_TYPES:
+        of_type = live.filter(data_type=data_type)
+        before = of_type.filter(listed_at__date__lt=start).count()
+        new = _per_day(of_type, "listed_at", start)
+        listed[data_type] = list(
+            accumulate((new.get(d, 0) for d in window), initial=before)
+        )[1:]
+    daily = [
+        {
+            "date": day,
+            **{name: counts.get(day, 0) for name, counts in series.items()},
+            "searches": usage[UsageDay.Kind.SEARCH].get(day, 0),
+            "downloads": usage[UsageDay.Kind.DOWNLOAD].get(day, 0),
+            "listed": {t: listed[t][i] for t in semantic.DATA_TYPES},
+        }
+        for i, day in enumerate(window)
+    ]
+    by_status = dict(versions.values_list("status").annotate(Count("id")).order_by())
+    by_type = dict(live.values_list("data_type").annotate(Count("id")).order_by())
+    return {
+        "days": days,
+        "totals": {
+            "learnwares": live.count(),
+            "users": User.objects.filter(is_active=True).count(),
+            "awaiting_review": by_status.get(
+                LearnwareVersion.Status.AWAITING_REVIEW, 0
+            ),
+            "downloads": live.aggregate(n=Sum("downloads"))["n"] or 0,
+            "searches": UsageDay.objects.filter(kind=UsageDay.Kind.SEARCH).aggregate(
+                n=Sum("count")
+            )["n"]
+            or 0,
+        },
+        "by_type": {t: by_type.get(t, 0) for t in semantic.DATA_TYPES},
+        "by_status": {s: by_status.get(s, 0) for s in Status.values},
+        "daily": daily,
+    }
 
 
 def notification_list(*, user: User, unread: bool = False) -> QuerySet[Notification]:

@@ -11,12 +11,13 @@ from typing import Any
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
 from accounts import tasks as account_tasks
-from accounts.models import User
+from accounts.models import AuditEntry, User
+from accounts.services import audit_record
 from bmw.api.exceptions import ApplicationError
 from learnware_core.checks import StepResult, run_checks
 from learnware_core.errors import PackageError, SpecificationError
@@ -30,6 +31,7 @@ from market.models import (
     Notification,
     ReviewDecision,
     SearchIndexEvent,
+    UsageDay,
 )
 
 logger = logging.getLogger(__name__)
@@ -212,6 +214,7 @@ def learnware_version_create(
 
 
 @transaction.atomic
+@transaction.atomic
 def learnware_update(
     *, learnware: Learnware, by: User, semantic_spec: Mapping[str, Any]
 ) -> LearnwareVersion | None:
@@ -224,7 +227,14 @@ def learnware_update(
     _require_owner_or_admin(learnware, by)
     spec = _parse_semantic(semantic_spec)
     new = spec.to_dict()
-    if any(new.get(k) != learnware.semantic_spec.get(k) for k in COMPATIBILITY_KEYS):
+    changed = sorted(k for k in new if new.get(k) != learnware.semantic_spec.get(k))
+    audit_record(
+        actor=by,
+        action=AuditEntry.Action.LEARNWARE_UPDATE,
+        target=learnware,
+        detail={"fields": changed},
+    )
+    if any(k in changed for k in COMPATIBILITY_KEYS):
         return learnware_version_create(
             learnware=learnware, by=by, package=None, semantic_spec=new
         )
@@ -244,6 +254,7 @@ def learnware_delete(*, learnware: Learnware, by: User) -> None:
     _require_owner_or_admin(learnware, by)
     Learnware.objects.filter(id=learnware.id).update(deleted_at=timezone.now())
     _index_event(learnware.id, SearchIndexEvent.Action.REMOVE)
+    audit_record(actor=by, action=AuditEntry.Action.LEARNWARE_DELETE, target=learnware)
 
 
 @transaction.atomic
@@ -263,6 +274,12 @@ def learnware_version_recheck(
             status_code=409,
         )
     CheckStep.objects.filter(version=version).delete()
+    audit_record(
+        actor=by,
+        action=AuditEntry.Action.LEARNWARE_RECHECK,
+        target=version.learnware,
+        detail={"version": version.number},
+    )
     tasks.learnware_version_check.delay_on_commit(version.id)
     version.refresh_from_db()
     return version
@@ -386,6 +403,14 @@ def learnware_version_review(
         else ReviewDecision.Decision.REJECT,
         reason=reason,
     )
+    audit_record(
+        actor=reviewer,
+        action=AuditEntry.Action.LEARNWARE_APPROVE
+        if approve
+        else AuditEntry.Action.LEARNWARE_REJECT,
+        target=learnware,
+        detail={"version": version.number, "reason": reason},
+    )
     verdict = "approved" if approve else "rejected"
     if approve:
         live = learnware.live_version
@@ -447,3 +472,16 @@ def checks_requeue_stale() -> int:
 def learnware_downloaded(*, learnware: Learnware) -> None:
     """Count a download (one atomic UPDATE, no read-modify-write race)."""
     Learnware.objects.filter(id=learnware.id).update(downloads=F("downloads") + 1)
+    usage_count(kind=UsageDay.Kind.DOWNLOAD)
+
+
+def usage_count(*, kind: str) -> None:
+    """Add one to today's (UTC) counter of ``kind`` (an UPDATE, or the first row)."""
+    day = timezone.now().date()
+    if UsageDay.objects.filter(day=day, kind=kind).update(count=F("count") + 1):
+        return
+    try:
+        with transaction.atomic():
+            UsageDay.objects.create(day=day, kind=kind, count=1)
+    except IntegrityError:  # another request created the row first
+        UsageDay.objects.filter(day=day, kind=kind).update(count=F("count") + 1)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from market import api, api_bundles, api_inference
+from market import api, api_admin, api_bundles, api_inference
 
 urlpatterns = [
     path(
@@ -41,6 +41,11 @@ urlpatterns = [
         name="version-download",
     ),
     path(
+        "versions/<int:version_id>/stat-spec/",
+        api.VersionStatSpecApi.as_view(),
+        name="version-stat-spec",
+    ),
+    path(
         "versions/<int:version_id>/recheck/",
         api.VersionRecheckApi.as_view(),
         name="version-recheck",
@@ -57,6 +62,12 @@ urlpatterns = [
     ),
     path("predict/", api_inference.PredictMultipleApi.as_view(), name="predict"),
     path("reviews/", api.ReviewQueueApi.as_view(), name="review-queue"),
+    path(
+        "admin/learnwares/",
+        api_admin.AdminLearnwareListApi.as_view(),
+        name="admin-learnwares",
+    ),
+    path("admin/stats/", api_admin.MarketStatsApi.as_view(), name="admin-stats"),
     path("notifications/", api.NotificationListApi.as_view(), name="notifications"),
     path(
         "notifications/<int:notification_id>/read/",

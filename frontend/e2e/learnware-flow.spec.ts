@@ -150,6 +150,16 @@ test('register, submit through the wizard, watch the checks, approve, browse, do
   await expect(hit.getByRole('progressbar', { name: `Score of ${name}` })).toBeVisible();
   await snap('search-results');
 
+  // 6b. Or tries the example that uses the learnware's own RKME: it ranks first.
+  await page.goto('/search');
+  await page
+    .getByRole('group', { name: 'Examples to try:' })
+    .getByRole('button', { name: `Data like “${name}” (${first(spec.Data)})` })
+    .click();
+  await expect(page.getByText(/RKMETableSpecification, 6 features, K=\d+/)).toBeVisible();
+  await page.getByRole('button', { name: 'Search', exact: true }).click();
+  await expect(page.getByRole('article').first()).toHaveAccessibleName(name, { timeout: 60_000 });
+
   // 7. Or builds the RKME in the browser from a CSV (here: the points of that stat.json as
   //    rows, under a header) and finds it again.
   const stat = JSON.parse(readFileSync(statPath, 'utf8')) as { z: number[][] };
@@ -182,4 +192,27 @@ test('register, submit through the wizard, watch the checks, approve, browse, do
   await expect(hit).toBeVisible({ timeout: 60_000 });
   await expect(hit.getByRole('progressbar', { name: `Score of ${name}` })).toBeVisible();
   await snap('search-csv-results');
+
+  // 8. The admin console's dashboard counts the listing, the download and the searches, and
+  //    the audit log names the approval.
+  await signIn(page, adminEmail, adminPassword);
+  await page.goto('/admin-console?tab=dashboard');
+  const figure = async (label: string) =>
+    Number((await page.getByRole('group', { name: label }).innerText()).replace(/\D/g, ''));
+  await expect(page.getByRole('group', { name: 'Listed learnwares' })).toBeVisible();
+  expect(await figure('Listed learnwares')).toBeGreaterThanOrEqual(1);
+  expect(await figure('Downloads')).toBeGreaterThanOrEqual(1);
+  expect(await figure('Searches')).toBeGreaterThanOrEqual(2);
+  await expect(
+    page.getByRole('figure', { name: 'Listed learnwares by data type' }).locator('svg').first(),
+  ).toBeVisible();
+  await snap('admin-dashboard');
+  await page.getByRole('tab', { name: 'Audit log' }).click();
+  const approval = page
+    .getByRole('table', { name: 'Audit log' })
+    .getByRole('row')
+    .filter({ hasText: 'Approved a version' })
+    .filter({ has: page.getByRole('link', { name }) });
+  await expect(approval).toHaveCount(1);
+  await snap('audit-log');
 });

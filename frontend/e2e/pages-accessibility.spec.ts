@@ -8,7 +8,7 @@ const adminEmail = process.env.BMW_ADMIN_EMAIL ?? 'admin@example.com';
 const adminPassword = process.env.BMW_ADMIN_PASSWORD ?? 'e2e-admin-password';
 
 const publicPages: [string, string][] = [
-  ['/', 'Home'],
+  ['/', 'Beimingwu learnware dock'],
   ['/learnwares', 'Browse learnwares'],
   ['/search', 'Search'],
   ['/login', 'Sign in'],
@@ -17,19 +17,24 @@ const publicPages: [string, string][] = [
 
 const staffPages: [string, string][] = [
   ['/submit', 'Submit a learnware'],
-  ['/my-learnwares', 'My learnwares'],
-  ['/notifications', 'Notifications'],
-  ['/account', 'Account'],
+  ['/me/learnwares', 'My learnwares'],
+  ['/me/notifications', 'Notifications'],
+  ['/me/account', 'Account'],
+  ['/admin-console?tab=dashboard', 'Admin console'],
   ['/admin-console', 'Admin console'],
+  ['/admin-console?tab=learnwares', 'Admin console'],
+  ['/admin-console?tab=users', 'Admin console'],
+  ['/admin-console?tab=audit', 'Admin console'],
 ];
 
 for (const scheme of ['light', 'dark'] as const) {
   test(`main pages have no serious accessibility violations (${scheme})`, async ({ page, axe }) => {
-    test.setTimeout(180_000); // axe takes a few seconds per page, 11 pages
+    test.setTimeout(240_000); // axe takes a few seconds per page, 15 pages
     await page.emulateMedia({ colorScheme: scheme }); // the app follows the system's
     for (const [path, heading] of publicPages) {
       await page.goto(path);
-      await expect(page.getByRole('heading', { level: 1 }).first()).toBeVisible();
+      await expect(page.getByRole('heading', { level: 1, name: heading })).toBeVisible();
+      await expect(page.getByLabel('Loading', { exact: true })).toHaveCount(0);
       await axe(`${scheme} ${path} (${heading})`);
     }
 
@@ -40,7 +45,8 @@ for (const scheme of ['light', 'dark'] as const) {
     await expect(page.getByRole('button', { name: 'Account menu' })).toBeVisible();
     for (const [path, heading] of staffPages) {
       await page.goto(path);
-      await expect(page.getByRole('heading', { level: 1 }).first()).toBeVisible();
+      await expect(page.getByRole('heading', { level: 1, name: heading })).toBeVisible();
+      await expect(page.getByLabel('Loading', { exact: true })).toHaveCount(0);
       await axe(`${scheme} ${path} (${heading})`);
     }
 

@@ -90,6 +90,7 @@ CASES = {
     "users-reactivate": Case(
         "post", "/api/users/{user_id}/reactivate/", None, (401, 403, 403, 403, 200)
     ),
+    "admin-audit": Case("get", "/api/admin/audit/", None, (401, 403, 403, 403, 200)),
     "tokens-list": Case("get", "/api/api-tokens/", None, (401, 200, 200, 200, 200)),
     "tokens-create": Case(
         "post", "/api/api-tokens/", {"name": "new"}, (401, 201, 201, 201, 201)

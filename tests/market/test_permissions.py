@@ -164,6 +164,14 @@ CASES = {
         approved=(200, 200, 200, 200, 200),
         awaiting=(404, 200, 404, 200, 200),
     ),
+    "version-stat-spec": Case(
+        "version-stat-spec",
+        "get",
+        "/api/versions/{version_id}/stat-spec/",
+        None,
+        approved=(200, 200, 200, 200, 200),
+        awaiting=(404, 200, 404, 200, 200),
+    ),
     "version-recheck": Case(
         # 409: allowed, but an approved version cannot be checked again
         "version-recheck",
@@ -201,6 +209,16 @@ CASES = {
     ),
     "review-queue": Case(
         "review-queue", "get", "/api/reviews/", None, (401, 403, 403, 200, 200)
+    ),
+    "admin-learnwares": Case(
+        "admin-learnwares",
+        "get",
+        "/api/admin/learnwares/",
+        None,
+        (401, 403, 403, 200, 200),
+    ),
+    "admin-stats": Case(
+        "admin-stats", "get", "/api/admin/stats/", None, (401, 403, 403, 200, 200)
     ),
     "notifications": Case(
         "notifications", "get", "/api/notifications/", None, (401, 200, 200, 200, 200)

@@ -456,3 +456,26 @@ def test_reviewer_cannot_approve_a_version_they_uploaded(
         )
     version.refresh_from_db()
     assert version.status == Status.AWAITING_REVIEW
+
+
+def test_stat_spec_of_a_listed_version_is_public_json(
+    user: User, reviewer: User, package_bytes: bytes, semantic_spec: dict[str, Any]
+) -> None:
+    learnware_id = _upload(_client(user), package_bytes, semantic_spec).json()["id"]
+    version = _await_review(learnware_id)
+    assert (
+        _client(None).get(f"/api/versions/{version.id}/stat-spec/").status_code == 404
+    )
+    services.learnware_version_review(version=version, reviewer=reviewer, approve=True)
+
+    response = _client(None).get(f"/api/versions/{version.id}/stat-spec/")
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/json"
+    body = json.loads(response.getvalue())
+    assert body == json.loads(version.stat_spec_file.read())
+    assert (body["type"], len(body["z"][0])) == ("RKMETableSpecification", 6)
+    LearnwareVersion.objects.filter(id=version.id).update(stat_spec_file="")
+    missing = _client(None).get(f"/api/versions/{version.id}/stat-spec/")
+    assert missing.status_code == 404
+    assert "no statistical specification" in missing.json()["message"]

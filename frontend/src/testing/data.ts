@@ -138,6 +138,57 @@ export const aLearnware = (
   ...overrides,
 });
 
+export const aMyLearnware = (
+  overrides: Partial<Schemas['MyLearnwareOutput']> = {},
+): Schemas['MyLearnwareOutput'] => ({
+  ...aLearnware(),
+  latest_version: { id: 11, number: 1, status: 'approved' },
+  ...overrides,
+});
+
+export const anAuditEntry = (
+  overrides: Partial<Schemas['AuditEntryOutput']> = {},
+): Schemas['AuditEntryOutput'] => ({
+  id: 1,
+  actor: { id: 3, email: 'rita@example.edu', display_name: 'Rita' },
+  action: 'learnware.reject',
+  target_type: 'learnware',
+  target_id: 1,
+  target_label: 'Iris classifier',
+  detail: { version: 1, reason: 'No licence file.' },
+  created_at: '2026-11-27T11:00:00Z',
+  ...overrides,
+});
+
+/** Dashboard figures over `days` days ending 2026-11-27; `day(i)` overrides day i. */
+export const aMarketStats = (
+  days = 7,
+  day: (i: number) => Partial<Schemas['MarketDayOutput']> = () => ({}),
+): Schemas['MarketStatsOutput'] => ({
+  days,
+  totals: { learnwares: 12, users: 30, awaiting_review: 2, downloads: 340, searches: 1200 },
+  by_type: { Table: 8, Image: 3, Text: 1 },
+  by_status: {
+    queued: 0,
+    checking: 1,
+    check_failed: 3,
+    awaiting_review: 2,
+    approved: 12,
+    rejected: 4,
+  },
+  daily: Array.from({ length: days }, (_, i) => ({
+    date: new Date(Date.UTC(2026, 10, 27 - (days - 1 - i))).toISOString().slice(0, 10),
+    submitted: 1,
+    approved: 1,
+    rejected: 0,
+    check_failed: 0,
+    searches: 10 * i,
+    downloads: i,
+    listed: { Table: 5 + i, Image: 3, Text: 1 },
+    ...day(i),
+  })),
+});
+
 export const aNotification = (
   overrides: Partial<Schemas['NotificationOutput']> = {},
 ): Schemas['NotificationOutput'] => ({

@@ -3,39 +3,63 @@ import { useTranslation } from 'react-i18next';
 import { useSearchParams } from 'react-router';
 
 import { useMe } from '@/features/accounts/api/get-me';
+import { AuditLog } from '@/features/admin/components/audit-log';
+import { MarketDashboard } from '@/features/admin/components/market-dashboard';
+import { AdminLearnwares } from '@/features/learnwares/components/admin-learnwares';
 import { VersionCheckReport } from '@/features/learnwares/components/version-check-report';
 import { ReviewQueue } from '@/features/review/components/review-queue';
 import { UsersTable } from '@/features/users/components/users-table';
 
 import { Page } from './page';
 
+const STAFF_TABS = ['dashboard', 'reviews', 'learnwares'] as const;
+const ADMIN_TABS = ['users', 'audit'] as const;
+type Tab = (typeof STAFF_TABS)[number] | (typeof ADMIN_TABS)[number];
+
+/** Reviewers: dashboard, review queue, all learnwares. Admins also: users, audit log. */
 export function AdminConsoleRoute() {
   const { t } = useTranslation();
   const me = useMe();
   const [params, setParams] = useSearchParams();
   const isAdmin = me.data?.role === 'admin';
-  const tab = isAdmin && params.get('tab') === 'users' ? 'users' : 'reviews';
+  const tabs: readonly Tab[] = isAdmin ? [...STAFF_TABS, ...ADMIN_TABS] : STAFF_TABS;
+  const tab = tabs.find((item) => item === params.get('tab')) ?? 'reviews';
 
   return (
     <Page title={t('admin.title')}>
       <Tabs
         value={tab}
+        keepMounted={false}
         onChange={(value) => {
-          setParams(value === 'users' ? { tab: 'users' } : {});
+          setParams(value && value !== 'reviews' ? { tab: value } : {});
         }}
       >
         <Tabs.List>
-          <Tabs.Tab value="reviews">{t('admin.reviews')}</Tabs.Tab>
-          {isAdmin && <Tabs.Tab value="users">{t('admin.users')}</Tabs.Tab>}
+          {tabs.map((item) => (
+            <Tabs.Tab key={item} value={item}>
+              {t(`admin.${item}`)}
+            </Tabs.Tab>
+          ))}
         </Tabs.List>
+        <Tabs.Panel value="dashboard" pt="md">
+          <MarketDashboard />
+        </Tabs.Panel>
         <Tabs.Panel value="reviews" pt="md">
           {/* The check report comes from the learnwares feature; features do not import each other. */}
           <ReviewQueue renderReport={(versionId) => <VersionCheckReport versionId={versionId} />} />
         </Tabs.Panel>
+        <Tabs.Panel value="learnwares" pt="md">
+          <AdminLearnwares />
+        </Tabs.Panel>
         {isAdmin && me.data && (
-          <Tabs.Panel value="users" pt="md">
-            <UsersTable currentUserId={me.data.id} />
-          </Tabs.Panel>
+          <>
+            <Tabs.Panel value="users" pt="md">
+              <UsersTable currentUserId={me.data.id} />
+            </Tabs.Panel>
+            <Tabs.Panel value="audit" pt="md">
+              <AuditLog />
+            </Tabs.Panel>
+          </>
         )}
       </Tabs>
     </Page>

@@ -20,6 +20,57 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/admin/audit/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The audit log, newest first: reviews and changes to users and learnwares. */
+        get: operations["audit_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/learnwares/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Every learnware in any status, newest first, for reviewers and admins. */
+        get: operations["admin_learnwares_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/stats/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The dashboard's figures: totals and a day-by-day series (reviewers, admins). */
+        get: operations["admin_stats"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/api-tokens/": {
         parameters: {
             query?: never;
@@ -790,6 +841,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/versions/{version_id}/stat-spec/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description The version's statistical specification (the RKME JSON in its package).
+         *
+         *     Public like the package itself; the search page offers listed learnwares' specs
+         *     as examples to search with.
+         */
+        get: operations["versions_stat_spec"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/healthz": {
         parameters: {
             query?: never;
@@ -811,6 +884,18 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /**
+         * @description * `learnware.approve` - Approved a version
+         *     * `learnware.reject` - Rejected a version
+         *     * `learnware.update` - Edited a learnware
+         *     * `learnware.delete` - Deleted a learnware
+         *     * `learnware.recheck` - Re-ran a version's checks
+         *     * `user.role` - Changed a user's role
+         *     * `user.deactivate` - Deactivated a user
+         *     * `user.reactivate` - Reactivated a user
+         * @enum {string}
+         */
+        ActionEnum: "learnware.approve" | "learnware.reject" | "learnware.update" | "learnware.delete" | "learnware.recheck" | "user.role" | "user.deactivate" | "user.reactivate";
         ApiRootLinksOutput: {
             schema: string;
             docs: string;
@@ -862,6 +947,25 @@ export interface components {
              */
             last_used_at: string | null;
             readonly is_expired: boolean;
+        };
+        AuditActorOutput: {
+            id: number;
+            /** Format: email */
+            email: string;
+            display_name: string;
+        };
+        AuditEntryOutput: {
+            id: number;
+            actor: components["schemas"]["AuditActorOutput"] | null;
+            action: components["schemas"]["ActionEnum"];
+            target_type: string;
+            target_id: number;
+            target_label: string;
+            detail: {
+                [key: string]: unknown;
+            };
+            /** Format: date-time */
+            created_at: string;
         };
         BundleCreateInputRequest: {
             /** @description Approved learnwares, e.g. a multiple search result's. */
@@ -1128,6 +1232,46 @@ export interface components {
             results: components["schemas"]["SearchHitOutput"][];
             multiple: components["schemas"]["SearchMultipleOutput"] | null;
         };
+        MarketDayOutput: {
+            /** Format: date */
+            date: string;
+            /** @description Versions uploaded. */
+            submitted: number;
+            approved: number;
+            rejected: number;
+            check_failed: number;
+            searches: number;
+            downloads: number;
+            /** @description Learnwares listed at the end of the day, by data type. */
+            listed: {
+                [key: string]: number;
+            };
+        };
+        MarketStatsOutput: {
+            days: number;
+            totals: components["schemas"]["MarketTotalsOutput"];
+            /** @description Listed learnwares by data type. */
+            by_type: {
+                [key: string]: number;
+            };
+            /** @description Versions by status. */
+            by_status: {
+                [key: string]: number;
+            };
+            /** @description Oldest day first (UTC). */
+            daily: components["schemas"]["MarketDayOutput"][];
+        };
+        MarketTotalsOutput: {
+            /** @description Listed (approved) learnwares. */
+            learnwares: number;
+            /** @description Active users. */
+            users: number;
+            awaiting_review: number;
+            /** @description All-time, of listed learnwares. */
+            downloads: number;
+            /** @description All-time. */
+            searches: number;
+        };
         MyLearnwareOutput: {
             id: number;
             name: string;
@@ -1175,6 +1319,21 @@ export interface components {
              */
             previous?: string | null;
             results: components["schemas"]["ApiTokenOutput"][];
+        };
+        PaginatedAuditEntryOutputList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["AuditEntryOutput"][];
         };
         PaginatedLearnwareOutputList: {
             /** @example 123 */
@@ -1509,6 +1668,195 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ApiRootOutput"];
+                };
+            };
+        };
+    };
+    audit_list: {
+        parameters: {
+            query?: {
+                /**
+                 * @description * `learnware.approve` - Approved a version
+                 *     * `learnware.reject` - Rejected a version
+                 *     * `learnware.update` - Edited a learnware
+                 *     * `learnware.delete` - Deleted a learnware
+                 *     * `learnware.recheck` - Re-ran a version's checks
+                 *     * `user.role` - Changed a user's role
+                 *     * `user.deactivate` - Deactivated a user
+                 *     * `user.reactivate` - Reactivated a user
+                 */
+                action?: "learnware.approve" | "learnware.reject" | "learnware.update" | "learnware.delete" | "learnware.recheck" | "user.role" | "user.deactivate" | "user.reactivate";
+                /** @description The acting user's id. */
+                actor?: number;
+                /** @description A page number within the paginated result set. */
+                page?: number;
+                /** @description Number of results to return per page. */
+                page_size?: number;
+                target_id?: number;
+                /**
+                 * @description * `user` - User
+                 *     * `learnware` - Learnware
+                 */
+                target_type?: "user" | "learnware";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedAuditEntryOutputList"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+        };
+    };
+    admin_learnwares_list: {
+        parameters: {
+            query?: {
+                /**
+                 * @description * `Table` - Table
+                 *     * `Image` - Image
+                 *     * `Text` - Text
+                 */
+                data_type?: "Table" | "Image" | "Text";
+                owner?: number;
+                /** @description A page number within the paginated result set. */
+                page?: number;
+                /** @description Number of results to return per page. */
+                page_size?: number;
+                /** @description Part of the name or of the owner's e-mail (case-insensitive). */
+                q?: string;
+                /**
+                 * @description live: listed; in_progress: newest version queued, checking or awaiting review; attention: newest version failed its checks or was rejected.
+                 *
+                 *     * `live` - live
+                 *     * `in_progress` - in_progress
+                 *     * `attention` - attention
+                 */
+                state?: "live" | "in_progress" | "attention";
+                /**
+                 * @description The newest version's status.
+                 *
+                 *     * `queued` - Queued for checks
+                 *     * `checking` - Checking
+                 *     * `check_failed` - Check failed
+                 *     * `awaiting_review` - Awaiting review
+                 *     * `approved` - Approved
+                 *     * `rejected` - Rejected
+                 */
+                status?: "queued" | "checking" | "check_failed" | "awaiting_review" | "approved" | "rejected";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedMyLearnwareOutputList"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+        };
+    };
+    admin_stats: {
+        parameters: {
+            query?: {
+                /** @description Window. */
+                days?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MarketStatsOutput"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
                 };
             };
         };
@@ -2803,6 +3151,14 @@ export interface operations {
                 page?: number;
                 /** @description Number of results to return per page. */
                 page_size?: number;
+                /**
+                 * @description live: listed; in_progress: newest version queued, checking or awaiting review; attention: newest version failed its checks or was rejected.
+                 *
+                 *     * `live` - live
+                 *     * `in_progress` - in_progress
+                 *     * `attention` - attention
+                 */
+                state?: "live" | "in_progress" | "attention";
             };
             header?: never;
             path?: never;
@@ -3592,6 +3948,37 @@ export interface operations {
                 };
             };
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+        };
+    };
+    versions_stat_spec: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                version_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -180,6 +180,8 @@ test('signing out ends the session and shows the sign-in link again', async () =
     }),
   );
   const { user, router } = renderApp('/learnwares');
+  // Wait for the lazy page: in jsdom a header menu opened while it loads is hidden once it lands.
+  await screen.findByRole('heading', { name: 'Browse learnwares' });
 
   await user.click(await screen.findByRole('button', { name: 'Account menu' }));
   await user.click(await screen.findByRole('menuitem', { name: 'Sign out' }));
@@ -193,6 +195,8 @@ test('signing out ends the session and shows the sign-in link again', async () =
 
 test('the language switch turns the interface into Chinese', async () => {
   const { user } = renderApp('/learnwares');
+  // Wait for the lazy page: in jsdom a header menu opened while it loads is hidden once it lands.
+  await screen.findByRole('heading', { name: 'Browse learnwares' });
   await user.click(await screen.findByRole('button', { name: 'Language' }));
   await user.click(await screen.findByRole('menuitem', { name: '中文' }));
 

@@ -1,36 +1,49 @@
-import { screen, within } from '@testing-library/react';
+import { screen, waitFor, within } from '@testing-library/react';
 import { http, HttpResponse } from 'msw';
 import { expect, test } from 'vitest';
 
-import { aLearnware, anError, aNotification, aPage, aVersion } from '@/testing/data';
+import { aMyLearnware, anError, aNotification, aPage } from '@/testing/data';
 import { server } from '@/testing/mocks/server';
 import { renderApp, signedInAs } from '@/testing/test-utils';
 
-test('my learnwares sorts learnwares into status tabs', async () => {
+test('my learnwares asks the server for each status tab and shows the newest version', async () => {
   signedInAs();
+  const states: (string | null)[] = [];
+  const live = aMyLearnware();
+  const broken = aMyLearnware({
+    id: 2,
+    name: 'Broken model',
+    live_version: null,
+    latest_version: { id: 21, number: 1, status: 'check_failed' },
+  });
   server.use(
-    http.get('*/api/learnwares/mine/', () =>
-      HttpResponse.json(
-        aPage([aLearnware(), aLearnware({ id: 2, name: 'Broken model', live_version: null })]),
-      ),
-    ),
-    http.get('*/api/learnwares/1/versions/', () => HttpResponse.json([aVersion()])),
-    http.get('*/api/learnwares/2/versions/', () =>
-      HttpResponse.json([aVersion({ id: 21, learnware_id: 2, status: 'check_failed' })]),
-    ),
+    http.get('*/api/learnwares/mine/', ({ request }) => {
+      const state = new URL(request.url).searchParams.get('state');
+      states.push(state);
+      const results = { live: [live], attention: [broken], in_progress: [] };
+      return HttpResponse.json(
+        aPage(state ? results[state as keyof typeof results] : [broken, live]),
+      );
+    }),
   );
   const { user } = renderApp('/me/learnwares');
 
-  const broken = await screen.findByRole('article', { name: 'Broken model' });
-  expect(await within(broken).findByText('Check failed')).toBeInTheDocument();
+  const card = await screen.findByRole('article', { name: 'Broken model' });
+  expect(within(card).getByText('Check failed')).toBeInTheDocument();
 
   await user.click(screen.getByRole('tab', { name: 'Needs attention' }));
+  await waitFor(() => {
+    expect(screen.queryByRole('article', { name: 'Iris classifier' })).not.toBeInTheDocument();
+  });
   expect(screen.getByRole('article', { name: 'Broken model' })).toBeInTheDocument();
-  expect(screen.queryByRole('article', { name: 'Iris classifier' })).not.toBeInTheDocument();
 
   await user.click(screen.getByRole('tab', { name: 'Live' }));
-  expect(screen.getByRole('article', { name: 'Iris classifier' })).toBeInTheDocument();
+  expect(await screen.findByRole('article', { name: 'Iris classifier' })).toBeInTheDocument();
   expect(screen.queryByRole('article', { name: 'Broken model' })).not.toBeInTheDocument();
+
+  await user.click(screen.getByRole('tab', { name: 'In progress' }));
+  expect(await screen.findByText('None here.')).toBeInTheDocument();
+  expect(states).toEqual([null, 'attention', 'live', 'in_progress']);
 });
 
 test('my learnwares shows the API error', async () => {

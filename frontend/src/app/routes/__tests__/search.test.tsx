@@ -4,7 +4,7 @@ import { http, HttpResponse } from 'msw';
 import { expect, test, vi } from 'vitest';
 
 import { readText } from '@/features/learnwares/utils/stat-spec';
-import { aLearnware, anError, aSearchHit } from '@/testing/data';
+import { aLearnware, anError, aPage, aSearchHit, aVersion } from '@/testing/data';
 import { server } from '@/testing/mocks/server';
 import { renderApp } from '@/testing/test-utils';
 
@@ -28,6 +28,13 @@ const fileInput = () => {
   if (!input) throw new Error('no file input');
   return input;
 };
+
+/** The search page, once its (lazy) route has loaded. */
+async function renderSearch() {
+  const view = renderApp('/search');
+  await screen.findByRole('heading', { level: 1, name: 'Search learnwares' });
+  return view;
+}
 
 async function choose(user: UserEvent, label: string, option: string) {
   await user.click(await screen.findByRole('combobox', { name: label }));
@@ -113,7 +120,7 @@ test('a statistical search shows the spec, the ranked learnwares and the weights
 });
 
 test('a file that is not an RKME spec is refused before sending', async () => {
-  const { user } = renderApp('/search');
+  const { user } = await renderSearch();
   await user.upload(fileInput(), statFile('{"z": [[1]]}'));
   expect(await screen.findByText(/This JSON has no “type”/)).toBeInTheDocument();
   expect(screen.getByRole('button', { name: 'Search' })).toBeDisabled();
@@ -133,7 +140,7 @@ test('a 400 shows the API message naming stat_spec', async () => {
       ),
     ),
   );
-  const { user } = renderApp('/search');
+  const { user } = await renderSearch();
   await user.upload(fileInput(), statFile());
   await screen.findByText('RKMETableSpecification, 6 features, K=2');
   await user.click(screen.getByRole('button', { name: 'Search' }));
@@ -193,7 +200,12 @@ test('a spec built from a CSV in the browser is shown, downloadable and sent lik
     ),
   ).toBeInTheDocument();
   expect(
-    screen.getByText('1 empty or non-numeric cell was replaced by its column’s mean.'),
+    screen.getByText(
+      '1 missing or infinite cell was replaced by its column’s mean (rows with a replaced cell: 1). No row was dropped, as with “bmw spec table”.',
+    ),
+  ).toBeInTheDocument();
+  expect(
+    screen.getByText('3 of 3 columns chosen: the specification has dimension 3.'),
   ).toBeInTheDocument();
   const link = screen.getByRole('link', { name: 'Download stat.json' });
   expect(link).toHaveAttribute('download', 'stat.json');
@@ -216,7 +228,7 @@ test('a spec built from a CSV in the browser is shown, downloadable and sent lik
 });
 
 test('a CSV that cannot be used says why and blocks the search; the stat.json upload is kept', async () => {
-  const { user } = renderApp('/search');
+  const { user } = await renderSearch();
   await user.upload(fileInput(), statFile());
   expect(await screen.findByText('RKMETableSpecification, 6 features, K=2')).toBeInTheDocument();
 
@@ -225,14 +237,57 @@ test('a CSV that cannot be used says why and blocks the search; the stat.json up
   expect(await screen.findByText('Row 3 has 2 fields; the first row has 3.')).toBeInTheDocument();
   expect(screen.getByRole('button', { name: 'Search' })).toBeDisabled();
 
-  await user.upload(fileInput(), new File(['id,x\nfoo,1\nbar,2\n'], 'text.csv'));
+  await user.upload(fileInput(), new File(['id,name\nfoo,a\nbar,b\n'], 'text.csv'));
   expect(
     await screen.findByText(
-      'Column 1 (“id”) has no numeric value, so its empty cells cannot be filled in.',
+      'No column of this file is numeric: there is nothing to build the specification from.',
     ),
   ).toBeInTheDocument();
+  expect(screen.getByRole('checkbox', { name: 'name' })).toBeDisabled();
+  expect(screen.getByRole('button', { name: 'Search' })).toBeDisabled();
 
   await user.click(screen.getByRole('radio', { name: 'Upload a stat.json' }));
   expect(await screen.findByText('RKMETableSpecification, 6 features, K=2')).toBeInTheDocument();
   expect(screen.getByRole('button', { name: 'Search' })).toBeEnabled();
+});
+
+test('an example fills in a listed learnware’s own RKME and its data type', async () => {
+  const form = recordForm();
+  const photos = aLearnware({
+    id: 3,
+    name: 'Photo tagger',
+    data_type: 'Image',
+    live_version: aVersion({ id: 31, learnware_id: 3 }),
+  });
+  server.use(
+    http.get('*/api/learnwares/', () =>
+      HttpResponse.json(aPage([iris, aLearnware({ id: 4, name: 'Iris v2' }), photos])),
+    ),
+    http.get('*/api/versions/11/stat-spec/', () => HttpResponse.json(JSON.parse(STAT) as object)),
+    http.post('*/api/learnwares/search/', () =>
+      HttpResponse.json({ count: 0, results: [], multiple: null }),
+    ),
+  );
+  const { user } = await renderSearch();
+
+  const examples = await screen.findByRole('group', { name: 'Examples to try:' });
+  // One per data type first.
+  expect(
+    within(examples)
+      .getAllByRole('button')
+      .map((b) => b.textContent),
+  ).toEqual([
+    'Data like “Iris classifier” (Table)',
+    'Data like “Photo tagger” (Image)',
+    'Data like “Iris v2” (Table)',
+  ]);
+  await user.click(within(examples).getByRole('button', { name: /Iris classifier/ }));
+
+  expect(await screen.findByText('RKMETableSpecification, 6 features, K=2')).toBeInTheDocument();
+  expect(screen.getByRole('combobox', { name: 'Data type' })).toHaveValue('Table');
+  await user.click(screen.getByRole('button', { name: 'Search' }));
+  expect(await screen.findByText('0 learnwares found')).toBeInTheDocument();
+  const sent = form();
+  expect(sent).toMatchObject({ data_type: 'Table' });
+  expect(await readText(sent.stat_spec as Blob)).toBe(STAT);
 });

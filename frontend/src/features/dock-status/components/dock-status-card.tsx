@@ -67,6 +67,7 @@ export function DockStatusCard() {
     body = (
       <SimpleGrid
         cols={{ base: 1, sm: 3 }}
+        role="status"
         aria-busy="true"
         aria-label={t('dockStatus.checkingDock')}
       >

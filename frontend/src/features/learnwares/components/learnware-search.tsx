@@ -27,10 +27,11 @@ import { ApiError } from '@/lib/api/errors';
 
 import { useSemanticVocabulary } from '../api/get-semantic-vocabulary';
 import { type SearchHit, type SearchMultiple, useSearchLearnwares } from '../api/search-learnwares';
-import { useBuildRkme } from '../rkme/use-build-rkme';
+import { useCsvStatSpec } from '../rkme/use-csv-stat-spec';
 import { checkStatSpec, readText, type StatSpecCheck } from '../utils/stat-spec';
 import { CsvStatSpecField } from './csv-stat-spec-field';
 import { MultipleDeploy } from './deploy-snippet';
+import { ExampleSpecs } from './example-specs';
 import { LearnwareTags } from './learnware-tags';
 import { TagFilterFields, type TagFilterValues } from './tag-filter-fields';
 import { TryItPanel } from './try-it-panel';
@@ -206,8 +207,7 @@ export function LearnwareSearch({ signedIn }: { signedIn?: boolean | undefined }
   const [stat, setStat] = useState<StatSpecCheck | null>(null);
   const [multiple, setMultiple] = useState(true);
   const [statSource, setStatSource] = useState<StatSource>('file');
-  const [csvFile, setCsvFile] = useState<File | null>(null);
-  const csvBuild = useBuildRkme();
+  const csv = useCsvStatSpec();
 
   const pickStat = async (file: File | null) => {
     setStatFile(file);
@@ -215,17 +215,11 @@ export function LearnwareSearch({ signedIn }: { signedIn?: boolean | undefined }
     if (file) setStat(checkStatSpec(await readText(file)));
   };
 
-  const pickCsv = (file: File | null) => {
-    setCsvFile(file);
-    if (file) csvBuild.build(file);
-    else csvBuild.reset();
-  };
-
   // The spec built from the CSV is used exactly like an uploaded stat.json.
-  const csvStat = csvBuild.state.status === 'done' ? csvBuild.state.result.text : null;
+  const csvStat = csv.state.status === 'done' ? csv.state.result.text : null;
   const statText = statSource === 'csv' ? csvStat : stat?.ok ? stat.text : null;
   const canSearch =
-    statSource === 'csv' ? !(csvFile && csvStat === null) : !(statFile && !stat?.ok);
+    statSource === 'csv' ? !(csv.file && csvStat === null) : !(statFile && !stat?.ok);
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
@@ -280,7 +274,7 @@ export function LearnwareSearch({ signedIn }: { signedIn?: boolean | undefined }
             style={{ alignSelf: 'flex-start' }}
           />
           {statSource === 'csv' ? (
-            <CsvStatSpecField file={csvFile} state={csvBuild.state} onPick={pickCsv} />
+            <CsvStatSpecField csv={csv} dataType={filters.dataType} />
           ) : (
             <FileInput
               label={t('search.statSpec')}
@@ -297,6 +291,14 @@ export function LearnwareSearch({ signedIn }: { signedIn?: boolean | undefined }
                   : undefined
               }
               onChange={(file) => {
+                void pickStat(file);
+              }}
+            />
+          )}
+          {statSource === 'file' && (
+            <ExampleSpecs
+              onPick={(file, dataType) => {
+                setFilters((current) => ({ ...current, dataType }));
                 void pickStat(file);
               }}
             />

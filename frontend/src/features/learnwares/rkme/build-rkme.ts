@@ -1,10 +1,12 @@
 import {
+  type CsvProfile,
   fitTableRkme,
-  parseCsv,
+  readCsv,
   RkmeInputError,
   type RkmeFitOptions,
   type RkmeProblem,
   type RkmeTableStat,
+  selectColumns,
 } from './rkme-table';
 
 /** The stages of building an RKME from a CSV, as the worker reports them. */
@@ -19,16 +21,26 @@ export type BuildRkmeResult = {
   /** The stat.json text (what the search sends and the download link holds). */
   text: string;
   rows: number;
+  /** The number of chosen columns: the spec's dimension. */
   columns: number;
+  /** The header names of the chosen columns, if the file has a header row. */
   header: string[] | null;
-  /** Empty or non-numeric cells replaced by their column's mean. */
+  /** The chosen columns (0-based, in file order). */
+  used: number[];
+  /** Missing or ±inf cells of the chosen columns replaced by their column's mean. */
   imputed: number;
+  /** Rows with such a cell (kept: no row is dropped, as in Python). */
+  imputedRows: number;
 };
 
 /** Why the build failed: a problem with the data, or anything else (its message). */
 export type BuildRkmeFailure = RkmeProblem | { code: 'unexpected'; message: string };
 
-export type BuildRkmeOptions = Omit<RkmeFitOptions, 'onProgress'> & { delimiter?: string };
+export type BuildRkmeOptions = Omit<RkmeFitOptions, 'onProgress'> & {
+  delimiter?: string;
+  /** The columns to use (0-based; file order is kept); default every numeric column. */
+  columns?: readonly number[];
+};
 
 /** Messages from the main thread to the worker. */
 export type BuildRkmeRequest = { file: Blob; options?: BuildRkmeOptions };
@@ -36,6 +48,7 @@ export type BuildRkmeRequest = { file: Blob; options?: BuildRkmeOptions };
 /** Messages from the worker to the main thread. */
 export type BuildRkmeMessage =
   | { type: 'progress'; progress: BuildRkmeProgress }
+  | { type: 'table'; table: CsvProfile }
   | { type: 'done'; result: BuildRkmeResult }
   | { type: 'error'; failure: BuildRkmeFailure };
 
@@ -43,15 +56,21 @@ export type BuildRkmeMessage =
 export const delimiterFor = (name: string | undefined): string | undefined =>
   name?.toLowerCase().endsWith('.tsv') ? '\t' : undefined;
 
-/** Parse the CSV text and fit its RKME, reporting each stage. Runs in the worker (or inline). */
+/**
+ * Parse the CSV text and fit the RKME of the chosen columns, reporting each stage and, once
+ * read, the file's columns (also when the choice is then refused). Runs in the worker (or inline).
+ */
 export function buildRkmeFromText(
   text: string,
   options: BuildRkmeOptions,
   onProgress: (progress: BuildRkmeProgress) => void,
+  onTable: (table: CsvProfile) => void = () => undefined,
 ): BuildRkmeResult {
   onProgress({ phase: 'parsing' });
-  const { delimiter, ...fit } = options;
-  const table = parseCsv(text, delimiter ? { delimiter } : {});
+  const { delimiter, columns, ...fit } = options;
+  const cells = readCsv(text, delimiter ? { delimiter } : {});
+  onTable(cells.profile);
+  const table = selectColumns(cells, columns);
   const maxIter = fit.maxIter ?? 10;
   const stat = fitTableRkme(table, {
     ...fit,
@@ -69,7 +88,9 @@ export function buildRkmeFromText(
     rows: table.rows,
     columns: table.cols,
     header: table.header,
+    used: table.used,
     imputed: table.imputed,
+    imputedRows: table.imputedRows,
   };
 }
 

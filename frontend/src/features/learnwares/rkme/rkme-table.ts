@@ -16,6 +16,8 @@
 export const RKME_TABLE_TYPE = 'RKMETableSpecification';
 /** The original package's fixed kernel parameter; every market spec must share one. */
 export const DEFAULT_GAMMA = 0.1;
+/** Python's default reduced-set size K (`n_points`, `bmw spec table --k`). */
+export const DEFAULT_N_POINTS = 100;
 /** Cap on K * d (the original's `max_reduced_set_size`). */
 export const MAX_REDUCED_SET_SIZE = 1_310_720;
 const HERDING_MAX_CANDIDATES = 4096;
@@ -35,14 +37,41 @@ export type RkmeTableStat = {
   type: typeof RKME_TABLE_TYPE;
 };
 
-/** A parsed CSV: the numeric matrix (missing values already imputed) and what was done. */
+/**
+ * One column of a CSV file, as `bmw spec table` (pandas) would type it: `numeric` if every
+ * cell is a number, ±inf or a missing marker and one at least is finite; `text` if a cell is
+ * anything else (the CLI refuses such a column unless it is dropped); `noValue` if no cell is
+ * a finite number (the CLI cannot impute it either). Only `numeric` columns can be used.
+ */
+export type CsvColumn = {
+  /** The header cell, or null when the file has no header row (or the cell is empty). */
+  name: string | null;
+  kind: 'numeric' | 'text' | 'noValue';
+  /** Empty, missing-marker or ±inf cells: imputed with the column mean if the column is used. */
+  missing: number;
+  /** A `text` column's first non-numeric cell and the 1-based line it is on. */
+  example: { row: number; value: string } | null;
+};
+
+/** What the CSV reader found: its columns, data rows and delimiter. */
+export type CsvProfile = { header: boolean; rows: number; columns: CsvColumn[]; delimiter: string };
+
+/** A read CSV: its profile and every cell as a number (NaN for missing or text cells). */
+export type CsvCells = { profile: CsvProfile; data: Float64Array };
+
+/** The chosen columns of a CSV as a numeric matrix, missing values already imputed. */
 export type CsvTable = Matrix & {
-  /** The header row, if the first row was not numeric. */
+  /** The header names of the chosen columns, if the first row was not numeric. */
   header: string[] | null;
-  /** Cells that were empty or not numbers and got their column's mean. */
+  /** The chosen columns: 0-based indices into the file's columns, in file order. */
+  used: number[];
+  /** Empty, missing or ±inf cells of the chosen columns that got their column's mean. */
   imputed: number;
+  /** Rows with at least one imputed cell (none is dropped, as in Python). */
+  imputedRows: number;
   /** The field delimiter that was used. */
   delimiter: string;
+  profile: CsvProfile;
 };
 
 /** Why a table or fit was refused; `row` and `column` are 1-based, as a user counts them. */
@@ -51,6 +80,8 @@ export type RkmeProblem =
   | { code: 'unterminatedQuote'; row: number }
   | { code: 'ragged'; row: number; expected: number; found: number }
   | { code: 'noFiniteValue'; column: number; name: string | null }
+  | { code: 'notNumeric'; column: number; name: string | null; row: number; value: string }
+  | { code: 'noColumns' }
   | { code: 'invalidOption'; message: string };
 
 const describe = (problem: RkmeProblem): string => {
@@ -63,6 +94,10 @@ const describe = (problem: RkmeProblem): string => {
       return `row ${problem.row} has ${problem.found} fields, expected ${problem.expected}`;
     case 'noFiniteValue':
       return `column ${problem.column}${problem.name ? ` ("${problem.name}")` : ''} has no finite numeric value; cannot impute the column mean`;
+    case 'notNumeric':
+      return `column ${problem.column}${problem.name ? ` ("${problem.name}")` : ''} is not numeric (row ${problem.row}: "${problem.value}")`;
+    case 'noColumns':
+      return 'no numeric column to use';
     case 'invalidOption':
       return problem.message;
   }
@@ -212,23 +247,29 @@ export function forEachCsvRecord(
 }
 
 /**
- * Parse numeric CSV text into a matrix. The first row is a header if one of its cells is
- * neither a number nor a missing-value marker. Empty and non-numeric cells become NaN and then,
- * like Python's `impute_column_means`, the mean of the finite values of their column.
+ * Read CSV text: every cell as a number and what each column holds (see `CsvColumn`). The
+ * first row is a header if one of its cells is neither a number nor a missing-value marker.
  *
- * @throws RkmeInputError for no data rows, an unclosed quote, a row with another number of
- *   fields than the first, or a column without any finite value.
+ * @throws RkmeInputError for no data rows, an unclosed quote, or a row with another number of
+ *   fields than the first.
  */
-export function parseCsv(text: string, options: { delimiter?: string } = {}): CsvTable {
+export function readCsv(text: string, options: { delimiter?: string } = {}): CsvCells {
   const delimiter = options.delimiter ?? detectDelimiter(text);
-  let header: string[] | null = null;
+  // (Assigned in the callback: a plain `null` initialiser would narrow it to null for tsc.)
+  let header = null as string[] | null;
   let cols = -1;
   let rows = 0;
   let data = new Float64Array(1024);
   let size = 0;
+  let finite = new Int32Array(0);
+  let missing = new Int32Array(0);
+  let examples: CsvColumn['example'][] = [];
   forEachCsvRecord(text, delimiter, (fields, row) => {
     if (cols < 0) {
       cols = fields.length;
+      finite = new Int32Array(cols);
+      missing = new Int32Array(cols);
+      examples = new Array<CsvColumn['example']>(cols).fill(null);
       if (fields.some((f) => Number.isNaN(parseCell(f)) && !isMissing(f))) {
         header = fields.map((f) => f.trim());
         return;
@@ -242,14 +283,106 @@ export function parseCsv(text: string, options: { delimiter?: string } = {}): Cs
       grown.set(data.subarray(0, size));
       data = grown;
     }
-    for (let j = 0; j < cols; j++) data[size + j] = parseCell(fields[j] ?? '');
+    for (let j = 0; j < cols; j++) {
+      const field = fields[j] ?? '';
+      const value = parseCell(field);
+      data[size + j] = value;
+      if (Number.isFinite(value)) finite[j] = (finite[j] ?? 0) + 1;
+      else if (!Number.isNaN(value) || isMissing(field)) missing[j] = (missing[j] ?? 0) + 1;
+      else examples[j] ??= { row, value: field.trim() };
+    }
     size += cols;
     rows++;
   });
   if (rows === 0 || cols <= 0) throw new RkmeInputError({ code: 'empty' });
-  const matrix: Matrix = { data: data.slice(0, size), rows, cols };
-  const imputed = imputeColumnMeans(matrix, header);
-  return { ...matrix, header, imputed, delimiter };
+  const columns = Array.from({ length: cols }, (_, j): CsvColumn => {
+    const example = examples[j] ?? null;
+    const name = header?.[j];
+    return {
+      name: name === undefined || name === '' ? null : name,
+      kind: example ? 'text' : (finite[j] ?? 0) > 0 ? 'numeric' : 'noValue',
+      missing: missing[j] ?? 0,
+      example,
+    };
+  });
+  return {
+    profile: { header: header !== null, rows, columns, delimiter },
+    data: data.slice(0, size),
+  };
+}
+
+/** The 0-based indices of the columns that can be used (all `numeric` ones), in file order. */
+export const numericColumns = (profile: CsvProfile): number[] =>
+  profile.columns.flatMap((column, j) => (column.kind === 'numeric' ? [j] : []));
+
+/**
+ * The chosen columns (0-based, default every numeric one) as a matrix in file order, with
+ * missing and ±inf cells replaced by their column's mean, like `bmw spec table --columns`.
+ *
+ * @throws RkmeInputError for no column, an unknown column, or a column that is not numeric.
+ */
+export function selectColumns(cells: CsvCells, columns?: readonly number[]): CsvTable {
+  const { profile } = cells;
+  const all = profile.columns.length;
+  const used = columns ? [...new Set(columns)].sort((a, b) => a - b) : numericColumns(profile);
+  if (used.length === 0) throw new RkmeInputError({ code: 'noColumns' });
+  for (const j of used) {
+    const column = profile.columns[j];
+    if (!column) {
+      throw new RkmeInputError({
+        code: 'invalidOption',
+        message: `no column ${j + 1}: the file has ${all}`,
+      });
+    }
+    if (column.kind === 'text' && column.example) {
+      throw new RkmeInputError({
+        code: 'notNumeric',
+        column: j + 1,
+        name: column.name,
+        ...column.example,
+      });
+    }
+    if (column.kind === 'noValue') {
+      throw new RkmeInputError({ code: 'noFiniteValue', column: j + 1, name: column.name });
+    }
+  }
+  const { rows } = profile;
+  const cols = used.length;
+  const data = new Float64Array(rows * cols);
+  let imputedRows = 0;
+  for (let i = 0; i < rows; i++) {
+    let complete = true;
+    for (let t = 0; t < cols; t++) {
+      const value = cells.data[i * all + (used[t] ?? 0)] ?? NaN;
+      data[i * cols + t] = value;
+      if (!Number.isFinite(value)) complete = false;
+    }
+    if (!complete) imputedRows++;
+  }
+  const matrix: Matrix = { data, rows, cols };
+  const imputed = imputeColumnMeans(matrix);
+  const names = profile.header ? used.map((j) => profile.columns[j]?.name ?? '') : null;
+  return {
+    ...matrix,
+    header: names,
+    used,
+    imputed,
+    imputedRows,
+    delimiter: profile.delimiter,
+    profile,
+  };
+}
+
+/**
+ * Parse numeric CSV text into a matrix of the chosen columns (default every numeric one):
+ * `readCsv`, then `selectColumns`.
+ */
+export function parseCsv(
+  text: string,
+  options: { delimiter?: string; columns?: readonly number[] } = {},
+): CsvTable {
+  const { columns, ...read } = options;
+  return selectColumns(readCsv(text, read), columns);
 }
 
 /**
@@ -765,7 +898,7 @@ export type ReducedSet = {
 
 function checkOptions(options: RkmeFitOptions) {
   const gamma = options.gamma ?? DEFAULT_GAMMA;
-  const nPoints = options.nPoints ?? 100;
+  const nPoints = options.nPoints ?? DEFAULT_N_POINTS;
   const maxIter = options.maxIter ?? 10;
   const tol = options.tol ?? 1e-4;
   const bad = (message: string) => new RkmeInputError({ code: 'invalidOption', message });

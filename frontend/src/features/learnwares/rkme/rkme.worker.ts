@@ -34,6 +34,9 @@ scope.onmessage = (event) => {
         (progress) => {
           post({ type: 'progress', progress });
         },
+        (table) => {
+          post({ type: 'table', table });
+        },
       );
       post({ type: 'done', result });
     })

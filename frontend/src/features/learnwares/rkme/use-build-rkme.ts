@@ -13,9 +13,12 @@ import {
   progressFraction,
   toFailure,
 } from './build-rkme';
+import type { CsvProfile } from './rkme-table';
 
 export type BuildRkmeHandlers = {
   onProgress: (progress: BuildRkmeProgress) => void;
+  /** The file's columns, once read (before the fit; also when the build then fails). */
+  onTable?: (table: CsvProfile) => void;
   onDone: (result: BuildRkmeResult) => void;
   onError: (failure: BuildRkmeFailure) => void;
 };
@@ -37,6 +40,7 @@ export function startRkmeBuild(
       if (active) handler(value);
     };
   const onProgress = guard(handlers.onProgress);
+  const onTable = guard(handlers.onTable ?? (() => undefined));
   const onDone = guard(handlers.onDone);
   const onError = guard(handlers.onError);
 
@@ -47,7 +51,12 @@ export function startRkmeBuild(
         if (!active) return;
         const delimiter = options.delimiter ?? delimiterFor(file.name);
         onDone(
-          buildRkmeFromText(text, delimiter ? { ...options, delimiter } : options, onProgress),
+          buildRkmeFromText(
+            text,
+            delimiter ? { ...options, delimiter } : options,
+            onProgress,
+            onTable,
+          ),
         );
       })
       .catch((error: unknown) => {
@@ -67,6 +76,8 @@ export function startRkmeBuild(
     const message = event.data;
     if (message.type === 'progress') {
       onProgress(message.progress);
+    } else if (message.type === 'table') {
+      onTable(message.table);
     } else if (message.type === 'done') {
       onDone(message.result);
       stop();
@@ -92,36 +103,55 @@ export type BuildRkmeState =
   | { status: 'error'; failure: BuildRkmeFailure };
 
 /**
- * The state of building an RKME from a CSV: `build(file)` starts (and stops any previous
- * build), `reset()` stops and forgets. A build in progress stops when the component unmounts.
+ * The state of building an RKME from a CSV: `build(file, options)` starts (and stops any
+ * previous build), `stop()` stops and goes idle, `reset()` also forgets the file's columns.
+ * `table` (the file's columns) is kept while the same file is rebuilt with other options. A
+ * build in progress stops when the component unmounts.
  */
 export function useBuildRkme() {
   const [state, setState] = useState<BuildRkmeState>({ status: 'idle' });
+  const [table, setTable] = useState<CsvProfile | null>(null);
   const stopRef = useRef<(() => void) | null>(null);
+  const fileRef = useRef<File | null>(null);
 
-  const reset = useCallback(() => {
+  const stop = useCallback(() => {
     stopRef.current?.();
     stopRef.current = null;
     setState({ status: 'idle' });
   }, []);
 
-  const build = useCallback((file: File) => {
+  const reset = useCallback(() => {
+    stop();
+    fileRef.current = null;
+    setTable(null);
+  }, [stop]);
+
+  const build = useCallback((file: File, options: BuildRkmeOptions = {}) => {
     stopRef.current?.();
+    if (fileRef.current !== file) {
+      fileRef.current = file;
+      setTable(null);
+    }
     const running = (progress: BuildRkmeProgress) => {
       setState({ status: 'running', progress, fraction: progressFraction(progress) });
     };
     running({ phase: 'reading' });
-    stopRef.current = startRkmeBuild(file, {
-      onProgress: running,
-      onDone: (result) => {
-        stopRef.current = null;
-        setState({ status: 'done', result });
+    stopRef.current = startRkmeBuild(
+      file,
+      {
+        onProgress: running,
+        onTable: setTable,
+        onDone: (result) => {
+          stopRef.current = null;
+          setState({ status: 'done', result });
+        },
+        onError: (failure) => {
+          stopRef.current = null;
+          setState({ status: 'error', failure });
+        },
       },
-      onError: (failure) => {
-        stopRef.current = null;
-        setState({ status: 'error', failure });
-      },
-    });
+      options,
+    );
   }, []);
 
   useEffect(
@@ -131,5 +161,5 @@ export function useBuildRkme() {
     [],
   );
 
-  return { state, build, reset };
+  return { state, table, build, stop, reset };
 }

@@ -8,8 +8,10 @@ import {
   mulberry32,
   parseCell,
   parseCsv,
+  readCsv,
   RkmeInputError,
   type RkmeProblem,
+  selectColumns,
   solveSimplexQp,
 } from '../rkme-table';
 
@@ -98,14 +100,33 @@ describe('parseCsv', () => {
     ]);
   });
 
-  test('empty and non-numeric cells get the mean of their column', () => {
-    const table = parseCsv('a,b\n1,10\n,x\n3,"20"\n-inf,\n');
-    expect(table.imputed).toBe(4);
+  test('missing and infinite cells get the mean of their column; no row is dropped', () => {
+    const table = parseCsv('a,b\n1,10\n,NA\n3,"20"\n-inf,\n');
+    expect([table.rows, table.imputed, table.imputedRows]).toEqual([4, 4, 2]);
     expect(rowsOf(table)).toEqual([
       [1, 10],
       [2, 15],
       [3, 20],
       [2, 15],
+    ]);
+  });
+
+  test('by default only numeric columns are used; text and empty ones are left out', () => {
+    const table = parseCsv('id,x,note,y,blank\nA,1,ok,2,\nB,,fine,4,\nC,3,7,inf,\n');
+    expect(table.used).toEqual([1, 3]);
+    expect(table.header).toEqual(['x', 'y']);
+    expect(rowsOf(table)).toEqual([
+      [1, 2],
+      [2, 4],
+      [3, 3],
+    ]);
+    expect([table.imputed, table.imputedRows]).toEqual([2, 2]);
+    expect(table.profile.columns).toEqual([
+      { name: 'id', kind: 'text', missing: 0, example: { row: 2, value: 'A' } },
+      { name: 'x', kind: 'numeric', missing: 1, example: null },
+      { name: 'note', kind: 'text', missing: 0, example: { row: 2, value: 'ok' } },
+      { name: 'y', kind: 'numeric', missing: 1, example: null },
+      { name: 'blank', kind: 'noValue', missing: 3, example: null },
     ]);
   });
 
@@ -126,26 +147,42 @@ describe('parseCsv', () => {
     });
   });
 
-  test('a column without any number is named, by header if there is one', () => {
-    expect(problemOf(() => parseCsv('id,x\n"a",1\n"b",2\n'))).toEqual({
-      code: 'noFiniteValue',
+  test('a chosen column that cannot be used is named, by header if there is one', () => {
+    expect(problemOf(() => parseCsv('id,x\n"a",1\n"b",2\n', { columns: [0, 1] }))).toEqual({
+      code: 'notNumeric',
       column: 1,
       name: 'id',
+      row: 2,
+      value: 'a',
     });
-    expect(problemOf(() => parseCsv('1,\n2,\n'))).toEqual({
+    expect(problemOf(() => parseCsv('1,\n2,\n', { columns: [0, 1] }))).toEqual({
       code: 'noFiniteValue',
       column: 2,
       name: null,
     });
+    expect(problemOf(() => parseCsv('id\na\n'))).toEqual({ code: 'noColumns' });
+    expect(problemOf(() => parseCsv('1,2\n', { columns: [2] }))).toMatchObject({
+      code: 'invalidOption',
+    });
     const error = (() => {
       try {
-        parseCsv('1,\n2,\n');
+        parseCsv('1,\n2,\n', { columns: [1] });
       } catch (e) {
         return e as Error;
       }
       return null;
     })();
     expect(error?.message).toMatch(/column 2 has no finite numeric value/);
+  });
+
+  test('the chosen columns are used once each, in file order', () => {
+    const cells = readCsv('a,b,c\n1,2,3\n4,5,6\n');
+    const table = selectColumns(cells, [2, 0, 2]);
+    expect([table.used, table.header, table.cols]).toEqual([[0, 2], ['a', 'c'], 2]);
+    expect(rowsOf(table)).toEqual([
+      [1, 3],
+      [4, 6],
+    ]);
   });
 
   test('no data rows', () => {
