@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 import type { Page } from '@playwright/test';
+import { strFromU8, strToU8, unzipSync, zipSync } from 'fflate';
 
 import { expect, test } from './fixtures';
 
@@ -42,30 +43,14 @@ async function signIn(page: Page, email: string, password: string) {
   await expect(page.getByRole('button', { name: 'Account menu' })).toBeVisible();
 }
 
-test('register, submit through the wizard, watch the checks, approve, browse, download and search', async ({
-  page,
-  snap,
-}) => {
-  test.skip(!existsSync(zipPath), `no shared fixtures at ${sharedDir} (set BMW_SHARED_DIR)`);
-  test.setTimeout(300_000);
-  const spec = JSON.parse(readFileSync(semanticPath, 'utf8')) as Spec;
-  const name = `${first(spec.Name)} ${Date.now().toString(36)}`;
-
-  // 1. A visitor registers. (Confirming the address needs the e-mail, which the dock only logs,
-  //    so the rest runs as the seeded admin, whose address is confirmed.)
-  await page.goto('/register');
-  await page.getByLabel('Display name').fill('E2E tester');
-  await page
-    .getByRole('textbox', { name: 'E-mail' })
-    .fill(`e2e-${Date.now().toString(36)}@example.edu`);
-  await page.getByLabel(/^Password/).fill('a long e2e passphrase');
-  await page.getByLabel('Repeat the password').fill('a long e2e passphrase');
-  await page.getByRole('button', { name: 'Register' }).click();
-  await expect(page.getByText('Check your inbox')).toBeVisible();
-  await snap('registered');
-
-  // 2. The admin submits the official-format learnware through the wizard.
-  await signIn(page, adminEmail, adminPassword);
+/** Fill the submit wizard's four steps and upload `zip`; snapshots each step. */
+async function submitThroughWizard(
+  page: Page,
+  snap: (name: string) => Promise<void>,
+  spec: Spec,
+  name: string,
+  zip: string | { name: string; mimeType: string; buffer: Buffer },
+) {
   await page.goto('/submit');
   await page.getByLabel('Name').fill(name);
   await pick(page, 'Data type', first(spec.Data));
@@ -96,10 +81,37 @@ test('register, submit through the wizard, watch the checks, approve, browse, do
   await snap('wizard-description');
   await page.getByRole('button', { name: 'Next' }).click();
 
-  await page.locator('input[type="file"]').setInputFiles(zipPath);
+  await page.locator('input[type="file"]').setInputFiles(zip);
   await expect(page.getByText('The package looks right')).toBeVisible();
   await snap('wizard-package');
   await page.getByRole('button', { name: 'Upload and check' }).click();
+}
+
+test('register, submit through the wizard, watch the checks, approve, browse, download and search', async ({
+  page,
+  snap,
+}) => {
+  test.skip(!existsSync(zipPath), `no shared fixtures at ${sharedDir} (set BMW_SHARED_DIR)`);
+  test.setTimeout(300_000);
+  const spec = JSON.parse(readFileSync(semanticPath, 'utf8')) as Spec;
+  const name = `${first(spec.Name)} ${Date.now().toString(36)}`;
+
+  // 1. A visitor registers. (Confirming the address needs the e-mail, which the dock only logs,
+  //    so the rest runs as the seeded admin, whose address is confirmed.)
+  await page.goto('/register');
+  await page.getByLabel('Display name').fill('E2E tester');
+  await page
+    .getByRole('textbox', { name: 'E-mail' })
+    .fill(`e2e-${Date.now().toString(36)}@example.edu`);
+  await page.getByLabel(/^Password/).fill('a long e2e passphrase');
+  await page.getByLabel('Repeat the password').fill('a long e2e passphrase');
+  await page.getByRole('button', { name: 'Register' }).click();
+  await expect(page.getByText('Check your inbox')).toBeVisible();
+  await snap('registered');
+
+  // 2. The admin submits the official-format learnware through the wizard.
+  await signIn(page, adminEmail, adminPassword);
+  await submitThroughWizard(page, snap, spec, name, zipPath);
 
   // 3. The check steps run live until they all pass.
   const report = page.getByRole('region', { name: 'Check report' });
@@ -215,4 +227,50 @@ test('register, submit through the wizard, watch the checks, approve, browse, do
     .filter({ has: page.getByRole('link', { name }) });
   await expect(approval).toHaveCount(1);
   await snap('audit-log');
+});
+
+test('a package whose model fails to predict is rejected by the checks, which show the failing step', async ({
+  page,
+  snap,
+}) => {
+  test.skip(!existsSync(zipPath), `no shared fixtures at ${sharedDir} (set BMW_SHARED_DIR)`);
+  test.setTimeout(300_000);
+  const spec = JSON.parse(readFileSync(semanticPath, 'utf8')) as Spec;
+  const name = `Broken ${Date.now().toString(36)}`;
+  // The official package with a predict() that raises: the files, YAML and spec are right, so
+  // the browser accepts it; only running the model in the sandbox finds the fault.
+  const files = unzipSync(new Uint8Array(readFileSync(zipPath)));
+  const source = strFromU8(files['__init__.py'] ?? new Uint8Array());
+  files['__init__.py'] = strToU8(
+    source.replace(
+      /def predict\(self, X\):\n(\s+)return .*\n/,
+      'def predict(self, X):\n$1raise RuntimeError("broken on purpose")\n',
+    ),
+  );
+  expect(strFromU8(files['__init__.py'])).toContain('broken on purpose');
+  const broken = {
+    name: 'broken.zip',
+    mimeType: 'application/zip',
+    buffer: Buffer.from(zipSync(files)),
+  };
+
+  await signIn(page, adminEmail, adminPassword);
+  await submitThroughWizard(page, snap, spec, name, broken);
+
+  const report = page.getByRole('region', { name: 'Check report' });
+  await expect(page.getByRole('heading', { name: 'Checks finished' })).toBeVisible({
+    timeout: 240_000,
+  });
+  const failed = report.getByRole('listitem', { name: 'Model predicts: failed' });
+  await expect(failed).toBeVisible();
+  await expect(failed).toContainText('broken on purpose');
+  await expect(report.getByRole('listitem', { name: 'Model loads: passed' })).toBeVisible();
+  await snap('checks-failed');
+
+  // The owner finds it under "Needs attention"; it is not listed.
+  await page.goto('/me/learnwares');
+  await page.getByRole('tab', { name: 'Needs attention' }).click();
+  await expect(page.getByRole('article', { name })).toBeVisible();
+  await page.goto('/learnwares');
+  await expect(page.getByRole('link', { name })).toHaveCount(0);
 });

@@ -111,7 +111,7 @@ export const aVersionDetail = (
     aCheckStep(),
     aCheckStep({
       position: 2,
-      name: 'model loads',
+      name: 'model_loads',
       message: 'Model() built',
       log: 'imported __init__',
     }),

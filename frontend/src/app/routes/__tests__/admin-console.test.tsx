@@ -38,7 +38,7 @@ test('a reviewer sees the check report and approves a version', async () => {
   const { user } = renderApp('/admin-console');
 
   const item = await screen.findByRole('article', { name: 'Iris classifier' });
-  expect(await within(item).findByRole('listitem', { name: 'model loads: passed' })).toBeVisible();
+  expect(await within(item).findByRole('listitem', { name: 'Model loads: passed' })).toBeVisible();
   // Reviewers do not manage users.
   expect(screen.queryByRole('tab', { name: 'Users' })).not.toBeInTheDocument();
 

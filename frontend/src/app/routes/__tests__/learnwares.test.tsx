@@ -66,7 +66,7 @@ const detailHandlers = (versions = [aVersion()]) => [
           aCheckStep(),
           aCheckStep({
             position: 2,
-            name: 'model loads',
+            name: 'model_loads',
             status: 'passed',
             message: 'Model() built',
             log: 'imported __init__',
@@ -105,7 +105,7 @@ test('the detail page shows the spec, input/output, description, versions and ch
     '/api/learnwares/1/download/',
   );
 
-  const step = await screen.findByRole('listitem', { name: 'model loads: passed' });
+  const step = await screen.findByRole('listitem', { name: 'Model loads: passed' });
   expect(within(step).getByText('2.5 s')).toBeInTheDocument();
   expect(within(step).getByText('Model() built')).toBeInTheDocument();
   expect(within(step).getByText('Log')).toBeInTheDocument();

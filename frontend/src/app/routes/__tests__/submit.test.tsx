@@ -155,7 +155,7 @@ test('the wizard validates each step, checks the zip, uploads it and follows the
 
   expect(await screen.findByText('All checks passed', {}, { timeout: 4000 })).toBeInTheDocument();
   const report = screen.getByRole('region', { name: 'Check report' });
-  expect(within(report).getByRole('listitem', { name: 'model_loads: passed' })).toBeInTheDocument();
+  expect(within(report).getByRole('listitem', { name: 'Model loads: passed' })).toBeInTheDocument();
   expect(screen.getByRole('link', { name: 'Open the learnware page' })).toHaveAttribute(
     'href',
     '/learnwares/5',

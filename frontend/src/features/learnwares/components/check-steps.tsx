@@ -13,6 +13,18 @@ const COLORS: Record<CheckStep['status'], string> = {
   skipped: 'gray',
 };
 
+/** The check steps the dock runs (learnware_core.checks.CHECK_STEPS), by translation key. */
+const STEP_NAMES = {
+  format: 'format',
+  semantic: 'semantic',
+  statistical: 'statistical',
+  environment: 'environment',
+  model_loads: 'model_loads',
+  model_predicts: 'model_predicts',
+  sensitive_words: 'sensitive_words',
+} as const;
+const isKnownStep = (name: string): name is keyof typeof STEP_NAMES => name in STEP_NAMES;
+
 /** The check report: each step with its status, duration and message; the log folds away. */
 export function CheckSteps({ steps }: { steps: CheckStep[] }) {
   const { t } = useTranslation();
@@ -24,6 +36,8 @@ export function CheckSteps({ steps }: { steps: CheckStep[] }) {
     );
   }
   const ordered = [...steps].sort((a, b) => a.position - b.position);
+  const label = (name: string) =>
+    isKnownStep(name) ? t(`checks.steps.${STEP_NAMES[name]}`) : name;
   return (
     <Stack gap="xs" component="ol" p={0} m={0} style={{ listStyle: 'none' }}>
       {ordered.map((step) => (
@@ -32,13 +46,13 @@ export function CheckSteps({ steps }: { steps: CheckStep[] }) {
           component="li"
           withBorder
           p="sm"
-          aria-label={`${step.name}: ${t(`checks.status.${step.status}`)}`}
+          aria-label={`${label(step.name)}: ${t(`checks.status.${step.status}`)}`}
         >
           <Group justify="space-between" wrap="nowrap" gap="xs">
             <Group gap="xs" wrap="nowrap">
               {step.status === 'running' && <Loader size={14} aria-hidden="true" />}
               <Text fw={600} size="sm">
-                {step.name}
+                {label(step.name)}
               </Text>
             </Group>
             <Group gap="xs" wrap="nowrap">

@@ -325,6 +325,15 @@ export const en = {
     rejected: 'Rejected',
   },
   checks: {
+    steps: {
+      format: 'Package format',
+      semantic: 'Semantic specification',
+      statistical: 'Statistical specification',
+      environment: 'Environment',
+      model_loads: 'Model loads',
+      model_predicts: 'Model predicts',
+      sensitive_words: 'Sensitive words',
+    },
     title: 'Check report',
     noSteps: 'No check has started yet.',
     log: 'Log',

@@ -319,6 +319,15 @@ export const zh: Translations = {
     rejected: '已驳回',
   },
   checks: {
+    steps: {
+      format: '包格式',
+      semantic: '语义规约',
+      statistical: '统计规约',
+      environment: '运行环境',
+      model_loads: '模型加载',
+      model_predicts: '模型预测',
+      sensitive_words: '敏感词',
+    },
     title: '检查报告',
     noSteps: '检查尚未开始。',
     log: '日志',
