@@ -29,6 +29,7 @@ frontend: install  ## build the React app into frontend/dist
 	$(NPM) run build
 
 run: install frontend  ## set up and start the dock (web + worker + beat) on the embedded default
+	scripts/ensure-system-packages run
 	scripts/run-dock
 
 lock:  ## re-pin requirements*.txt from pyproject.toml (torch stays the CPU build's plain version)

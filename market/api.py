@@ -772,3 +772,49 @@ class LearnwareSearchApi(APIView):
             ).data
         )
         return response
+
+
+class ExampleSpecOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    description = serializers.CharField()
+    data_type = serializers.CharField()
+    stat_spec_type = serializers.CharField()
+
+
+class ExampleSpecListApi(APIView):
+    """Example user specifications to try on the search page (the demo market's)."""
+
+    permission_classes = (AllowAny,)
+
+    @extend_schema(
+        operation_id="search_examples_list",
+        responses={200: ExampleSpecOutputSerializer(many=True)},
+        tags=["search"],
+    )
+    def get(self, request: Request) -> Response:
+        return Response(
+            ExampleSpecOutputSerializer(selectors.example_spec_list(), many=True).data
+        )
+
+
+class ExampleSpecStatSpecApi(APIView):
+    """An example's statistical specification (RKME JSON), to search with."""
+
+    permission_classes = (AllowAny,)
+
+    @extend_schema(
+        operation_id="search_examples_stat_spec",
+        responses={
+            (200, "application/json"): OpenApiTypes.OBJECT,
+            404: ErrorOutputSerializer,
+        },
+        tags=["search"],
+    )
+    def get(self, request: Request, example_id: int) -> FileResponse:
+        example = selectors.example_spec_list().filter(id=example_id).first()
+        if example is None:
+            raise ApplicationError("No such example", status_code=404)
+        return FileResponse(
+            example.stat_spec_file.open("rb"), content_type="application/json"
+        )

@@ -286,3 +286,25 @@ class UsageDay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day} {self.kind}: {self.count}"
+
+
+class ExampleSpec(models.Model):
+    """A user's statistical specification offered on the search page to try.
+
+    Made from held-out data (e.g. by the demo market); ``key`` identifies it across
+    re-seeding.
+    """
+
+    key = models.SlugField(max_length=100, unique=True)
+    name = models.CharField(max_length=100)
+    description = models.TextField(blank=True)
+    data_type = models.CharField(max_length=16)
+    stat_spec_type = models.CharField(max_length=64)
+    stat_spec_file = models.FileField(upload_to="example-specs/", max_length=300)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ("id",)
+
+    def __str__(self) -> str:
+        return self.name

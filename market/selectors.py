@@ -14,6 +14,7 @@ from accounts.models import User
 from learnware_core.specification import semantic
 from market.models import (
     CheckStep,
+    ExampleSpec,
     Learnware,
     LearnwareVersion,
     Notification,
@@ -272,6 +273,11 @@ def market_stats(*, days: int, today: date | None = None) -> dict[str, Any]:
         "by_status": {s: by_status.get(s, 0) for s in Status.values},
         "daily": daily,
     }
+
+
+def example_spec_list() -> QuerySet[ExampleSpec]:
+    """The example user specs for the search page, in the order they were added."""
+    return ExampleSpec.objects.order_by("id")
 
 
 def notification_list(*, user: User, unread: bool = False) -> QuerySet[Notification]:

@@ -13,6 +13,12 @@ urlpatterns = [
     path(
         "learnwares/search/", api.LearnwareSearchApi.as_view(), name="learnwares-search"
     ),
+    path("search/examples/", api.ExampleSpecListApi.as_view(), name="search-examples"),
+    path(
+        "search/examples/<int:example_id>/stat-spec/",
+        api.ExampleSpecStatSpecApi.as_view(),
+        name="search-example-stat-spec",
+    ),
     path(
         "learnwares/<int:learnware_id>/",
         api.LearnwareDetailApi.as_view(),

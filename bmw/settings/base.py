@@ -410,6 +410,11 @@ BMW_CHECK_STALE_AFTER_S: int = _parse(
     "BMW_CHECK_STALE_AFTER_S", env.int, BMW_CHECK_TIME_LIMIT_S + 60
 )
 BMW_CHECK_REQUEUE_EVERY_S: int = _parse("BMW_CHECK_REQUEUE_EVERY_S", env.int, 5 * 60)
+# The demo market (manage.py seed_demo_market): its owner account and package cache.
+BMW_DEMO_OWNER_EMAIL: str = env.str("BMW_DEMO_OWNER_EMAIL", default="demo@example.com")
+BMW_DEMO_CACHE_DIR = Path(
+    env.str("BMW_DEMO_CACHE_DIR", default=str(BMW_STATE_DIR / "demo-market"))
+)
 _SENSITIVE_WORDS_FILE = Path(
     env.str(
         "BMW_SENSITIVE_WORDS_FILE",

@@ -210,6 +210,16 @@ CASES = {
     "review-queue": Case(
         "review-queue", "get", "/api/reviews/", None, (401, 403, 403, 200, 200)
     ),
+    "search-examples": Case(
+        "search-examples", "get", "/api/search/examples/", None, (200,) * 5
+    ),
+    "search-example-stat-spec": Case(
+        "search-example-stat-spec",
+        "get",
+        "/api/search/examples/{example_id}/stat-spec/",
+        None,
+        (404,) * 5,  # public: no persona differs (content: test_demo_market)
+    ),
     "admin-learnwares": Case(
         "admin-learnwares",
         "get",
@@ -294,6 +304,7 @@ def _send(client: Client, case: Case, market: Market) -> Any:
         learnware_id=market.learnware.id,
         version_id=market.version.id,
         notification_id=market.notification.id,
+        example_id=999,  # none exists: every persona gets the same 404
     )
     if case.body is None:
         return getattr(client, case.method)(path)
@@ -364,7 +375,8 @@ def test_permission_matrix_covers_every_market_route() -> None:
             + str(p.pattern)
             .replace("<int:learnware_id>", "{learnware_id}")
             .replace("<int:version_id>", "{version_id}")
-            .replace("<int:notification_id>", "{notification_id}"),
+            .replace("<int:notification_id>", "{notification_id}")
+            .replace("<int:example_id>", "{example_id}"),
         )
         for p in urlpatterns
         for method in ("get", "post", "put", "patch", "delete")

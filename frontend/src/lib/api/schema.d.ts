@@ -656,6 +656,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/search/examples/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Example user specifications to try on the search page (the demo market's). */
+        get: operations["search_examples_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/search/examples/{example_id}/stat-spec/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description An example's statistical specification (RKME JSON), to search with. */
+        get: operations["search_examples_stat_spec"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/semantic-vocabulary/": {
         parameters: {
             query?: never;
@@ -1135,6 +1169,13 @@ export interface components {
             extra: {
                 [key: string]: unknown;
             };
+        };
+        ExampleSpecOutput: {
+            id: number;
+            name: string;
+            description: string;
+            data_type: string;
+            stat_spec_type: string;
         };
         HealthCheckOutput: {
             ok: boolean;
@@ -3393,6 +3434,56 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["PaginatedReviewQueueItemOutputList"];
+                };
+            };
+        };
+    };
+    search_examples_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExampleSpecOutput"][];
+                };
+            };
+        };
+    };
+    search_examples_stat_spec: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                example_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
                 };
             };
         };

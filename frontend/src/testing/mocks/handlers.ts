@@ -13,5 +13,6 @@ export const handlers = [
   ),
   http.get('*/api/notifications/', () => HttpResponse.json(aPage([]))),
   http.get('*/api/learnwares/', () => HttpResponse.json(aPage([]))),
+  http.get('*/api/search/examples/', () => HttpResponse.json([])),
   http.get('*/api/semantic-vocabulary/', () => HttpResponse.json(aSemanticVocabulary())),
 ];

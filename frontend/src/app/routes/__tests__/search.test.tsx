@@ -291,3 +291,33 @@ test('an example fills in a listed learnware’s own RKME and its data type', as
   expect(sent).toMatchObject({ data_type: 'Table' });
   expect(await readText(sent.stat_spec as Blob)).toBe(STAT);
 });
+
+test('the market’s example user specs come first when it has some', async () => {
+  server.use(
+    http.get('*/api/search/examples/', () =>
+      HttpResponse.json([
+        {
+          id: 5,
+          name: 'United Air Lines flights from EWR, October to December',
+          description: 'Later flights of one group.',
+          data_type: 'Table',
+          stat_spec_type: 'RKMETableSpecification',
+        },
+      ]),
+    ),
+    http.get('*/api/search/examples/5/stat-spec/', () =>
+      HttpResponse.json(JSON.parse(STAT) as object),
+    ),
+    http.get('*/api/learnwares/', () => HttpResponse.json(aPage([iris]))),
+  );
+  const { user } = await renderSearch();
+
+  const examples = await screen.findByRole('group', { name: 'Examples to try:' });
+  const buttons = within(examples).getAllByRole('button');
+  expect(buttons.map((b) => b.textContent)).toEqual([
+    'United Air Lines flights from EWR, October to December (Table)',
+  ]);
+  await user.click(within(examples).getByRole('button', { name: /United Air Lines/ }));
+  expect(await screen.findByText('RKMETableSpecification, 6 features, K=2')).toBeInTheDocument();
+  expect(screen.getByRole('combobox', { name: 'Data type' })).toHaveValue('Table');
+});

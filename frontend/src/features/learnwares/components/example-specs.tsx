@@ -3,12 +3,13 @@ import { useMutation } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 
 import { type Learnware, useLearnwares } from '../api/get-learnwares';
+import { getSearchExampleText, useSearchExamples } from '../api/get-search-examples';
 import { getStatSpecText } from '../api/get-stat-spec';
 
 const SHOWN = 4;
 
 /** Up to `SHOWN` learnwares, one per data type first, then the newest others. */
-const pickExamples = (learnwares: Learnware[]): Learnware[] => {
+const pickLearnwares = (learnwares: Learnware[]): Learnware[] => {
   const firstOfType = learnwares.filter(
     (lw, i) => learnwares.findIndex((other) => other.data_type === lw.data_type) === i,
   );
@@ -16,40 +17,77 @@ const pickExamples = (learnwares: Learnware[]): Learnware[] => {
   return [...firstOfType, ...rest].slice(0, SHOWN);
 };
 
+type Example = {
+  key: string;
+  label: string;
+  hint: string;
+  dataType: string;
+  load: () => Promise<string>;
+};
+
 /**
- * Examples to try: search with a listed learnware's own RKME, as a user whose data is like the
- * data it was trained on. `onPick` gets the spec as a stat.json file and the learnware's data type.
+ * Examples to try: the market's example user specs (made from data no learnware saw), or,
+ * when it has none, a listed learnware's own RKME ("data like its training data").
+ * `onPick` gets the spec as a stat.json file and its data type.
  */
 export function ExampleSpecs({ onPick }: { onPick: (file: File, dataType: string) => void }) {
   const { t } = useTranslation();
+  const curated = useSearchExamples();
+  const noCurated = curated.isSuccess && curated.data.length === 0;
   const listed = useLearnwares({ page_size: 24 });
   const load = useMutation({
-    mutationFn: async (learnware: Learnware) => {
-      if (!learnware.live_version) throw new Error(t('search.examples.notListed'));
-      const text = await getStatSpecText(learnware.live_version.id);
-      return { learnware, file: new File([text], 'stat.json', { type: 'application/json' }) };
-    },
-    onSuccess: ({ learnware, file }) => {
-      onPick(file, learnware.data_type);
+    mutationFn: async (example: Example) => ({
+      example,
+      file: new File([await example.load()], 'stat.json', { type: 'application/json' }),
+    }),
+    onSuccess: ({ example, file }) => {
+      onPick(file, example.dataType);
     },
   });
-  const examples = pickExamples(listed.data?.results ?? []);
+
+  const examples: Example[] = curated.data?.length
+    ? curated.data.map((example) => ({
+        key: `example-${example.id.toString()}`,
+        label: `${example.name} (${example.data_type})`,
+        hint: example.description,
+        dataType: example.data_type,
+        load: () => getSearchExampleText(example.id),
+      }))
+    : noCurated
+      ? pickLearnwares(listed.data?.results ?? []).flatMap((learnware) => {
+          const live = learnware.live_version;
+          return live
+            ? [
+                {
+                  key: `learnware-${learnware.id.toString()}`,
+                  label: t('search.examples.like', {
+                    name: learnware.name,
+                    type: learnware.data_type,
+                  }),
+                  hint: t('search.examples.hint', { name: learnware.name }),
+                  dataType: learnware.data_type,
+                  load: () => getStatSpecText(live.id),
+                },
+              ]
+            : [];
+        })
+      : [];
   if (examples.length === 0) return null;
   return (
     <Group gap="xs" role="group" aria-label={t('search.examples.label')}>
       <Text size="sm">{t('search.examples.label')}</Text>
-      {examples.map((learnware) => (
+      {examples.map((example) => (
         <Button
-          key={learnware.id}
+          key={example.key}
           size="compact-sm"
           variant="light"
-          loading={load.isPending && load.variables.id === learnware.id}
-          title={t('search.examples.hint', { name: learnware.name })}
+          loading={load.isPending && load.variables.key === example.key}
+          title={example.hint}
           onClick={() => {
-            load.mutate(learnware);
+            load.mutate(example);
           }}
         >
-          {t('search.examples.like', { name: learnware.name, type: learnware.data_type })}
+          {example.label}
         </Button>
       ))}
       {load.isError && (

@@ -203,7 +203,6 @@ export const en = {
       label: 'Examples to try:',
       like: 'Data like “{{name}}” ({{type}})',
       hint: 'Search with the RKME of “{{name}}”, as if your data were like its training data',
-      notListed: 'This learnware is not listed.',
     },
     title: 'Search learnwares',
     lead: 'Filter by tags and text, and rank by how close each learnware’s RKME is to your own data’s.',

@@ -203,7 +203,6 @@ export const zh: Translations = {
       label: '试试这些示例：',
       like: '类似“{{name}}”的数据（{{type}}）',
       hint: '用“{{name}}”的 RKME 搜索，假设你的数据与它的训练数据相似',
-      notListed: '该学件未上架。',
     },
     title: '搜索学件',
     lead: '按标签和文本筛选，并按各学件的 RKME 与你的数据的接近程度排序。',
