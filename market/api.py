@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from django.db.models.fields.files import FieldFile
 from django.http import FileResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
@@ -246,6 +247,17 @@ def _download(version: LearnwareVersion) -> FileResponse:
     )
     response["Content-Length"] = str(version.package_size)
     return response
+
+
+# A stored JSON file (a statistical specification), streamed as is.
+JSON_FILE_RESPONSES = {
+    (200, "application/json"): OpenApiTypes.OBJECT,
+    404: ErrorOutputSerializer,
+}
+
+
+def _json_file(field: FieldFile) -> FileResponse:
+    return FileResponse(field.open("rb"), content_type="application/json")
 
 
 # ------------------------------------------------------------------ learnwares
@@ -498,10 +510,7 @@ class VersionStatSpecApi(APIView):
 
     @extend_schema(
         operation_id="versions_stat_spec",
-        responses={
-            (200, "application/json"): OpenApiTypes.OBJECT,
-            404: ErrorOutputSerializer,
-        },
+        responses=JSON_FILE_RESPONSES,
         tags=["versions"],
     )
     def get(self, request: Request, version_id: int) -> FileResponse:
@@ -510,9 +519,7 @@ class VersionStatSpecApi(APIView):
             raise ApplicationError(
                 "This version has no statistical specification", status_code=404
             )
-        return FileResponse(
-            version.stat_spec_file.open("rb"), content_type="application/json"
-        )
+        return _json_file(version.stat_spec_file)
 
 
 class VersionRecheckApi(APIView):
@@ -805,16 +812,11 @@ class ExampleSpecStatSpecApi(APIView):
 
     @extend_schema(
         operation_id="search_examples_stat_spec",
-        responses={
-            (200, "application/json"): OpenApiTypes.OBJECT,
-            404: ErrorOutputSerializer,
-        },
+        responses=JSON_FILE_RESPONSES,
         tags=["search"],
     )
     def get(self, request: Request, example_id: int) -> FileResponse:
         example = selectors.example_spec_list().filter(id=example_id).first()
         if example is None:
             raise ApplicationError("No such example", status_code=404)
-        return FileResponse(
-            example.stat_spec_file.open("rb"), content_type="application/json"
-        )
+        return _json_file(example.stat_spec_file)
