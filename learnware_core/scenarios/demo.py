@@ -181,17 +181,6 @@ _IMAGE_TRAIN = 3000
 _IMAGE_RKME_IMAGES = 1000
 
 
-def _image_model() -> Any:
-    """Logistic regression on the 784 pixels; the input is (n, 1, 28, 28) in [0, 1]."""
-    import numpy as np
-    from sklearn.linear_model import LogisticRegression
-    from sklearn.pipeline import make_pipeline
-    from sklearn.preprocessing import FunctionTransformer
-
-    flatten = FunctionTransformer(np.reshape, kw_args={"shape": (-1, 28 * 28)})
-    return make_pipeline(flatten, LogisticRegression(max_iter=200))
-
-
 def _fashion(cache: Path, progress: Progress) -> DemoMarket:
     import warnings
 
@@ -230,7 +219,7 @@ def _fashion(cache: Path, progress: Progress) -> DemoMarket:
             images = X[rows].astype(np.float64)[:, None] / 255.0
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", ConvergenceWarning)
-                model = _image_model().fit(images, y[rows])
+                model = fashion.model().fit(images, y[rows])
             spec = RKMEImageSpecification(n_points=50, max_iter=30, random_state=0)
             spec.fit(X[rows[:_IMAGE_RKME_IMAGES]])
             write_pickled_package(
@@ -273,14 +262,6 @@ _TEXT_COMBOS = ((0, 1, 2), (0, 3, 4), (1, 2, 3), (2, 3, 4), (0, 2, 4), (1, 3, 4)
 _TEXT_RKME_TEXTS = 300
 
 
-def _text_model() -> Any:
-    from sklearn.feature_extraction.text import TfidfVectorizer
-    from sklearn.naive_bayes import MultinomialNB
-    from sklearn.pipeline import make_pipeline
-
-    return make_pipeline(TfidfVectorizer(sublinear_tf=True), MultinomialNB(alpha=0.1))
-
-
 def _wordnet(cache: Path, progress: Progress) -> DemoMarket:
     import numpy as np
 
@@ -318,7 +299,7 @@ def _wordnet(cache: Path, progress: Progress) -> DemoMarket:
             pool = market_rows[np.isin(y[market_rows], combo)]
             rows = rng.permutation(pool)[: len(pool) // 2]
             train = [texts[j] for j in rows]
-            model = _text_model().fit(train, y[rows])
+            model = wordnet.model().fit(train, y[rows])
             spec = RKMETextSpecification(n_points=50, random_state=0)
             spec.fit(train[:_TEXT_RKME_TEXTS])
             write_pickled_package(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -55,3 +56,13 @@ def sample(
         for c, s in zip(classes, shares, strict=True)
     ]
     return rng.permutation(np.concatenate(rows))
+
+
+def model() -> Any:
+    """Logistic regression on the 784 pixels; the input is (n, 1, 28, 28) in [0, 1]."""
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import FunctionTransformer
+
+    flatten = FunctionTransformer(np.reshape, kw_args={"shape": (-1, 28 * 28)})
+    return make_pipeline(flatten, LogisticRegression(max_iter=200))

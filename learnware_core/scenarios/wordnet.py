@@ -8,6 +8,7 @@ is the text. WordNet's licence: /usr/share/doc/wordnet-base/copyright.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from learnware_core.scenarios import ScenarioDataMissing
 
@@ -70,3 +71,11 @@ def glosses() -> tuple[list[str], list[int]]:
                 texts.append(line.split(" | ", 1)[1].strip())
                 labels.append(SUPER_OF_LEXFILE[lexfile])
     return texts, labels
+
+
+def model() -> Any:
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.naive_bayes import MultinomialNB
+    from sklearn.pipeline import make_pipeline
+
+    return make_pipeline(TfidfVectorizer(sublinear_tf=True), MultinomialNB(alpha=0.1))
