@@ -15,6 +15,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from accounts.models import User
+from market.models import LearnwareVersion
 from tests.conftest import OFFICIAL_ZIP, TABLE_SPEC
 
 
@@ -58,6 +59,29 @@ def client_for(user: User) -> Client:
     return client
 
 
+def post_package(client: Client, package: bytes, spec: dict[str, Any] | str) -> Any:
+    """POST an upload (multipart: the semantic spec and the zip) through the API."""
+    return client.post(
+        "/api/learnwares/",
+        {
+            "semantic_spec": spec if isinstance(spec, str) else json.dumps(spec),
+            "package": SimpleUploadedFile("lw.zip", package, "application/zip"),
+        },
+    )
+
+
+def mark_checked(learnware_id: int) -> LearnwareVersion:
+    """Mark the newest version as having passed its checks (what the worker does)."""
+    version = LearnwareVersion.objects.filter(learnware_id=learnware_id).latest(
+        "number"
+    )
+    LearnwareVersion.objects.filter(id=version.id).update(
+        status=LearnwareVersion.Status.AWAITING_REVIEW
+    )
+    version.refresh_from_db()
+    return version
+
+
 def upload_and_wait(
     client: Client, package: bytes, spec: dict[str, Any], *, timeout: float = 240
 ) -> dict[str, Any]:
@@ -65,13 +89,7 @@ def upload_and_wait(
 
     Returns the version's final JSON, with ``seen``: the statuses polled on the way.
     """
-    response = client.post(
-        "/api/learnwares/",
-        {
-            "semantic_spec": json.dumps(spec),
-            "package": SimpleUploadedFile("lw.zip", package),
-        },
-    )
+    response = post_package(client, package, spec)
     assert response.status_code == 201, response.content
     version_id = response.json()["version"]["id"]
     seen: list[str] = []

@@ -2,22 +2,19 @@
 
 from __future__ import annotations
 
-import json
 from datetime import timedelta
 from typing import Any
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import timezone
 
 from accounts.models import AuditEntry, User
 from market import services
 from market.models import Learnware, LearnwareVersion, UsageDay
-from tests.market.conftest import client_for, rezip
+from tests.market.conftest import client_for, mark_checked, post_package, rezip
 
 pytestmark = pytest.mark.django_db
-Status = LearnwareVersion.Status
 
 
 @pytest.fixture(autouse=True)
@@ -27,17 +24,9 @@ def _media(settings: Any, tmp_path: Any) -> None:
 
 def _upload(client: Client, package: bytes, spec: dict[str, Any]) -> LearnwareVersion:
     """Upload through the API and mark the version checked (what the worker does)."""
-    response = client.post(
-        "/api/learnwares/",
-        {
-            "semantic_spec": json.dumps(spec),
-            "package": SimpleUploadedFile("lw.zip", package, "application/zip"),
-        },
-    )
+    response = post_package(client, package, spec)
     assert response.status_code == 201, response.content
-    version_id = response.json()["version"]["id"]
-    LearnwareVersion.objects.filter(id=version_id).update(status=Status.AWAITING_REVIEW)
-    return LearnwareVersion.objects.get(id=version_id)
+    return mark_checked(response.json()["id"])
 
 
 def _review(client: Client, version: LearnwareVersion, **body: str) -> None:

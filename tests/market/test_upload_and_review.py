@@ -12,7 +12,7 @@ from django.test import Client
 from accounts.models import User
 from market import services
 from market.models import Learnware, LearnwareVersion, Notification, ReviewDecision
-from tests.market.conftest import rezip
+from tests.market.conftest import mark_checked, post_package, rezip
 
 pytestmark = pytest.mark.django_db
 Status = LearnwareVersion.Status
@@ -30,26 +30,6 @@ def _client(user: User | None) -> Client:
     return client
 
 
-def _upload(client: Client, package: bytes, spec: dict[str, Any] | str) -> Any:
-    return client.post(
-        "/api/learnwares/",
-        {
-            "semantic_spec": spec if isinstance(spec, str) else json.dumps(spec),
-            "package": SimpleUploadedFile("lw.zip", package, "application/zip"),
-        },
-    )
-
-
-def _await_review(learnware_id: int) -> LearnwareVersion:
-    """Mark the newest version as having passed its checks (what the worker does)."""
-    version = LearnwareVersion.objects.filter(learnware_id=learnware_id).latest(
-        "number"
-    )
-    LearnwareVersion.objects.filter(id=version.id).update(status=Status.AWAITING_REVIEW)
-    version.refresh_from_db()
-    return version
-
-
 def test_learnware_create_stores_package_and_queues_checks_after_commit(
     user: User,
     package_bytes: bytes,
@@ -57,7 +37,7 @@ def test_learnware_create_stores_package_and_queues_checks_after_commit(
     django_capture_on_commit_callbacks: Any,
 ) -> None:
     with django_capture_on_commit_callbacks() as callbacks:
-        response = _upload(_client(user), package_bytes, semantic_spec)
+        response = post_package(_client(user), package_bytes, semantic_spec)
 
     assert response.status_code == 201, response.content
     body = response.json()
@@ -108,7 +88,7 @@ def test_learnware_create_rejects_bad_input_naming_the_field(
 ) -> None:
     package, spec = mutate(package_bytes, semantic_spec)
 
-    response = _upload(_client(user), package, spec)
+    response = post_package(_client(user), package, spec)
 
     assert response.status_code == status, response.content
     body = response.json()
@@ -122,7 +102,7 @@ def test_learnware_create_refuses_path_traversal_before_extracting(
 ) -> None:
     hostile = rezip(package_bytes, extra={"../../evil.py": b"print('owned')"})
 
-    response = _upload(_client(user), hostile, semantic_spec)
+    response = post_package(_client(user), hostile, semantic_spec)
 
     assert response.status_code == 400
     assert ".." in response.json()["message"]
@@ -131,9 +111,9 @@ def test_learnware_create_refuses_path_traversal_before_extracting(
 def test_learnware_create_refuses_duplicate_package_with_409(
     user: User, other_user: User, package_bytes: bytes, semantic_spec: dict[str, Any]
 ) -> None:
-    first = _upload(_client(user), package_bytes, semantic_spec)
+    first = post_package(_client(user), package_bytes, semantic_spec)
 
-    again = _upload(_client(other_user), package_bytes, semantic_spec)
+    again = post_package(_client(other_user), package_bytes, semantic_spec)
 
     assert again.status_code == 409
     assert again.json()["extra"]["learnware_id"] == first.json()["id"]
@@ -145,7 +125,7 @@ def test_learnware_create_refuses_oversized_package_with_413(
 ) -> None:
     settings.BMW_MAX_PACKAGE_BYTES = 100
 
-    response = _upload(_client(user), package_bytes, semantic_spec)
+    response = post_package(_client(user), package_bytes, semantic_spec)
 
     assert response.status_code == 413
     assert "over the limit" in response.json()["message"]
@@ -154,7 +134,7 @@ def test_learnware_create_refuses_oversized_package_with_413(
 def test_learnware_create_needs_a_signed_in_user(
     package_bytes: bytes, semantic_spec: dict[str, Any]
 ) -> None:
-    response = _upload(_client(None), package_bytes, semantic_spec)
+    response = post_package(_client(None), package_bytes, semantic_spec)
 
     assert response.status_code in (401, 403)
     assert not Learnware.objects.exists()
@@ -167,7 +147,9 @@ def test_unapproved_learnware_is_visible_only_to_owner_and_staff(
     package_bytes: bytes,
     semantic_spec: dict[str, Any],
 ) -> None:
-    learnware_id = _upload(_client(user), package_bytes, semantic_spec).json()["id"]
+    learnware_id = post_package(_client(user), package_bytes, semantic_spec).json()[
+        "id"
+    ]
 
     assert _client(user).get(f"/api/learnwares/{learnware_id}/").status_code == 200
     assert _client(reviewer).get(f"/api/learnwares/{learnware_id}/").status_code == 200
@@ -182,8 +164,10 @@ def test_unapproved_learnware_is_visible_only_to_owner_and_staff(
 def test_review_approve_makes_learnware_public_and_logs_decision(
     user: User, reviewer: User, package_bytes: bytes, semantic_spec: dict[str, Any]
 ) -> None:
-    learnware_id = _upload(_client(user), package_bytes, semantic_spec).json()["id"]
-    version = _await_review(learnware_id)
+    learnware_id = post_package(_client(user), package_bytes, semantic_spec).json()[
+        "id"
+    ]
+    version = mark_checked(learnware_id)
     queue = _client(reviewer).get("/api/reviews/").json()
     assert [item["id"] for item in queue["results"]] == [version.id]
 
@@ -211,8 +195,10 @@ def test_review_approve_makes_learnware_public_and_logs_decision(
 def test_review_reject_needs_a_reason_and_keeps_learnware_private(
     user: User, reviewer: User, package_bytes: bytes, semantic_spec: dict[str, Any]
 ) -> None:
-    learnware_id = _upload(_client(user), package_bytes, semantic_spec).json()["id"]
-    version = _await_review(learnware_id)
+    learnware_id = post_package(_client(user), package_bytes, semantic_spec).json()[
+        "id"
+    ]
+    version = mark_checked(learnware_id)
     url = f"/api/versions/{version.id}/review/"
 
     no_reason = _client(reviewer).post(
@@ -243,8 +229,10 @@ def test_review_is_refused_to_non_staff(
     package_bytes: bytes,
     semantic_spec: dict[str, Any],
 ) -> None:
-    learnware_id = _upload(_client(user), package_bytes, semantic_spec).json()["id"]
-    version = _await_review(learnware_id)
+    learnware_id = post_package(_client(user), package_bytes, semantic_spec).json()[
+        "id"
+    ]
+    version = mark_checked(learnware_id)
     actor = request.getfixturevalue(persona) if persona else None
 
     response = _client(actor).post(
@@ -261,8 +249,10 @@ def test_review_is_refused_to_non_staff(
 def test_new_version_keeps_approved_one_live_until_approved(
     user: User, reviewer: User, package_bytes: bytes, semantic_spec: dict[str, Any]
 ) -> None:
-    learnware_id = _upload(_client(user), package_bytes, semantic_spec).json()["id"]
-    v1 = _await_review(learnware_id)
+    learnware_id = post_package(_client(user), package_bytes, semantic_spec).json()[
+        "id"
+    ]
+    v1 = mark_checked(learnware_id)
     services.learnware_version_review(version=v1, reviewer=reviewer, approve=True)
     newer = rezip(package_bytes, extra={"README.md": b"v2"})
 
@@ -275,7 +265,7 @@ def test_new_version_keeps_approved_one_live_until_approved(
     assert response.json()["number"] == 2
     public = _client(None).get(f"/api/learnwares/{learnware_id}/").json()
     assert public["live_version"]["number"] == 1
-    v2 = _await_review(learnware_id)
+    v2 = mark_checked(learnware_id)
     services.learnware_version_review(version=v2, reviewer=reviewer, approve=True)
     public = _client(None).get(f"/api/learnwares/{learnware_id}/").json()
     assert public["live_version"]["number"] == 2
@@ -288,9 +278,11 @@ def test_new_version_keeps_approved_one_live_until_approved(
 def test_cosmetic_edit_applies_at_once_but_task_change_makes_a_version(
     user: User, reviewer: User, package_bytes: bytes, semantic_spec: dict[str, Any]
 ) -> None:
-    learnware_id = _upload(_client(user), package_bytes, semantic_spec).json()["id"]
+    learnware_id = post_package(_client(user), package_bytes, semantic_spec).json()[
+        "id"
+    ]
     services.learnware_version_review(
-        version=_await_review(learnware_id), reviewer=reviewer, approve=True
+        version=mark_checked(learnware_id), reviewer=reviewer, approve=True
     )
     url = f"/api/learnwares/{learnware_id}/"
     cosmetic = {
@@ -330,9 +322,11 @@ def test_other_user_cannot_edit_or_delete(
     package_bytes: bytes,
     semantic_spec: dict[str, Any],
 ) -> None:
-    learnware_id = _upload(_client(user), package_bytes, semantic_spec).json()["id"]
+    learnware_id = post_package(_client(user), package_bytes, semantic_spec).json()[
+        "id"
+    ]
     services.learnware_version_review(
-        version=_await_review(learnware_id), reviewer=reviewer, approve=True
+        version=mark_checked(learnware_id), reviewer=reviewer, approve=True
     )
     url = f"/api/learnwares/{learnware_id}/"
 
@@ -368,7 +362,7 @@ def test_learnware_create_needs_a_verified_email(
     User.objects.filter(id=user.id).update(email_verified_at=None)
     user.refresh_from_db()
 
-    response = _upload(_client(user), package_bytes, semantic_spec)
+    response = post_package(_client(user), package_bytes, semantic_spec)
 
     assert response.status_code == 403
     assert "Verify your e-mail" in response.json()["message"]
@@ -389,8 +383,10 @@ def test_market_changes_are_logged_for_the_search_workers(
 ) -> None:
     from market.models import SearchIndexEvent
 
-    learnware_id = _upload(_client(user), package_bytes, semantic_spec).json()["id"]
-    version = _await_review(learnware_id)
+    learnware_id = post_package(_client(user), package_bytes, semantic_spec).json()[
+        "id"
+    ]
+    version = mark_checked(learnware_id)
     assert not SearchIndexEvent.objects.exists()  # not searchable before approval
 
     services.learnware_version_review(version=version, reviewer=reviewer, approve=True)
@@ -416,8 +412,10 @@ def test_market_changes_are_logged_for_the_search_workers(
 def test_my_learnwares_show_the_newest_version_and_reviewers_see_check_reports(
     user: User, reviewer: User, package_bytes: bytes, semantic_spec: dict[str, Any]
 ) -> None:
-    learnware_id = _upload(_client(user), package_bytes, semantic_spec).json()["id"]
-    version = _await_review(learnware_id)
+    learnware_id = post_package(_client(user), package_bytes, semantic_spec).json()[
+        "id"
+    ]
+    version = mark_checked(learnware_id)
     version.check_steps.create(position=0, name="format", status="passed")
 
     mine = _client(user).get("/api/learnwares/mine/").json()["results"]
@@ -447,8 +445,10 @@ def test_reviewer_cannot_approve_a_version_they_uploaded(
 ) -> None:
     from bmw.api.exceptions import ApplicationError
 
-    learnware_id = _upload(_client(reviewer), package_bytes, semantic_spec).json()["id"]
-    version = _await_review(learnware_id)
+    learnware_id = post_package(_client(reviewer), package_bytes, semantic_spec).json()[
+        "id"
+    ]
+    version = mark_checked(learnware_id)
 
     with pytest.raises(ApplicationError, match="uploaded themselves"):
         services.learnware_version_review(
@@ -461,8 +461,10 @@ def test_reviewer_cannot_approve_a_version_they_uploaded(
 def test_stat_spec_of_a_listed_version_is_public_json(
     user: User, reviewer: User, package_bytes: bytes, semantic_spec: dict[str, Any]
 ) -> None:
-    learnware_id = _upload(_client(user), package_bytes, semantic_spec).json()["id"]
-    version = _await_review(learnware_id)
+    learnware_id = post_package(_client(user), package_bytes, semantic_spec).json()[
+        "id"
+    ]
+    version = mark_checked(learnware_id)
     assert (
         _client(None).get(f"/api/versions/{version.id}/stat-spec/").status_code == 404
     )

@@ -1,18 +1,9 @@
-import {
-  Alert,
-  Anchor,
-  Group,
-  Loader,
-  Pagination,
-  Select,
-  Stack,
-  Table,
-  Text,
-} from '@mantine/core';
+import { Alert, Anchor, Loader, Select, Stack, Table, Text } from '@mantine/core';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 
+import { Pager } from '@/components/ui/pager';
 import { paths } from '@/config/paths';
 import { formatDateTime } from '@/utils/format';
 
@@ -112,15 +103,7 @@ export function AuditLog() {
               </Table.Tbody>
             </Table>
           </Table.ScrollContainer>
-          {log.data.count > PAGE_SIZE && (
-            <Group justify="center">
-              <Pagination
-                total={Math.ceil(log.data.count / PAGE_SIZE)}
-                value={page}
-                onChange={setPage}
-              />
-            </Group>
-          )}
+          <Pager count={log.data.count} pageSize={PAGE_SIZE} page={page} onChange={setPage} />
         </>
       )}
     </Stack>

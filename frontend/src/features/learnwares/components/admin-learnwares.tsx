@@ -4,7 +4,6 @@ import {
   Button,
   Group,
   Loader,
-  Pagination,
   SegmentedControl,
   Select,
   Stack,
@@ -18,6 +17,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 
+import { Pager } from '@/components/ui/pager';
 import { paths } from '@/config/paths';
 import { formatDateTime } from '@/utils/format';
 
@@ -188,15 +188,12 @@ export function AdminLearnwares() {
               </Table.Tbody>
             </Table>
           </Table.ScrollContainer>
-          {learnwares.data.count > PAGE_SIZE && (
-            <Group justify="center">
-              <Pagination
-                total={Math.ceil(learnwares.data.count / PAGE_SIZE)}
-                value={page}
-                onChange={setPage}
-              />
-            </Group>
-          )}
+          <Pager
+            count={learnwares.data.count}
+            pageSize={PAGE_SIZE}
+            page={page}
+            onChange={setPage}
+          />
         </>
       )}
     </Stack>

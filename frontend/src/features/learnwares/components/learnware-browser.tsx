@@ -1,6 +1,8 @@
-import { Alert, Group, Loader, Pagination, SimpleGrid, Stack, Text } from '@mantine/core';
+import { Alert, Loader, SimpleGrid, Stack, Text } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { useSearchParams } from 'react-router';
+
+import { Pager } from '@/components/ui/pager';
 
 import { useLearnwares } from '../api/get-learnwares';
 import { useSemanticVocabulary } from '../api/get-semantic-vocabulary';
@@ -55,7 +57,6 @@ export function LearnwareBrowser() {
       (scenarios.length === 0 || scenarios.some((s) => learnware.scenarios.includes(s))) &&
       (!license || learnware.license === license),
   );
-  const pages = Math.max(1, Math.ceil((learnwares.data?.count ?? 0) / PAGE_SIZE));
 
   return (
     <Stack>
@@ -99,21 +100,14 @@ export function LearnwareBrowser() {
               ))}
             </SimpleGrid>
           )}
-          {pages > 1 && (
-            <Group justify="center">
-              <Pagination
-                total={pages}
-                value={page}
-                onChange={(value) => {
-                  update('page', String(value));
-                }}
-                getControlProps={(control) => ({
-                  'aria-label': t(`pagination.${control}`),
-                })}
-                getItemProps={(item) => ({ 'aria-label': t('pagination.page', { page: item }) })}
-              />
-            </Group>
-          )}
+          <Pager
+            count={learnwares.data.count}
+            pageSize={PAGE_SIZE}
+            page={page}
+            onChange={(value) => {
+              update('page', String(value));
+            }}
+          />
         </>
       )}
     </Stack>

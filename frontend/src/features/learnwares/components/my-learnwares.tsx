@@ -1,18 +1,9 @@
-import {
-  Alert,
-  Anchor,
-  Group,
-  Loader,
-  Pagination,
-  SimpleGrid,
-  Stack,
-  Tabs,
-  Text,
-} from '@mantine/core';
+import { Alert, Anchor, Group, Loader, SimpleGrid, Stack, Tabs, Text } from '@mantine/core';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 
+import { Pager } from '@/components/ui/pager';
 import { paths } from '@/config/paths';
 
 import { type LearnwareState, useMyLearnwares } from '../api/get-my-learnwares';
@@ -63,7 +54,6 @@ export function MyLearnwares() {
     );
   }
   const { count, results } = mine.data;
-  const pages = Math.max(1, Math.ceil(count / PAGE_SIZE));
 
   return (
     <Stack>
@@ -95,11 +85,7 @@ export function MyLearnwares() {
           ))}
         </SimpleGrid>
       )}
-      {pages > 1 && (
-        <Group justify="center">
-          <Pagination total={pages} value={page} onChange={setPage} />
-        </Group>
-      )}
+      <Pager count={count} pageSize={PAGE_SIZE} page={page} onChange={setPage} />
     </Stack>
   );
 }

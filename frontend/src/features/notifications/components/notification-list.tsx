@@ -1,19 +1,9 @@
-import {
-  Alert,
-  Anchor,
-  Badge,
-  Button,
-  Group,
-  Loader,
-  Pagination,
-  Paper,
-  Stack,
-  Text,
-} from '@mantine/core';
+import { Alert, Anchor, Badge, Button, Group, Loader, Paper, Stack, Text } from '@mantine/core';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 
+import { Pager } from '@/components/ui/pager';
 import { paths } from '@/config/paths';
 import { formatDateTime } from '@/utils/format';
 
@@ -38,7 +28,6 @@ export function NotificationList() {
   }
   const { results, count } = notifications.data;
   if (count === 0) return <Text>{t('notifications.none')}</Text>;
-  const pages = Math.max(1, Math.ceil(count / PAGE_SIZE));
 
   return (
     <Stack>
@@ -104,11 +93,7 @@ export function NotificationList() {
           );
         })}
       </Stack>
-      {pages > 1 && (
-        <Group justify="center">
-          <Pagination total={pages} value={page} onChange={setPage} />
-        </Group>
-      )}
+      <Pager count={count} pageSize={PAGE_SIZE} page={page} onChange={setPage} />
     </Stack>
   );
 }

@@ -5,7 +5,6 @@ import {
   Card,
   Group,
   Loader,
-  Pagination,
   Stack,
   Text,
   Textarea,
@@ -15,6 +14,7 @@ import { type ReactNode, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 
+import { Pager } from '@/components/ui/pager';
 import { paths } from '@/config/paths';
 import { asSemanticSpec, specValues } from '@/config/semantic';
 import { formatBytes, formatDateTime } from '@/utils/format';
@@ -130,7 +130,6 @@ export function ReviewQueue({ renderReport }: { renderReport: (versionId: number
     );
   }
   if (queue.data.count === 0) return <Text>{t('review.empty')}</Text>;
-  const pages = Math.max(1, Math.ceil(queue.data.count / PAGE_SIZE));
 
   return (
     <Stack>
@@ -140,11 +139,7 @@ export function ReviewQueue({ renderReport }: { renderReport: (versionId: number
       {queue.data.results.map((item) => (
         <ReviewCard key={item.id} item={item} renderReport={renderReport} />
       ))}
-      {pages > 1 && (
-        <Group justify="center">
-          <Pagination total={pages} value={page} onChange={setPage} />
-        </Group>
-      )}
+      <Pager count={queue.data.count} pageSize={PAGE_SIZE} page={page} onChange={setPage} />
     </Stack>
   );
 }

@@ -4,7 +4,6 @@ import {
   Button,
   Group,
   Loader,
-  Pagination,
   Select,
   Stack,
   Table,
@@ -15,6 +14,7 @@ import { useDebouncedValue } from '@mantine/hooks';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 
+import { Pager } from '@/components/ui/pager';
 import { formatDateTime } from '@/utils/format';
 
 import { useDeactivateUser } from '../api/deactivate-user';
@@ -171,15 +171,7 @@ export function UsersTable({ currentUserId }: { currentUserId: number }) {
               </Table.Tbody>
             </Table>
           </Table.ScrollContainer>
-          {users.data.count > PAGE_SIZE && (
-            <Group justify="center">
-              <Pagination
-                total={Math.ceil(users.data.count / PAGE_SIZE)}
-                value={page}
-                onChange={setPage}
-              />
-            </Group>
-          )}
+          <Pager count={users.data.count} pageSize={PAGE_SIZE} page={page} onChange={setPage} />
         </>
       )}
     </Stack>
