@@ -48,8 +48,8 @@ urlpatterns = [
         api.UserReactivateApi.as_view(),
         name="users-reactivate",
     ),
-    # API tokens
     path("admin/audit/", api.AuditListApi.as_view(), name="admin-audit"),
+    # API tokens
     path("api-tokens/", api.ApiTokenListCreateApi.as_view(), name="api-tokens"),
     path(
         "api-tokens/<int:api_token_id>/",

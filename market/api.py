@@ -345,7 +345,9 @@ class MyLearnwareListApi(generics.ListAPIView):
         filters = validated(LearnwareStateInputSerializer, self.request.query_params)
         user = self.request.user
         assert isinstance(user, User)  # IsAuthenticated
-        return selectors.my_learnware_list(user=user, state=filters.get("state"))
+        return selectors.learnware_list_any_status(
+            owner_id=user.pk, state=filters.get("state")
+        )
 
     @extend_schema(
         operation_id="my_learnwares_list",

@@ -48,7 +48,7 @@ class AdminLearnwareListApi(generics.ListAPIView):
         filters = validated(
             AdminLearnwareFilterInputSerializer, self.request.query_params
         )
-        return selectors.learnware_admin_list(
+        return selectors.learnware_list_any_status(
             query=filters["q"],
             state=filters.get("state"),
             status=filters.get("status"),

@@ -73,19 +73,29 @@ def demo_market_seed(
         )
         report.submitted.append(learnware.id)
     for example in market.examples:
-        text = example.stat_spec.read_text(encoding="utf-8")
+        data = example.stat_spec.read_bytes()
         row, _ = ExampleSpec.objects.update_or_create(
             key=example.key,
             defaults={
                 "name": example.name,
                 "description": example.description,
                 "data_type": example.data_type,
-                "stat_spec_type": str(json.loads(text).get("type", "")),
+                "stat_spec_type": str(json.loads(data).get("type", "")),
             },
         )
-        row.stat_spec_file.save(f"{example.key}.json", ContentFile(text.encode()))
+        if _stored(row) != data:  # a re-seed keeps the file it already has
+            if row.stat_spec_file:
+                row.stat_spec_file.delete(save=False)
+            row.stat_spec_file.save(f"{example.key}.json", ContentFile(data))
         report.examples += 1
     return report
+
+
+def _stored(example: ExampleSpec) -> bytes | None:
+    if not example.stat_spec_file:
+        return None
+    with example.stat_spec_file.open("rb") as fh:
+        return bytes(fh.read())
 
 
 @dataclass(frozen=True)

@@ -151,16 +151,7 @@ LEARNWARE_STATES = {
 }
 
 
-def my_learnware_list(*, user: User, state: str | None = None) -> QuerySet[Learnware]:
-    """The user's learnwares in any status with their newest version, newest first;
-    ``state`` is one of ``LEARNWARE_STATES``."""
-    qs = with_latest_version(
-        learnware_list(viewer=user, owner_id=user.pk, approved_only=False)
-    ).order_by("-id")
-    return qs.filter(LEARNWARE_STATES[state]) if state else qs
-
-
-def learnware_admin_list(
+def learnware_list_any_status(
     *,
     query: str = "",
     state: str | None = None,
@@ -168,7 +159,8 @@ def learnware_admin_list(
     data_type: str | None = None,
     owner_id: int | None = None,
 ) -> QuerySet[Learnware]:
-    """Every learnware that is not deleted, newest first, for staff to manage.
+    """Learnwares that are not deleted, in any status, with their newest version,
+    newest first: an owner's own (``owner_id``), or every one for staff.
 
     ``state`` is one of ``LEARNWARE_STATES``, ``status`` the newest version's exact
     status; ``query`` matches the name or the owner's e-mail.

@@ -214,7 +214,6 @@ def learnware_version_create(
 
 
 @transaction.atomic
-@transaction.atomic
 def learnware_update(
     *, learnware: Learnware, by: User, semantic_spec: Mapping[str, Any]
 ) -> LearnwareVersion | None:

@@ -16,6 +16,7 @@ from typing import Any
 
 from learnware_core.package.pickled import write_pickled_package
 from learnware_core.scenarios import ScenarioDataMissing, flights
+from learnware_core.specification.base import StatSpecification
 from learnware_core.specification.rkme import RKMETableSpecification
 from learnware_core.specification.semantic import SemanticSpec
 
@@ -26,12 +27,43 @@ Progress = Callable[[str], None]
 BUILD = 1
 
 
-def _package_path(cache: Path, key: str, semantic: dict[str, Any]) -> Path:
-    """The cached zip of ``key``: named by the builder version and semantic spec."""
+def _package(
+    cache: Path,
+    key: str,
+    semantic: dict[str, Any],
+    build: Callable[[], tuple[Any, StatSpecification]],
+    progress: Progress,
+    input_shape: tuple[int, ...] | None = None,
+) -> DemoLearnware:
+    """The learnware ``key`` from the cache, or made by ``build() -> (model, spec)``.
+
+    The zip is named by the builder version and the semantic spec, so a change to
+    either makes a new one. Every model answers one number per row (output shape 1).
+    """
     digest = hashlib.sha256(
         json.dumps([BUILD, semantic], sort_keys=True).encode()
     ).hexdigest()
-    return cache / f"{key}-{digest[:12]}.zip"
+    path = cache / f"{key}-{digest[:12]}.zip"
+    if not path.is_file():
+        progress(f"{semantic['Data']['Values'][0].lower()} learnware {key}")
+        model, spec = build()
+        write_pickled_package(
+            path,
+            model=model,
+            semantic=SemanticSpec.from_dict(semantic),
+            stat_spec=spec,
+            input_shape=input_shape,
+            output_dimension=1,
+        )
+    return DemoLearnware(key, path, semantic)
+
+
+def _example_spec(cache: Path, key: str, fit: Callable[[], StatSpecification]) -> Path:
+    """The example ``key``'s stat.json from the cache, or made by ``fit()``."""
+    path = cache / f"{key}-v{BUILD}.json"
+    if not path.is_file():
+        path.write_text(json.dumps(fit().to_dict()), encoding="utf-8")
+    return path
 
 
 @dataclass(frozen=True)
@@ -86,6 +118,10 @@ def _semantic(
     return spec
 
 
+def _airline(airlines: dict[str, str], carrier: str) -> str:
+    return airlines.get(carrier, carrier).removesuffix(".").strip()
+
+
 def _flights(cache: Path, progress: Progress) -> DemoMarket:
     """A Ridge regression of the arrival delay per origin x carrier group (months
     1-9); examples are users holding later months of some groups."""
@@ -97,7 +133,7 @@ def _flights(cache: Path, progress: Progress) -> DemoMarket:
     inputs = flights.feature_descriptions()
     for (origin, carrier), rows in groups:
         key = f"flights-{origin}-{carrier}"
-        airline = airlines.get(carrier, carrier).removesuffix(".").strip()
+        airline = _airline(airlines, carrier)
         airport = airports.get(origin, origin)
         semantic = _semantic(
             name=f"Arrival delay: {airline} from {origin}"[:50],
@@ -116,21 +152,15 @@ def _flights(cache: Path, progress: Progress) -> DemoMarket:
             inputs=inputs,
             outputs={"0": "arrival delay, minutes (negative: early)"},
         )
-        zip_path = _package_path(cache, key, semantic)
-        if not zip_path.is_file():
-            progress(f"table learnware {key}")
+
+        def fit(rows: Any = rows) -> tuple[Any, StatSpecification]:
             train = rows[rows.month <= 9]
             X = flights.matrix(train)
             model = Ridge(alpha=1.0).fit(X, train[flights.TARGET].to_numpy(dtype=float))
             spec = RKMETableSpecification(gamma=flights.GAMMA, random_state=0).fit(X)
-            write_pickled_package(
-                zip_path,
-                model=model,
-                semantic=SemanticSpec.from_dict(semantic),
-                stat_spec=spec,
-                output_dimension=1,
-            )
-        out.learnwares.append(DemoLearnware(key, zip_path, semantic))
+            return model, spec
+
+        out.learnwares.append(_package(cache, key, semantic, fit, progress))
 
     by_group = {group: rows for group, rows in groups}
     wanted = [
@@ -144,12 +174,13 @@ def _flights(cache: Path, progress: Progress) -> DemoMarket:
         rows = by_group[(origin, carrier)]
         user = rows[rows.month >= first_month]
         key = f"flights-user-{origin}-{carrier}"
-        path = cache / f"{key}-v{BUILD}.json"
-        if not path.is_file():
+
+        def fit_user(user: Any = user) -> StatSpecification:
             spec = RKMETableSpecification(gamma=flights.GAMMA, random_state=1)
-            spec.fit(flights.matrix(user))
-            path.write_text(json.dumps(spec.to_dict()), encoding="utf-8")
-        airline = airlines.get(carrier, carrier).removesuffix(".").strip()
+            return spec.fit(flights.matrix(user))
+
+        path = _example_spec(cache, key, fit_user)
+        airline = _airline(airlines, carrier)
         out.examples.append(
             DemoExample(
                 key=key,
@@ -211,9 +242,8 @@ def _fashion(cache: Path, progress: Progress) -> DemoMarket:
             inputs=None,
             outputs=outputs,
         )
-        zip_path = _package_path(cache, key, semantic)
-        if not zip_path.is_file():
-            progress(f"image learnware {key}")
+
+        def fit(i: int = i, classes: tuple[int, ...] = classes) -> tuple[Any, Any]:
             rng = np.random.default_rng(100 + i)
             rows = fashion.sample(y, classes, _IMAGE_SHARES, _IMAGE_TRAIN, rng)
             images = X[rows].astype(np.float64)[:, None] / 255.0
@@ -221,26 +251,23 @@ def _fashion(cache: Path, progress: Progress) -> DemoMarket:
                 warnings.simplefilter("ignore", ConvergenceWarning)
                 model = fashion.model().fit(images, y[rows])
             spec = RKMEImageSpecification(n_points=50, max_iter=30, random_state=0)
-            spec.fit(X[rows[:_IMAGE_RKME_IMAGES]])
-            write_pickled_package(
-                zip_path,
-                model=model,
-                semantic=SemanticSpec.from_dict(semantic),
-                stat_spec=spec,
-                input_shape=(1, 28, 28),
-                output_dimension=1,
-            )
-        out.learnwares.append(DemoLearnware(key, zip_path, semantic))
+            return model, spec.fit(X[rows[:_IMAGE_RKME_IMAGES]])
+
+        out.learnwares.append(
+            _package(cache, key, semantic, fit, progress, input_shape=(1, 28, 28))
+        )
 
     X_test, y_test = fashion.load("t10k")
     user_classes = (2, 4, 0, 3, 6, 1)
     key = "fashion-user-2-4"
-    path = cache / f"{key}-v{BUILD}.json"
-    if not path.is_file():
+
+    def fit_user() -> StatSpecification:
         rng = np.random.default_rng(7)
         rows = fashion.sample(y_test, user_classes, (0.3, 0.3) + (0.1,) * 4, 1000, rng)
         spec = RKMEImageSpecification(n_points=50, max_iter=30, random_state=1)
-        path.write_text(json.dumps(spec.fit(X_test[rows]).to_dict()), encoding="utf-8")
+        return spec.fit(X_test[rows])
+
+    path = _example_spec(cache, key, fit_user)
     out.examples.append(
         DemoExample(
             key=key,
@@ -292,33 +319,27 @@ def _wordnet(cache: Path, progress: Progress) -> DemoMarket:
             inputs=None,
             outputs=outputs,
         )
-        zip_path = _package_path(cache, key, semantic)
-        if not zip_path.is_file():
-            progress(f"text learnware {key}")
+
+        def fit(i: int = i, combo: tuple[int, ...] = combo) -> tuple[Any, Any]:
             rng = np.random.default_rng(200 + i)
             pool = market_rows[np.isin(y[market_rows], combo)]
             rows = rng.permutation(pool)[: len(pool) // 2]
             train = [texts[j] for j in rows]
             model = wordnet.model().fit(train, y[rows])
             spec = RKMETextSpecification(n_points=50, random_state=0)
-            spec.fit(train[:_TEXT_RKME_TEXTS])
-            write_pickled_package(
-                zip_path,
-                model=model,
-                semantic=SemanticSpec.from_dict(semantic),
-                stat_spec=spec,
-                output_dimension=1,
-            )
-        out.learnwares.append(DemoLearnware(key, zip_path, semantic))
+            return model, spec.fit(train[:_TEXT_RKME_TEXTS])
+
+        out.learnwares.append(_package(cache, key, semantic, fit, progress))
 
     key = "wordnet-user-0-1"
-    path = cache / f"{key}-v{BUILD}.json"
-    if not path.is_file():
+
+    def fit_user() -> StatSpecification:
         rng = np.random.default_rng(12)
         pool = user_rows[np.isin(y[user_rows], (0, 1))]
         sample = [texts[j] for j in rng.permutation(pool)[:_TEXT_RKME_TEXTS]]
-        spec = RKMETextSpecification(n_points=50, random_state=1).fit(sample)
-        path.write_text(json.dumps(spec.to_dict()), encoding="utf-8")
+        return RKMETextSpecification(n_points=50, random_state=1).fit(sample)
+
+    path = _example_spec(cache, key, fit_user)
     out.examples.append(
         DemoExample(
             key=key,

@@ -81,9 +81,12 @@ def test_seeded_learnwares_pass_the_real_checks_and_an_example_finds_its_source(
     assert found.status_code == 200, found.content
     assert found.json()["results"][0]["learnware"]["name"].endswith("from EWR")
 
+    files = sorted(ExampleSpec.objects.values_list("stat_spec_file", flat=True))
     again = demo.demo_market_seed(cache=demo_cache, parts=("table",), keys=KEYS)
     assert (again.submitted, again.existing) == ([], 2)
     assert ExampleSpec.objects.count() == 3
+    # The examples' files are kept, not written again under new names.
+    assert sorted(ExampleSpec.objects.values_list("stat_spec_file", flat=True)) == files
     assert Learnware.objects.count() == 2
 
 
