@@ -326,6 +326,10 @@ def _wordnet(cache: Path, progress: Progress) -> DemoMarket:
             rows = rng.permutation(pool)[: len(pool) // 2]
             train = [texts[j] for j in rows]
             model = wordnet.model().fit(train, y[rows])
+            # scikit-learn keeps id(stop_words) (a memory address, used while fitting)
+            # on the vectorizer: without this, every process pickles other bytes, so a
+            # rebuilt cache would give new package hashes and re-seed the texts.
+            vars(model.named_steps["tfidfvectorizer"]).pop("_stop_words_id", None)
             spec = RKMETextSpecification(n_points=50, random_state=0)
             return model, spec.fit(train[:_TEXT_RKME_TEXTS])
 
