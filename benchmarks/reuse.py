@@ -613,27 +613,30 @@ def user_rkme(X: np.ndarray) -> RKMETableSpecification:
 
 
 def reuse_candidates(
-    market: FlightMarket, spec: RKMETableSpecification
+    market: FlightMarket, spec: RKMETableSpecification, top_few: int = FLIGHT_TOP_FEW
 ) -> tuple[list[int], np.ndarray | None, str]:
-    """The accepted mixture (keys, weights), else the top few singles (no weights:
-    JobSelector then estimates them from the user's unlabelled rows)."""
+    """The accepted mixture (keys, weights), else the ``top_few`` singles (no
+    weights: JobSelector then estimates them from the user's unlabelled rows)."""
     mix = search_mixture(market.index, spec)
     if mix is not None and mix.accepted:
         keys = [int(k) for k in mix.keys]  # type: ignore[call-overload]
         return keys, np.asarray(mix.weights), f"mixture of {len(keys)}"
-    top = market.index.search_single(spec, top_k=FLIGHT_TOP_FEW)
-    return [int(r.key) for r in top], None, f"top-{FLIGHT_TOP_FEW}"  # type: ignore[call-overload]
+    top = market.index.search_single(spec, top_k=top_few)
+    return [int(r.key) for r in top], None, f"top-{top_few}"  # type: ignore[call-overload]
 
 
-def data_free_row(market: FlightMarket, user: FlightUser) -> dict[str, Any]:
-    """Mean / best in market, Top-1, JobSelector and Average RMSE on all user rows."""
+def data_free_row(
+    market: FlightMarket, user: FlightUser, top_few: int = FLIGHT_TOP_FEW
+) -> dict[str, Any]:
+    """Mean / best in market, Top-1, JobSelector and Average RMSE on all user rows
+    (the last two over the accepted mixture, else the ``top_few`` singles)."""
     spec = user_rkme(user.X)
     singles = [rmse(user.y, lw.predict(user.X)) for lw in market.learnwares]
     top1 = int(market.index.search_single(spec, top_k=1)[0].key)  # type: ignore[call-overload]
-    keys, weights, how = reuse_candidates(market, spec)
+    keys, weights, how = reuse_candidates(market, spec, top_few)
     chosen = [market.learnwares[k] for k in keys]
     js = JobSelectorReuser(chosen, weights=weights, random_state=0).fit(user.X)
-    avg = AveragingReuser(chosen, mode="mean").fit()
+    avg = AveragingReuser(chosen, mode="mean", weights=weights).fit()
     return {
         "mean": float(np.mean(singles)),
         "best": float(np.min(singles)),
@@ -648,17 +651,20 @@ def data_free_row(market: FlightMarket, user: FlightUser) -> dict[str, Any]:
 
 
 def learning_curve(
-    market: FlightMarket, user: FlightUser, spec: RKMETableSpecification
+    market: FlightMarket,
+    user: FlightUser,
+    spec: RKMETableSpecification,
+    sizes: Sequence[int] = FLIGHT_LABELLED,
 ) -> dict[int, dict[str, float]]:
-    """RMSE on the user's rows outside a seeded 1,000-row labelled pool (the same
-    test rows for every size); the first ``n`` pool rows are labelled."""
+    """RMSE on the user's rows outside a seeded ``max(sizes)``-row labelled pool
+    (the same test rows for every size); the first ``n`` pool rows are labelled."""
     order = np.random.default_rng(7).permutation(user.y.shape[0])
-    pool, test = order[: max(FLIGHT_LABELLED)], order[max(FLIGHT_LABELLED) :]
+    pool, test = order[: max(sizes)], order[max(sizes) :]
     X_test, y_test = user.X[test], user.y[test]
     short = market.index.search_single(spec, top_k=FLIGHT_SHORTLIST)
     lws = [market.learnwares[int(r.key)] for r in short]  # type: ignore[call-overload]
     out = {}
-    for n in FLIGHT_LABELLED:
+    for n in sizes:
         X, y = user.X[pool[:n]], user.y[pool[:n]]
         models = {
             "pruning": EnsemblePruningReuser(lws, task="regression").fit(X, y),
@@ -819,7 +825,8 @@ def bench_flights_reuse(quick: bool) -> dict[str, Any]:
       learnwares; Top-1 = first of ``StatIndex.search_single`` with the user's
       RKME; JobSelector over the ``search_mixture`` result if accepted (with its
       weights), else over the top 3 singles (weights estimated from the user's
-      unlabelled rows); uniform Average over the same learnwares.
+      unlabelled rows); Average over the same learnwares (weighted by the mixture
+      weights when there are any, else uniform).
     * Learning curves: users with >= 1,500 rows; a seeded 1,000-row pool is
       labelled (its first 100 / 500 / 1,000 rows), the rest is the test set, the
       same for every size; EnsemblePruning and FeatureAugment over the search's

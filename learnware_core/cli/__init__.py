@@ -177,6 +177,14 @@ def build_parser() -> argparse.ArgumentParser:
     image.add_argument("data", metavar="DATA", help="the .npy file or image folder")
     image.add_argument("-o", "--output", required=True, help="stat.json to write")
     _rkme_options(image, kind="image")
+    image.add_argument(
+        "--kernel",
+        choices=("random_conv", "gaussian"),
+        default="random_conv",
+        help="random_conv: random CNNs, the original's family (default); gaussian: a "
+        "Gaussian kernel on the pixels, which tells class mixtures apart far better "
+        "(use --k 200); only specs of one kernel are compared",
+    )
     for sub in (table, text, image):
         _common(sub)
         sub.set_defaults(func=run_spec)

@@ -127,6 +127,8 @@ def build_image_spec(args: argparse.Namespace, *, data: str) -> StatSpecificatio
     kwargs: dict[str, Any] = {"random_state": args.seed}
     if args.k is not None:
         kwargs["n_points"] = args.k
+    if getattr(args, "kernel", "random_conv") != "random_conv":
+        kwargs["kernel"] = args.kernel
     try:
         spec = cls(**kwargs)
     except TypeError as exc:

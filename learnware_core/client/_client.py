@@ -327,6 +327,19 @@ class Client:
         )
         return result
 
+    def review(
+        self, version_id: int, *, approve: bool, reason: str = ""
+    ) -> dict[str, Any]:
+        """Approve or reject a checked version (a reviewer's or admin's token).
+
+        Returns the version as the dock answers it; a rejection needs a ``reason``.
+        """
+        body = {"decision": "approve" if approve else "reject", "reason": reason}
+        version: dict[str, Any] = self._json(
+            "POST", f"/api/versions/{version_id}/review/", json=body
+        )
+        return version
+
     def delete(self, learnware_id: int) -> None:
         """Delete one of your learnwares (hidden everywhere)."""
         self._request("DELETE", f"/api/learnwares/{learnware_id}/", expect=(204,))

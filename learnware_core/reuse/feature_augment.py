@@ -50,7 +50,8 @@ class FeatureAugmentReuser(BaseReuser):
         stratified ``min(5, smallest class size)``-fold CV (plain
         ``LogisticRegression`` if a class has a single row).
     passthrough : bool, default=True
-        Include the user's own features ``X`` (must then be a numeric table).
+        Include the user's own features ``X`` (must then be numeric; rows of more
+        than one dimension, e.g. images, are flattened).
 
     Attributes
     ----------
@@ -129,8 +130,11 @@ class FeatureAugmentReuser(BaseReuser):
             if fitting:
                 self.n_features_in_ = None
             return feats
+        rows = np.asarray(X) if not isinstance(X, np.ndarray) else X
+        if rows.ndim > 2:  # images and other n-D rows: one flat row each
+            rows = rows.reshape(rows.shape[0], -1)
         Xa = as_2d_float(
-            X,
+            rows,
             allow_nan=True,
             n_features=None if fitting else self.n_features_in_,
         )

@@ -5,6 +5,9 @@ labelled by its source learnware (and weighted by the mixture weights of search)
 At prediction time each row is routed by the selector and every learnware is called
 **once** on its own rows.
 
+Any specification with a ``routing_view()`` works: table RKMEs route rows as they
+are, text RKMEs by the embeddings of the texts, image RKMEs by the images' pixels.
+
 How this differs from the original ``JobSelectorReuser`` (learnware reference §6):
 
 * Samples are drawn directly from each reduced set (a ``beta``-weighted pick plus
@@ -44,6 +47,7 @@ from learnware_core.reuse.base import (
     check_weights_vector,
 )
 from learnware_core.runtime.inputs import sample_rkme_inputs
+from learnware_core.specification.base import RoutingView, StatSpecification
 from learnware_core.specification.rkme import (
     RKMETableSpecification,
     solve_simplex_qp,
@@ -64,7 +68,8 @@ class JobSelectorReuser(BaseReuser):
     Parameters
     ----------
     learnwares : sequence of LearnwareLike
-        Each with an :class:`RKMETableSpecification` ``spec`` of one dimension.
+        Each with a fitted ``spec`` that has a routing view (table, text or image
+        RKME), all views in one space (same dimension, encoder or channels).
     weights : array-like of shape (n_learnwares,), optional
         Mixture weights (e.g. from multi-learnware search); used as class priors of
         the selector. If None and ``fit`` gets unlabelled user ``X``, they are
@@ -94,6 +99,7 @@ class JobSelectorReuser(BaseReuser):
     selector_ : classifier or None
         Fitted selector over ``active_`` (None if only one is active).
     n_features_in_ : int
+        Dimension of the routing space.
 
     Examples
     --------
@@ -157,13 +163,14 @@ class JobSelectorReuser(BaseReuser):
         """
         self._check_params()
         lws = check_learnwares(self.learnwares)
-        specs = _rkme_specs(lws)
+        views = _routing_views(lws)
+        specs = [view.rkme for view in views]
         d = specs[0].n_features_in_
         m = len(lws)
         if self.weights is not None:
             weights = check_weights_vector(self.weights, m)
         elif X is not None and m > 1:
-            Xu = impute_column_means(as_2d_float(X, allow_nan=True, n_features=d))
+            Xu = impute_column_means(self._features(views[0], X, d))
             weights = rkme_mixture_weights(specs, Xu)
         else:
             weights = np.full(m, 1.0 / m)
@@ -196,7 +203,16 @@ class JobSelectorReuser(BaseReuser):
         self.active_ = active
         self.selector_ = selector
         self.n_features_in_ = d
+        self.view_ = views[0]
         return self
+
+    @staticmethod
+    def _features(view: RoutingView, X: Any, d: int) -> FloatArray:
+        try:
+            F = view.features(X)
+        except SpecificationError as exc:
+            raise ReuseError(f"cannot route X: {exc}") from exc
+        return as_2d_float(F, allow_nan=True, n_features=d)
 
     def _check_params(self) -> None:
         n = self.n_samples
@@ -232,8 +248,7 @@ class JobSelectorReuser(BaseReuser):
         idx : ndarray of int64, shape (n_samples,)
         """
         check_fitted(self, "weights_")
-        Xa = as_2d_float(X, allow_nan=True, n_features=self.n_features_in_)
-        return self._route(Xa)
+        return self._route(self._features(self.view_, X, self.n_features_in_))
 
     def _route(self, Xa: FloatArray) -> NDArray[np.int64]:
         if self.selector_ is None:
@@ -266,18 +281,21 @@ class JobSelectorReuser(BaseReuser):
         out = self._dispatch(X, "predict_proba")
         return np.asarray(out, dtype=np.float64)
 
-    def _dispatch(self, X: ArrayLike, method: str) -> NDArray[Any]:
+    def _dispatch(self, X: Any, method: str) -> NDArray[Any]:
         check_fitted(self, "weights_")
-        Xa = as_2d_float(X, allow_nan=True, n_features=self.n_features_in_)
-        idx = self._route(Xa)
-        n = Xa.shape[0]
+        features = self._features(self.view_, X, self.n_features_in_)
+        idx = self._route(features)
+        n = features.shape[0]
+        # Table rows go to the learnwares as the routed floats (as before); other
+        # inputs (texts, images) as they came, row-indexed.
+        inputs = features if self.view_.features_are_inputs else _indexable(X)
         result: NDArray[Any] | None = None
         for i in np.unique(idx):
             rows = np.flatnonzero(idx == i)
             fn = getattr(self.learnwares_[i], method, None)
             if not callable(fn):
                 raise ReuseError(f"learnware {i} has no {method}")
-            out = as_output(fn(Xa[rows]), rows.size, who=f"learnware {i}")
+            out = as_output(fn(inputs[rows]), rows.size, who=f"learnware {i}")
             if result is None:
                 result = np.empty((n, *out.shape[1:]), dtype=out.dtype)
             elif out.shape[1:] != result.shape[1:]:
@@ -362,25 +380,35 @@ def rkme_mixture_weights(
     return solve_simplex_qp(G, c)
 
 
-def _rkme_specs(lws: list[LearnwareLike]) -> list[RKMETableSpecification]:
-    specs: list[RKMETableSpecification] = []
+def _routing_views(lws: list[LearnwareLike]) -> list[RoutingView]:
+    views: list[RoutingView] = []
     for i, lw in enumerate(lws):
         spec = getattr(lw, "spec", None)
-        if (
-            not isinstance(spec, RKMETableSpecification)
-            or getattr(spec, "z_", None) is None
-        ):
+        view = None
+        if isinstance(spec, StatSpecification):
+            try:
+                view = spec.routing_view()
+            except SpecificationError as exc:
+                raise ReuseError(f"learnware {i}: {exc}") from exc
+        if view is None:
             raise ReuseError(
-                f"learnware {i} has no fitted RKMETableSpecification "
+                f"learnware {i} has no fitted specification rows can be routed by "
                 f"(got {type(spec).__name__})"
             )
-        specs.append(spec)
-    dims = {s.n_features_in_ for s in specs}
-    if len(dims) != 1:
-        raise ReuseError(
-            f"learnwares have RKMEs of different dimensions {sorted(dims)}"
-        )
-    return specs
+        views.append(view)
+    spaces = sorted({view.space for view in views})
+    if len(spaces) != 1:
+        raise ReuseError(f"learnwares' specs live in different spaces {spaces}")
+    return views
+
+
+def _indexable(X: Any) -> Any:
+    """``X`` in a form ``X[rows]`` works on (arrays as they are; lists as arrays)."""
+    if isinstance(X, np.ndarray):
+        return X
+    if isinstance(X, Sequence) and X and isinstance(X[0], str):
+        return np.asarray(X, dtype=object)
+    return np.asarray(X)
 
 
 def _auto_noise_scale(spec: RKMETableSpecification) -> float:

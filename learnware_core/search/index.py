@@ -10,8 +10,9 @@ Storage (per space)
 -------------------
 * RKME (table, text): reduced sets padded to ``(capacity, K_max, d)`` with zero
   weights in the padding, and their self-terms ``beta' K beta``.
-* Image: the explicit embedding ``e_i = sum_j beta_j phi(z_j)`` (``D`` floats), so
-  ``MMD^2 = ||e_q - e_i||^2`` exactly.
+* Image, random-CNN kernel: the explicit embedding ``e_i = sum_j beta_j phi(z_j)``
+  (``D`` floats), so ``MMD^2 = ||e_q - e_i||^2`` exactly. Image, Gaussian pixel
+  kernel: an RKME space of the flattened pixels, like a table.
 
 Arrays grow by doubling (amortised O(1) appends). Removal marks a tombstone; a space
 is compacted once a quarter of its rows are dead. Readers take a snapshot (array
@@ -235,6 +236,9 @@ def _points_of(
         return spec.z_, spec.beta_, float(spec.gamma_), None
     if isinstance(spec, RKMEImageSpecification):
         check_fitted(spec, "z_")
+        if spec.is_gaussian:  # a table RKME on the flattened pixels
+            pixels = spec.pixel_rkme()
+            return pixels.z_, pixels.beta_, float(pixels.gamma_), None
         return np.zeros((0, 0)), spec.beta_, 0.0, spec
     raise SpecificationError(
         f"cannot index specifications of type {type(spec).__name__}"
@@ -526,12 +530,13 @@ class _RKMESpace(_Space):
 
     def append(self, keys: Sequence[Hashable], specs: Sequence[Any]) -> list[int]:
         m = len(specs)
-        k_new = max(int(s.z_.shape[0]) for s in specs)
+        points = [_points_of(s)[:2] for s in specs]
+        k_new = max(int(z.shape[0]) for z, _ in points)
         Z3 = np.zeros((m, max(k_new, self.k_max), self.d))
         B2 = np.zeros((m, Z3.shape[1]))
-        for i, s in enumerate(specs):  # one copy per specification, not per point
-            Z3[i, : s.z_.shape[0]] = s.z_
-            B2[i, : s.z_.shape[0]] = s.beta_
+        for i, (z, beta) in enumerate(points):  # one copy per spec, not per point
+            Z3[i, : z.shape[0]] = z
+            B2[i, : z.shape[0]] = beta
         selfs = _packed_self_terms(Z3, B2, self.gamma)
         self._reserve(m)
         self._widen(k_new)
@@ -970,7 +975,7 @@ class StatIndex:
                 self._compact_space(space)
 
     def _new_space(self, key: SpaceKey, spec: StatSpecification) -> _Space:
-        if isinstance(spec, RKMEImageSpecification):
+        if isinstance(spec, RKMEImageSpecification) and not spec.is_gaussian:
             return _EmbeddingSpace(key, int(spec.embedding().shape[0]))
         z, _, gamma, _ = _points_of(spec)
         return _RKMESpace(

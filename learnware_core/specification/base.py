@@ -11,7 +11,14 @@ from __future__ import annotations
 import importlib
 from abc import ABC, abstractmethod
 from collections.abc import Callable
-from typing import Any, ClassVar, TypeVar
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
+
+import numpy as np
+from numpy.typing import NDArray
+
+if TYPE_CHECKING:
+    from learnware_core.specification.rkme import RKMETableSpecification
 
 from learnware_core.errors import SpecificationError
 
@@ -41,6 +48,28 @@ class StatSpecification(ABC):
     def is_compatible(self, other: StatSpecification) -> bool:
         """Whether :meth:`dist` is defined between ``self`` and ``other``."""
         return type(self) is type(other)
+
+    def routing_view(self) -> RoutingView | None:
+        """This spec as a table RKME in a vector space, with the map of raw inputs
+        into that space (for routing rows, e.g. by JobSelector); None if it has none.
+        """
+        return None
+
+
+@dataclass(frozen=True)
+class RoutingView:
+    """A specification seen as points in a vector space where rows can be routed.
+
+    ``rkme`` is a table RKME in that space; ``features`` maps a batch of raw inputs
+    (the learnware's input: table rows, texts, images) to its rows there, and
+    ``space`` names the space: views are comparable iff their spaces are equal.
+    ``features_are_inputs``: the mapped rows are what the learnware takes (tables).
+    """
+
+    rkme: RKMETableSpecification
+    features: Callable[[Any], NDArray[np.float64]]
+    space: str
+    features_are_inputs: bool = False  # True if the rows are the learnware's input
 
 
 _S = TypeVar("_S", bound=type[StatSpecification])

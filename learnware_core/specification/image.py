@@ -47,6 +47,17 @@ How this differs from the original package (shared learnware reference, §3.2):
   CPU speed. ``ORIGINAL_MODEL_CONFIG`` / ``ORIGINAL_N_MODELS`` select the original's
   architecture (still with fixed seeded weights).
 
+**The Gaussian pixel kernel** (``kernel="gaussian"``, our extension, key ``kernel``
+in the JSON): ``k(a, b) = exp(-gamma ||a - b||^2)`` on the prepared pixels (values in
+[0, 1], no per-data-set standardisation), ``gamma = 1 / (32 C)`` by default. The
+random-CNN kernel is linear in its features, so its MMD only compares feature means,
+and mixtures of different classes have close means: on Fashion-MNIST class mixtures
+(``benchmarks.markets``, IMG) it ranked learnwares barely better than chance. The
+Gaussian kernel is characteristic and tells such mixtures apart; its reduced set is
+fitted by the table RKME (``RKMETableSpecification``) on the flattened pixels, and
+search indexes it like a table RKME. Files without the
+``kernel`` key (all the original's) use the random-CNN kernel.
+
 References
 ----------
 Wu, Xu, Liu & Zhou, "Model reuse with reduced kernel mean embedding
@@ -76,8 +87,12 @@ from numpy.typing import ArrayLike, NDArray
 
 from learnware_core._validation import check_fitted, check_weights
 from learnware_core.errors import SpecificationError
-from learnware_core.specification.base import StatSpecification, register_spec_type
-from learnware_core.specification.rkme import solve_simplex_qp
+from learnware_core.specification.base import (
+    RoutingView,
+    StatSpecification,
+    register_spec_type,
+)
+from learnware_core.specification.rkme import RKMETableSpecification, solve_simplex_qp
 
 if TYPE_CHECKING:
     import torch
@@ -137,6 +152,13 @@ _MAX_CANDIDATES = 2048  # data images whose features are kept for herding
 _CHUNK = 1024  # images per chunk of the data pass
 _STD_FLOOR = 1e-8  # a constant channel is centred but not scaled
 _LUMA = (0.299, 0.587, 0.114)  # ITU-R BT.601 RGB -> grey weights
+KERNELS = ("random_conv", "gaussian")
+"""The image kernels: the random-CNN (NNGP) kernel and the Gaussian pixel kernel."""
+
+
+def default_pixel_gamma(n_channels: int) -> float:
+    """The Gaussian pixel kernel's default width: ``1 / (32 C)``."""
+    return 1.0 / (32.0 * n_channels)
 
 
 # ----------------------------------------------------------------- preprocessing
@@ -558,6 +580,14 @@ class RKMEImageSpecification(StatSpecification):
         Network configuration, default :data:`DEFAULT_MODEL_CONFIG`; see
         :class:`RandomConvFeatures`. ``seed`` is part of the kernel: specifications
         are only comparable under equal ``(model_config, n_models, C)``.
+    kernel : {"random_conv", "gaussian"}, default="random_conv"
+        The random-CNN kernel (the original's family; ``n_models`` and
+        ``model_config`` define it) or the Gaussian kernel on the pixels (see the
+        module notes; ``n_models``/``model_config`` are then only kept for the file
+        layout).
+    gamma : float, optional
+        Width of the Gaussian kernel; default :func:`default_pixel_gamma`.
+        Specifications are comparable only under equal ``gamma``.
     random_state : int, numpy Generator or None, default=None
         Seed for the subsample and the herding candidates. Fits are deterministic
         for a fixed seed (on one machine and torch thread count).
@@ -565,7 +595,10 @@ class RKMEImageSpecification(StatSpecification):
     Attributes
     ----------
     z_ : ndarray of shape (K, C, 32, 32), float32
-        Reduced images, in the standardised coordinates of the data.
+        Reduced images, in the standardised coordinates of the data (random-CNN
+        kernel) or in pixel values (Gaussian kernel).
+    kernel_ : dict or None
+        ``{"type": "gaussian", "gamma": g}``, or None for the random-CNN kernel.
     beta_ : ndarray of shape (K,), float64
         Weights, ``>= 0`` and summing to 1.
     n_models_ : int
@@ -612,6 +645,7 @@ class RKMEImageSpecification(StatSpecification):
     model_config_: dict[str, Any]
     n_channels_: int
     normalization_: dict[str, Any] | None
+    kernel_: dict[str, Any] | None
     num_points_: int
     mmd2_: float | None
     n_iter_: int
@@ -627,6 +661,8 @@ class RKMEImageSpecification(StatSpecification):
         channel_order: ChannelOrder = "auto",
         n_models: int = DEFAULT_N_MODELS,
         model_config: Mapping[str, Any] | None = None,
+        kernel: Literal["random_conv", "gaussian"] = "random_conv",
+        gamma: float | None = None,
         random_state: int | np.random.Generator | None = None,
     ) -> None:
         self.n_points = n_points
@@ -637,8 +673,11 @@ class RKMEImageSpecification(StatSpecification):
         self.channel_order = channel_order
         self.n_models = n_models
         self.model_config = model_config
+        self.kernel = kernel
+        self.gamma = gamma
         self.random_state = random_state
         self._embedding: FloatArray | None = None
+        self._pixels: RKMETableSpecification | None = None
 
     def __repr__(self) -> str:
         text = f"{type(self).__name__}(n_points={self.n_points}"
@@ -684,6 +723,8 @@ class RKMEImageSpecification(StatSpecification):
         images = prepare_images(
             raw, n_channels=self.n_channels, channel_order=self.channel_order
         )
+        if self.kernel == "gaussian":
+            return self._fit_gaussian(images, config, n_models, rng)
         images, normalization = _standardize(images, uint8=raw.dtype == np.uint8)
         n, c = images.shape[:2]
         k = self.n_points if self.n_points < n else max(1, (2 * n) // 3)
@@ -710,7 +751,37 @@ class RKMEImageSpecification(StatSpecification):
         self.num_points_ = n
         self.mmd2_ = mmd2
         self.n_iter_ = n_iter
+        self.kernel_ = None
         self._embedding = None
+        self._pixels = None
+        return self
+
+    def _fit_gaussian(
+        self,
+        images: Float32Array,
+        config: dict[str, Any],
+        n_models: int,
+        rng: np.random.Generator,
+    ) -> RKMEImageSpecification:
+        """The table RKME of the flattened pixels, under the Gaussian kernel."""
+        n, c = images.shape[:2]
+        gamma = self.gamma if self.gamma is not None else default_pixel_gamma(c)
+        table = RKMETableSpecification(
+            gamma=gamma, n_points=self.n_points, random_state=rng
+        ).fit(images.reshape(n, -1).astype(np.float64))
+        k = table.z_.shape[0]
+        self.z_ = table.z_.reshape(k, c, IMAGE_SIZE, IMAGE_SIZE).astype(np.float32)
+        self.beta_ = table.beta_
+        self.n_models_ = n_models
+        self.model_config_ = config
+        self.n_channels_ = c
+        self.normalization_ = None
+        self.kernel_ = {"type": "gaussian", "gamma": float(table.gamma_)}
+        self.num_points_ = n
+        self.mmd2_ = None
+        self.n_iter_ = 0
+        self._embedding = None
+        self._pixels = None
         return self
 
     def _check_params(self) -> tuple[dict[str, Any], int]:
@@ -725,6 +796,14 @@ class RKMEImageSpecification(StatSpecification):
         lr = self.learning_rate
         if not _is_real(lr) or not math.isfinite(float(lr)) or float(lr) <= 0:
             raise SpecificationError(f"learning_rate must be > 0, got {lr!r}")
+        if self.kernel not in KERNELS:
+            raise SpecificationError(
+                f"kernel must be one of {KERNELS}, got {self.kernel!r}"
+            )
+        if self.gamma is not None and not (
+            _is_real(self.gamma) and math.isfinite(float(self.gamma)) and self.gamma > 0
+        ):
+            raise SpecificationError(f"gamma must be > 0, got {self.gamma!r}")
         if self.n_channels is not None and (
             not _is_int(self.n_channels) or self.n_channels < 1
         ):
@@ -747,7 +826,8 @@ class RKMEImageSpecification(StatSpecification):
             int}``. ``z`` values are float32 values written as exact Python floats.
         """
         check_fitted(self, "z_")
-        return {
+        kernel = {"kernel": dict(self.kernel_)} if self.kernel_ else {}
+        return kernel | {
             "RKME_IMAGE_VERSION": RKME_IMAGE_VERSION,
             "msg": None,
             "z": self.z_.tolist(),
@@ -804,6 +884,7 @@ class RKMEImageSpecification(StatSpecification):
         config = _canonical_config(data.get("model_config", ORIGINAL_MODEL_CONFIG))
         normalization = _check_normalization(data.get("normalization"), z.shape[1])
         num_points = _positive_int(data.get("num_points", z.shape[0]), "'num_points'")
+        kernel = _check_kernel(data.get("kernel"))
 
         spec = cls(n_points=z.shape[0], n_models=n_models, model_config=config)
         spec.z_ = np.ascontiguousarray(z)
@@ -811,7 +892,8 @@ class RKMEImageSpecification(StatSpecification):
         spec.n_models_ = n_models
         spec.model_config_ = config
         spec.n_channels_ = int(z.shape[1])
-        spec.normalization_ = normalization
+        spec.normalization_ = None if kernel else normalization
+        spec.kernel_ = kernel
         spec.num_points_ = num_points
         spec.mmd2_ = None
         spec.n_iter_ = 0
@@ -823,10 +905,41 @@ class RKMEImageSpecification(StatSpecification):
     def kernel_key_(self) -> tuple[Any, ...]:
         """Hashable description of the kernel; equal keys mean comparable specs."""
         check_fitted(self, "z_")
+        if self.kernel_:
+            return (
+                "gaussian",
+                self.n_channels_,
+                float(f"{self.kernel_['gamma']:.12g}"),
+            )
         return _kernel_key(self.model_config_, self.n_models_, self.n_channels_)
+
+    @property
+    def is_gaussian(self) -> bool:
+        """Whether the kernel is the Gaussian pixel kernel (no explicit embedding)."""
+        return bool(getattr(self, "kernel_", None))
+
+    def pixel_rkme(self) -> RKMETableSpecification:
+        """Gaussian kernel only: this spec as a table RKME on the flattened pixels."""
+        check_fitted(self, "z_")
+        if not self.kernel_:
+            raise SpecificationError("only Gaussian-kernel image specs are pixel RKMEs")
+        if self._pixels is None:
+            k = self.z_.shape[0]
+            self._pixels = RKMETableSpecification.from_dict(
+                {
+                    "z": self.z_.reshape(k, -1).astype(np.float64).tolist(),
+                    "beta": self.beta_.tolist(),
+                    "gamma": self.kernel_["gamma"],
+                    "num_points": self.num_points_,
+                    "type": RKMETableSpecification.type_name,
+                }
+            )
+        return self._pixels
 
     def feature_map(self) -> RandomConvFeatures:
         """The (shared, cached) :class:`RandomConvFeatures` of this spec's kernel."""
+        if self.is_gaussian:
+            raise SpecificationError("the Gaussian pixel kernel has no feature map")
         return _cached_feature_map(self.kernel_key_)
 
     def embedding(self) -> FloatArray:
@@ -852,6 +965,34 @@ class RKMEImageSpecification(StatSpecification):
             and self.kernel_key_ == other.kernel_key_
         )
 
+    def routing_view(self) -> RoutingView:
+        """The reduced images as a table RKME in pixel space (``C * 32 * 32``
+        values, undoing the standardisation); images are routed by their pixels
+        after :func:`prepare_images`."""
+        check_fitted(self, "z_")
+        k, c = self.z_.shape[:2]
+        z = self.z_.astype(np.float64)
+        if self.normalization_ is not None:
+            mean = np.asarray(self.normalization_["mean"], dtype=np.float64)
+            std = np.asarray(self.normalization_["std"], dtype=np.float64)
+            z = z * std[None, :, None, None] + mean[None, :, None, None]
+        d = c * IMAGE_SIZE * IMAGE_SIZE
+        rkme = RKMETableSpecification.from_dict(
+            {
+                "z": z.reshape(k, d).tolist(),
+                "beta": self.beta_.tolist(),
+                "gamma": self.kernel_["gamma"] if self.kernel_ else 1.0 / d,
+                "num_points": self.num_points_,
+                "type": RKMETableSpecification.type_name,
+            }
+        )
+
+        def pixels(X: Any) -> NDArray[np.float64]:
+            images = prepare_images(X, n_channels=c, channel_order=self.channel_order)
+            return images.reshape(images.shape[0], d).astype(np.float64)
+
+        return RoutingView(rkme, pixels, f"image/pixels/{c}")
+
     def _check_comparable(self, other: StatSpecification) -> RKMEImageSpecification:
         check_fitted(self, "z_")
         if not isinstance(other, RKMEImageSpecification):
@@ -867,9 +1008,9 @@ class RKMEImageSpecification(StatSpecification):
             )
         if self.kernel_key_ != other.kernel_key_:
             raise SpecificationError(
-                "cannot compare image specifications built with different kernels: "
-                f"model_config {self.model_config_} / n_models {self.n_models_} vs "
-                f"{other.model_config_} / {other.n_models_}; MMD needs one kernel"
+                "cannot compare image specifications built with different kernels "
+                f"({_describe_kernel(self)} vs {_describe_kernel(other)}); MMD needs "
+                "one kernel"
             )
         return other
 
@@ -882,6 +1023,8 @@ class RKMEImageSpecification(StatSpecification):
             ``other`` is not a fitted image specification with the same kernel.
         """
         o = self._check_comparable(other)
+        if self.is_gaussian:
+            return self.pixel_rkme().inner_product(o.pixel_rkme())
         return float(self.embedding() @ o.embedding())
 
     def dist(self, other: StatSpecification) -> float:
@@ -896,6 +1039,8 @@ class RKMEImageSpecification(StatSpecification):
             Different type, channel count or kernel (``model_config``/``n_models``).
         """
         o = self._check_comparable(other)
+        if self.is_gaussian:
+            return self.pixel_rkme().dist(o.pixel_rkme())
         diff = self.embedding() - o.embedding()
         return float(diff @ diff)
 
@@ -905,6 +1050,9 @@ class RKMEImageSpecification(StatSpecification):
             self._check_comparable(other)
         if not others:
             return np.zeros(0)
+        if self.is_gaussian:
+            mine = self.pixel_rkme()
+            return np.array([mine.dist(o.pixel_rkme()) for o in others])
         E = np.stack([o.embedding() for o in others])
         diff = E - self.embedding()[None, :]
         out: FloatArray = np.einsum("ij,ij->i", diff, diff)
@@ -923,6 +1071,14 @@ class RKMEImageSpecification(StatSpecification):
             Unknown normalisation (files from the original package) or bad ``X``.
         """
         check_fitted(self, "z_")
+        if self.is_gaussian:
+            images = prepare_images(
+                np.asarray(X),
+                n_channels=self.n_channels_,
+                channel_order=self.channel_order,
+            )
+            flat = images.reshape(images.shape[0], -1).astype(np.float64)
+            return self.pixel_rkme().mmd_squared_to_data(flat)
         if self.normalization_ is None:
             raise SpecificationError(
                 "this specification does not record its normalisation (written by "
@@ -961,6 +1117,30 @@ def _standardize(
         "std": std.tolist(),
     }
     return out.astype(np.float32, copy=False), normalization
+
+
+def _check_kernel(value: object) -> dict[str, Any] | None:
+    """The ``kernel`` key of a file: absent/None (random-CNN) or the Gaussian one."""
+    if value is None:
+        return None
+    gamma = value.get("gamma") if isinstance(value, dict) else None
+    if (
+        not isinstance(value, dict)
+        or value.get("type") != "gaussian"
+        or not _is_real(gamma)
+        or not math.isfinite(float(gamma))  # type: ignore[arg-type]
+        or float(gamma) <= 0  # type: ignore[arg-type]
+    ):
+        raise SpecificationError(
+            f"'kernel' must be {{'type': 'gaussian', 'gamma': > 0}}, got {value!r}"
+        )
+    return {"type": "gaussian", "gamma": float(gamma)}  # type: ignore[arg-type]
+
+
+def _describe_kernel(spec: RKMEImageSpecification) -> str:
+    if spec.kernel_:
+        return f"Gaussian pixel kernel, gamma {spec.kernel_['gamma']:g}"
+    return f"random CNNs, model_config {spec.model_config_} / n_models {spec.n_models_}"
 
 
 def _check_normalization(value: object, n_channels: int) -> dict[str, Any] | None:

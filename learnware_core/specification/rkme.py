@@ -47,6 +47,7 @@ import scipy.linalg
 from numpy.typing import ArrayLike, NDArray
 
 from learnware_core._validation import (
+    as_2d_float,
     as_samples,
     check_fitted,
     check_gamma,
@@ -63,7 +64,11 @@ from learnware_core.kernels import (
     _weighted_kernel_sum,
     packed_mmd_squared,
 )
-from learnware_core.specification.base import StatSpecification, register_spec_type
+from learnware_core.specification.base import (
+    RoutingView,
+    StatSpecification,
+    register_spec_type,
+)
 
 __all__ = [
     "DEFAULT_GAMMA",
@@ -339,6 +344,17 @@ class RKMETableSpecification(StatSpecification):
             and getattr(other, "z_", None) is not None
             and self.n_features_in_ == other.n_features_in_
             and _gamma_tolerance_equal(self.gamma_, other.gamma_)
+        )
+
+    def routing_view(self) -> RoutingView:
+        """Itself, in its own feature space (rows are routed as they are)."""
+        check_fitted(self, "z_")
+        d = self.n_features_in_
+        return RoutingView(
+            self,
+            lambda X: as_2d_float(X, allow_nan=True, n_features=d),
+            f"table/{d}",
+            features_are_inputs=True,
         )
 
     def _check_comparable(self, other: StatSpecification) -> RKMETableSpecification:

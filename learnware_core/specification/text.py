@@ -41,7 +41,11 @@ from numpy.typing import NDArray
 from learnware_core import encoders
 from learnware_core._validation import check_fitted
 from learnware_core.errors import SpecificationError
-from learnware_core.specification.base import StatSpecification, register_spec_type
+from learnware_core.specification.base import (
+    RoutingView,
+    StatSpecification,
+    register_spec_type,
+)
 from learnware_core.specification.rkme import DEFAULT_GAMMA, RKMETableSpecification
 
 __all__ = [
@@ -400,6 +404,32 @@ class RKMETextSpecification(StatSpecification):
             and self.encoder_name_ == other.encoder_name_
             and self.rkme_.is_compatible(other.rkme_)
         )
+
+    def routing_view(self) -> RoutingView:
+        """The RKME of the embeddings; texts are routed by their embeddings.
+
+        Raises
+        ------
+        SpecificationError
+            Neither this spec's encoder nor the default one is the encoder that made
+            the embeddings.
+        """
+        check_fitted(self, "rkme_")
+        encoder = self.encoder
+        if encoder is None or encoder.name != self.encoder_name_:
+            encoder = encoders.default_text_encoder()
+        if encoder.name != self.encoder_name_:
+            raise SpecificationError(
+                f"the spec's texts were embedded by {self.encoder_name_!r}, which is "
+                f"not available here (the default encoder is {encoder.name!r})"
+            )
+        found = encoder
+
+        def embed(texts: Any) -> NDArray[np.float64]:
+            items = _check_texts(texts)
+            return np.asarray(found.encode(items), dtype=np.float64)
+
+        return RoutingView(self.rkme_, embed, f"text/{self.encoder_name_}")
 
     def _check_comparable(self, other: StatSpecification) -> RKMETextSpecification:
         check_fitted(self, "rkme_")

@@ -243,6 +243,15 @@ def test_cli_spec_image_from_npy_writes_an_image_rkme(
     stored = json.loads(out.read_text())
     assert stored["type"] == "RKMEImageSpecification"
     assert np.shape(stored["z"]) == (3, 3, 32, 32)  # resized to the RKME's 32x32
+    assert "kernel" not in stored  # the original's random-CNN kernel
+
+    gaussian = tmp_path / "gaussian.json"
+    code, _, err = _run(
+        capsys, "spec", "image", str(data), "-o", str(gaussian), "--k", "3",
+        "--kernel", "gaussian",
+    )  # fmt: skip
+    assert code == 0, err
+    assert json.loads(gaussian.read_text())["kernel"]["type"] == "gaussian"
 
 
 def test_cli_spec_image_from_a_folder_of_pngs(tmp_path: Path, capsys: Any) -> None:

@@ -154,10 +154,85 @@ def test_job_selector_accepts_a_custom_selector_and_is_fast():
 
 def test_job_selector_rejects_learnwares_without_rkme():
     lw = LocalLearnware(LinearRegression().fit([[0.0], [1.0]], [0.0, 1.0]))
-    with pytest.raises(ReuseError, match="RKMETableSpecification"):
+    with pytest.raises(ReuseError, match="no fitted specification"):
         JobSelectorReuser([lw]).fit()
     with pytest.raises(ReuseError, match="not fitted"):
         JobSelectorReuser(_market("regression")).predict(np.zeros((2, D)))
+
+
+class _Letters:
+    """A toy text encoder: letter frequencies (26-d)."""
+
+    name, dim = "toy/letters", 26
+
+    def encode(self, texts, *, progress=False):
+        E = np.zeros((len(texts), 26))
+        for i, text in enumerate(texts):
+            for ch in text.lower():
+                if "a" <= ch <= "z":
+                    E[i, ord(ch) - 97] += 1
+        return E / np.maximum(E.sum(1, keepdims=True), 1)
+
+
+class _Constant:
+    """A 'model' answering one label for every input (texts or images)."""
+
+    def __init__(self, label: int) -> None:
+        self.label = label
+
+    def predict(self, X):
+        return np.full(len(X), self.label)
+
+
+def test_job_selector_routes_texts_by_their_embeddings():
+    from learnware_core.specification.text import RKMETextSpecification
+
+    a_texts = ["aaa ab ba", "a aa aab", "baa aa", "aa a ba ab"] * 10
+    z_texts = ["zzz yz zy", "z zz zzy", "yzz zz", "zz z yz zy"] * 10
+    lws = [
+        LocalLearnware(
+            _Constant(label),
+            RKMETextSpecification(
+                encoder=_Letters(), n_points=8, language_detector=None, random_state=0
+            ).fit(texts),
+        )
+        for label, texts in ((0, a_texts), (1, z_texts))
+    ]
+    reuser = JobSelectorReuser(lws, n_samples=200, random_state=0).fit()
+    user = ["ab aa a", "zy zz z", "aaa", "zzz yy"]
+    assert reuser.predict(user).tolist() == [0, 1, 0, 1]
+    assert reuser.predict(np.asarray(user, dtype=object)).tolist() == [0, 1, 0, 1]
+
+
+def test_job_selector_routes_images_by_their_pixels():
+    from learnware_core.specification.image import RKMEImageSpecification
+
+    rng = np.random.default_rng(0)
+    dark = rng.uniform(0, 60, size=(60, 28, 28)).astype(np.uint8)
+    bright = rng.uniform(190, 255, size=(60, 28, 28)).astype(np.uint8)
+    lws = [
+        LocalLearnware(
+            _Constant(label),
+            RKMEImageSpecification(
+                n_points=6, max_iter=3, n_models=2, random_state=label
+            ).fit(images),
+        )
+        for label, images in ((0, dark), (1, bright))
+    ]
+    reuser = JobSelectorReuser(lws, n_samples=100, random_state=0).fit()
+    user = np.concatenate([dark[:5], bright[:5]])[[0, 5, 1, 6, 2, 7]]
+    assert reuser.predict(user).tolist() == [0, 1, 0, 1, 0, 1]
+
+
+def test_job_selector_refuses_specs_of_different_spaces():
+    from learnware_core.specification.text import RKMETextSpecification
+
+    text = RKMETextSpecification(
+        encoder=_Letters(), n_points=3, language_detector=None, random_state=0
+    ).fit(["abc", "def", "ghi", "jkl"])
+    table = _market("regression")[0]
+    with pytest.raises(ReuseError, match="different spaces"):
+        JobSelectorReuser([table, LocalLearnware(_Constant(0), text)]).fit()
 
 
 # ------------------------------------------------------------------ averaging

@@ -176,6 +176,26 @@ def test_feature_augment_custom_estimator_and_no_passthrough():
     assert reuser.n_features_in_ is None
 
 
+def test_feature_augment_flattens_image_rows_for_passthrough():
+    class Brightness:
+        """A 'learnware' on images: says 1 for bright images."""
+
+        spec = None
+
+        def predict(self, X):
+            return (np.asarray(X).mean(axis=(1, 2, 3)) > 0.5).astype(np.int64)
+
+    rng = np.random.default_rng(7)
+    images = rng.uniform(size=(80, 1, 6, 6))
+    images[:40] *= 0.4  # dark half
+    y = (images.mean(axis=(1, 2, 3)) > 0.5).astype(np.int64)
+    reuser = FeatureAugmentReuser([Brightness()]).fit(images, y)
+    assert reuser.n_features_in_ == 36
+    assert np.mean(reuser.predict(images) == y) > 0.9
+    with pytest.raises(ValueError, match="36"):
+        reuser.predict(images[:, :, :3])  # 18 pixels per row, not 36
+
+
 def test_feature_augment_one_hot_encodes_label_outputs():
     class LabelsOnly:
         spec = None

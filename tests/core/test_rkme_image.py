@@ -382,6 +382,8 @@ def test_loads_a_file_in_the_original_layout() -> None:
         ({"model_config": {"net_depth": 9}}, "net_depth"),
         ({"n_models": 0}, "n_models"),
         ({"RKME_IMAGE_VERSION": 2}, "RKME_IMAGE_VERSION"),
+        ({"kernel": {"type": "laplace", "gamma": 1.0}}, "kernel"),
+        ({"kernel": {"type": "gaussian", "gamma": -1.0}}, "kernel"),
     ],
 )
 def test_from_dict_rejects_malformed_input(change: dict[str, Any], match: str) -> None:
@@ -399,8 +401,105 @@ def test_from_dict_rejects_malformed_input(change: dict[str, Any], match: str) -
         {"learning_rate": 0.0},
         {"model_config": {"net_width": 0}},
         {"n_channels": 0},
+        {"kernel": "linear"},
+        {"kernel": "gaussian", "gamma": 0.0},
     ],
 )
 def test_fit_rejects_invalid_parameters(params: dict[str, Any]) -> None:
     with pytest.raises(SpecificationError):
         RKMEImageSpecification(**params).fit(np.zeros((4, 32, 32)))
+
+
+# ------------------------------------------------------------ Gaussian pixel kernel
+
+
+def _pixel_mmd2(A: np.ndarray, a: np.ndarray, B: np.ndarray, b: np.ndarray, g: float):
+    """Naive squared MMD of two weighted pixel sets under exp(-g ||x - y||^2)."""
+
+    def k(P: np.ndarray, Q: np.ndarray) -> np.ndarray:
+        d2 = ((P[:, None, :] - Q[None, :, :]) ** 2).sum(-1)
+        return np.exp(-g * d2)
+
+    return float(a @ k(A, A) @ a + b @ k(B, B) @ b - 2 * a @ k(A, B) @ b)
+
+
+def test_gaussian_kernel_dist_is_the_pixel_mmd(data_a: np.ndarray) -> None:
+    a = RKMEImageSpecification(kernel="gaussian", n_points=8, random_state=0)
+    b = RKMEImageSpecification(kernel="gaussian", n_points=8, random_state=1)
+    a.fit(data_a[:80])
+    b.fit(_images(80, classes=(5, 6), seed=3))
+    gamma = 1.0 / (32 * 3)  # the default for 3 channels
+    assert a.kernel_ == {"type": "gaussian", "gamma": pytest.approx(gamma)}
+    assert a.normalization_ is None
+    assert a.z_.shape == (8, 3, 32, 32)
+    pixels = prepare_images(data_a[:80])
+    assert abs(float(a.z_.mean()) - float(pixels.mean())) < 0.1  # pixel values
+    expected = _pixel_mmd2(
+        a.z_.reshape(8, -1).astype(np.float64),
+        a.beta_,
+        b.z_.reshape(8, -1).astype(np.float64),
+        b.beta_,
+        gamma,
+    )
+    assert a.dist(b) == pytest.approx(expected, rel=1e-9)
+    assert a.dist_many([a, b]) == pytest.approx([0.0, expected], abs=1e-12)
+
+
+def test_gaussian_kernel_tells_class_mixtures_apart() -> None:
+    mostly_01 = np.concatenate(
+        [_images(90, (0,), seed=1), _images(90, (1,), seed=2), _images(20, (2,), 3)]
+    )
+    mostly_23 = np.concatenate(
+        [_images(90, (2,), seed=4), _images(90, (3,), seed=5), _images(20, (0,), 6)]
+    )
+    user = np.concatenate([_images(60, (0,), seed=7), _images(60, (1,), seed=8)])
+    fit = lambda X, seed: RKMEImageSpecification(  # noqa: E731
+        kernel="gaussian", n_points=20, random_state=seed
+    ).fit(X)
+    spec_01, spec_23, spec_user = fit(mostly_01, 0), fit(mostly_23, 1), fit(user, 2)
+    assert spec_user.dist(spec_01) < spec_user.dist(spec_23)
+    assert spec_01.mmd_squared_to_data(user) < spec_23.mmd_squared_to_data(user)
+
+
+def test_gaussian_kernel_round_trips_and_refuses_the_random_cnn_kernel(
+    data_a: np.ndarray,
+) -> None:
+    spec = RKMEImageSpecification(kernel="gaussian", n_points=6, random_state=0)
+    spec.fit(data_a[:60])
+    data = json.loads(json.dumps(spec.to_dict()))
+    assert spec.kernel_ is not None
+    assert data["kernel"] == {"type": "gaussian", "gamma": spec.kernel_["gamma"]}
+    assert set(data) >= ORIGINAL_KEYS  # still the original's layout
+    loaded = load_spec(data)
+    assert isinstance(loaded, RKMEImageSpecification)
+    assert loaded.kernel_key_ == spec.kernel_key_
+    assert loaded.dist(spec) == pytest.approx(0.0, abs=1e-12)
+    random_cnn = _small_spec(data_a[:60])
+    assert not spec.is_compatible(random_cnn)
+    with pytest.raises(SpecificationError, match="different kernels"):
+        spec.dist(random_cnn)
+    with pytest.raises(SpecificationError, match="no feature map"):
+        spec.embedding()
+
+
+def test_index_ranks_gaussian_image_specs_like_dist(data_a: np.ndarray) -> None:
+    from learnware_core.search.index import StatIndex
+
+    specs = [
+        RKMEImageSpecification(kernel="gaussian", n_points=6, random_state=i).fit(
+            _images(60, classes, seed=i)
+        )
+        for i, classes in enumerate([(0, 1), (2, 3), (4, 5), (0, 5)])
+    ]
+    index = StatIndex()
+    for i, spec in enumerate(specs):
+        index.add(i, spec)
+    index.add("random-cnn", _small_spec(data_a[:60]))  # another space: never mixed
+    query = RKMEImageSpecification(kernel="gaussian", n_points=6, random_state=9)
+    query.fit(_images(60, (2, 3), seed=11))
+    found = index.search_single(query, top_k=4)
+    assert [r.key for r in found] == list(np.argsort(query.dist_many(specs)))
+    assert found[0].key == 1
+    assert [r.mmd2 for r in found] == pytest.approx(
+        sorted(query.dist_many(specs)), rel=1e-9, abs=1e-12
+    )
