@@ -45,6 +45,17 @@ CURVES = {  # curve key -> legend
     "top1": "Top-1 reuse (no labels)",
     "augment": "Feature augment",
     "pruning": "Ensemble pruning",
+    "best_reuse": "Best reuse (pruning or augment)",
+}
+EXTRAS = {  # result key -> how to say it
+    "mixture_accepted": "search proposed a multiple result (combination) for",
+    "ensemble_not_worse": "the ensemble was not worse than Top-1 for",
+    "top1_random_conv": "Top-1 with the random-CNN image kernel (not the Gaussian)",
+    "gap_closed_top1_random_conv": "gap closed by that Top-1",
+    "listed": "learnwares listed after upload, sandboxed checks and approval",
+    "deployed_equals_local": "users whose deployed Top-1 predicted as the local model",
+    "upload_check_approve_s": "upload + checks + approval per learnware, median (s)",
+    "deploy_s": "deployment to first prediction, median (s)",
 }
 COLORS = ("#4c72b0", "#55a868", "#c44e52", "#8172b2", "#dd8452", "#937860")
 DPI = 100
@@ -246,6 +257,7 @@ def _scenario_section(
         out += [*_md_table(header, [row]), ""]
         if _num(sc.get("seconds")) is not None:
             out += [f"Ran in {sc['seconds']:.0f} s.", ""]
+        out += _extras(sc)
     else:
         out += ["No numbers in this run.", ""]
     if sc.get("note"):
@@ -261,6 +273,25 @@ def _scenario_section(
     if curve_png:
         out += [f"![{_title(name)}: learning curves]({curve_png})", ""]
     return out
+
+
+def _extras(sc: dict[str, Any]) -> list[str]:
+    lines = []
+    for key, text in EXTRAS.items():
+        value = _num(sc.get(key))
+        if value is None:
+            continue
+        if key in ("mixture_accepted", "ensemble_not_worse"):
+            lines.append(f"- {text} {value:.0%} of the users")
+        elif key.startswith("gap_closed"):
+            lines.append(f"- {text}: {value:.0%}")
+        elif key.endswith("_s"):
+            lines.append(f"- {text}: {value:.2f}")
+        elif key == "top1_random_conv":
+            lines.append(f"- {text}: {_metric(value)}")
+        else:
+            lines.append(f"- {text}: {value:,.0f}")
+    return [*lines, ""] if lines else []
 
 
 def _targets_section(targets: Any) -> list[str]:
