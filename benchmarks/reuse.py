@@ -639,6 +639,7 @@ def data_free_row(
     avg = AveragingReuser(chosen, mode="mean", weights=weights).fit()
     return {
         "mean": float(np.mean(singles)),
+        "mean_mse": float(np.mean(np.square(singles))),
         "best": float(np.min(singles)),
         "top1": singles[top1],
         "job_selector": rmse(user.y, js.predict(user.X)),

@@ -7,8 +7,11 @@ from typing import Any
 
 from celery import Celery
 from celery.signals import worker_init, worker_ready
+from kombu.transport import TRANSPORT_ALIASES
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bmw.settings.base")
+# The embedded default's filesystem broker, with atomic message writes (bmw.broker).
+TRANSPORT_ALIASES["filesystem"] = "bmw.broker:Transport"
 
 # DjangoTask adds delay_on_commit()/apply_async_on_commit(): enqueue after the
 # surrounding transaction commits, so a worker never looks for a row that isn't there.
