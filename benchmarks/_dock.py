@@ -97,16 +97,18 @@ class Dock:
 
         django.setup()
 
-    def token(self) -> str:
-        """Create a user and an API token directly in the dock's database."""
+    def token(self, email: str = "bench@example.org", role: str | None = None) -> str:
+        """Create a verified user (``role``: default the model's) and an API token
+        directly in the dock's database."""
         self.django()
         from django.utils import timezone
 
         from accounts.models import User
         from accounts.services import api_token_create
 
+        extra = {"role": role} if role else {}
         user = User.objects.create_user(
-            "bench@example.org", "bench-password-1", email_verified_at=timezone.now()
+            email, "bench-password-1", email_verified_at=timezone.now(), **extra
         )
         return api_token_create(user=user, name="benchmark").token
 

@@ -38,31 +38,12 @@ from benchmarks.reuse import (
     flight_users,
     gap_closed,
     load_flight_groups,
+    mse,
     table,
     user_rkme,
 )
 from learnware_core.client import Client
 from learnware_core.scenarios.api_steps import flight_packages, publish, serve_user
-
-
-def _reviewer_token(dock: Dock) -> str:
-    """A reviewer and their API token, in the dock's database (after ``dock.token``)."""
-    from django.utils import timezone
-
-    from accounts.models import User
-    from accounts.services import api_token_create
-
-    reviewer = User.objects.create_user(
-        "reviewer@example.org",
-        "bench-password-1",
-        role=User.Role.REVIEWER,
-        email_verified_at=timezone.now(),
-    )
-    return api_token_create(user=reviewer, name="benchmark review").token
-
-
-def _mse(y: np.ndarray, pred: np.ndarray) -> float:
-    return float(np.mean((np.asarray(pred, dtype=float).reshape(-1) - y) ** 2))
 
 
 def run_api_scenario(quick: bool) -> dict[str, Any]:
@@ -84,7 +65,8 @@ def run_api_scenario(quick: bool) -> dict[str, Any]:
         dock.start(search=True)
         try:
             developer = Client(dock.url, token=dock.token())
-            reviewer = Client(dock.url, token=_reviewer_token(dock))
+            reviewer_token = dock.token("reviewer@example.org", role="reviewer")
+            reviewer = Client(dock.url, token=reviewer_token)
             published = [
                 publish(developer, reviewer, packages[n].package, packages[n].semantic)
                 for n in names
@@ -101,7 +83,7 @@ def run_api_scenario(quick: bool) -> dict[str, Any]:
                     dest=state / "bench-client",
                     cache_dir=state / "bench-client-envs",
                 )
-                singles = [_mse(user.y, lw.predict(user.X)) for lw in market.learnwares]
+                singles = [mse(user.y, lw.predict(user.X)) for lw in market.learnwares]
                 top1 = group_of[served.top1]
                 local = market.learnwares[top1].predict(user.X)
                 mix = served.multiple
@@ -111,7 +93,7 @@ def run_api_scenario(quick: bool) -> dict[str, Any]:
                         "rows": user.y.shape[0],
                         "mean": float(np.mean(singles)),
                         "best": float(np.min(singles)),
-                        "top1": _mse(user.y, served.predictions),
+                        "top1": mse(user.y, served.predictions),
                         "top1_group": names[top1],
                         "identified": top1 == own,
                         "multiple": "-"

@@ -539,8 +539,20 @@ class FlightMarket:
     index: StatIndex
 
 
+def mse(y: np.ndarray, pred: np.ndarray) -> float:
+    return float(np.mean((np.asarray(pred, dtype=float).reshape(-1) - y) ** 2))
+
+
 def rmse(y: np.ndarray, pred: np.ndarray) -> float:
-    return float(np.sqrt(np.mean((np.asarray(pred, dtype=float) - y) ** 2)))
+    return float(np.sqrt(mse(y, pred)))
+
+
+def labelled_split(n_rows: int, n_labelled: int) -> tuple[np.ndarray, np.ndarray]:
+    """``(pool, test)``: a seeded pool of ``n_labelled`` rows (its first ``n`` are the
+    ``n`` labelled ones, for every ``n``) and the other rows, the same test set for
+    every size of a learning curve."""
+    order = np.random.default_rng(7).permutation(n_rows)
+    return order[:n_labelled], order[n_labelled:]
 
 
 def flight_model() -> Any:
@@ -659,8 +671,7 @@ def learning_curve(
 ) -> dict[int, dict[str, float]]:
     """RMSE on the user's rows outside a seeded ``max(sizes)``-row labelled pool
     (the same test rows for every size); the first ``n`` pool rows are labelled."""
-    order = np.random.default_rng(7).permutation(user.y.shape[0])
-    pool, test = order[: max(sizes)], order[max(sizes) :]
+    pool, test = labelled_split(user.y.shape[0], max(sizes))
     X_test, y_test = user.X[test], user.y[test]
     short = market.index.search_single(spec, top_k=FLIGHT_SHORTLIST)
     lws = [market.learnwares[int(r.key)] for r in short]  # type: ignore[call-overload]

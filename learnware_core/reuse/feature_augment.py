@@ -130,7 +130,7 @@ class FeatureAugmentReuser(BaseReuser):
             if fitting:
                 self.n_features_in_ = None
             return feats
-        rows = np.asarray(X) if not isinstance(X, np.ndarray) else X
+        rows = np.asarray(X)
         if rows.ndim > 2:  # images and other n-D rows: one flat row each
             rows = rows.reshape(rows.shape[0], -1)
         Xa = as_2d_float(

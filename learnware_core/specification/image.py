@@ -924,17 +924,27 @@ class RKMEImageSpecification(StatSpecification):
         if not self.kernel_:
             raise SpecificationError("only Gaussian-kernel image specs are pixel RKMEs")
         if self._pixels is None:
-            k = self.z_.shape[0]
-            self._pixels = RKMETableSpecification.from_dict(
-                {
-                    "z": self.z_.reshape(k, -1).astype(np.float64).tolist(),
-                    "beta": self.beta_.tolist(),
-                    "gamma": self.kernel_["gamma"],
-                    "num_points": self.num_points_,
-                    "type": RKMETableSpecification.type_name,
-                }
-            )
+            self._pixels = self._table_rkme(self.z_, self.kernel_["gamma"])
         return self._pixels
+
+    def _table_rkme(self, z: NDArray[Any], gamma: float) -> RKMETableSpecification:
+        """A table RKME of the images ``z`` (K, C, 32, 32), flattened, with ``beta``."""
+        return RKMETableSpecification.from_dict(
+            {
+                "z": z.reshape(z.shape[0], -1).astype(np.float64).tolist(),
+                "beta": self.beta_.tolist(),
+                "gamma": gamma,
+                "num_points": self.num_points_,
+                "type": RKMETableSpecification.type_name,
+            }
+        )
+
+    def _flat_pixels(self, X: Any) -> NDArray[np.float64]:
+        """Images prepared like this spec's data, one flat row of pixels each."""
+        images = prepare_images(
+            np.asarray(X), n_channels=self.n_channels_, channel_order=self.channel_order
+        )
+        return images.reshape(images.shape[0], -1).astype(np.float64)
 
     def feature_map(self) -> RandomConvFeatures:
         """The (shared, cached) :class:`RandomConvFeatures` of this spec's kernel."""
@@ -970,28 +980,17 @@ class RKMEImageSpecification(StatSpecification):
         values, undoing the standardisation); images are routed by their pixels
         after :func:`prepare_images`."""
         check_fitted(self, "z_")
-        k, c = self.z_.shape[:2]
-        z = self.z_.astype(np.float64)
-        if self.normalization_ is not None:
-            mean = np.asarray(self.normalization_["mean"], dtype=np.float64)
-            std = np.asarray(self.normalization_["std"], dtype=np.float64)
-            z = z * std[None, :, None, None] + mean[None, :, None, None]
-        d = c * IMAGE_SIZE * IMAGE_SIZE
-        rkme = RKMETableSpecification.from_dict(
-            {
-                "z": z.reshape(k, d).tolist(),
-                "beta": self.beta_.tolist(),
-                "gamma": self.kernel_["gamma"] if self.kernel_ else 1.0 / d,
-                "num_points": self.num_points_,
-                "type": RKMETableSpecification.type_name,
-            }
-        )
-
-        def pixels(X: Any) -> NDArray[np.float64]:
-            images = prepare_images(X, n_channels=c, channel_order=self.channel_order)
-            return images.reshape(images.shape[0], d).astype(np.float64)
-
-        return RoutingView(rkme, pixels, f"image/pixels/{c}")
+        c = self.n_channels_
+        if self.kernel_:
+            rkme = self.pixel_rkme()
+        else:
+            z = self.z_.astype(np.float64)
+            if self.normalization_ is not None:
+                mean = np.asarray(self.normalization_["mean"], dtype=np.float64)
+                std = np.asarray(self.normalization_["std"], dtype=np.float64)
+                z = z * std[None, :, None, None] + mean[None, :, None, None]
+            rkme = self._table_rkme(z, 1.0 / (c * IMAGE_SIZE * IMAGE_SIZE))
+        return RoutingView(rkme, self._flat_pixels, f"image/pixels/{c}")
 
     def _check_comparable(self, other: StatSpecification) -> RKMEImageSpecification:
         check_fitted(self, "z_")
@@ -1072,13 +1071,7 @@ class RKMEImageSpecification(StatSpecification):
         """
         check_fitted(self, "z_")
         if self.is_gaussian:
-            images = prepare_images(
-                np.asarray(X),
-                n_channels=self.n_channels_,
-                channel_order=self.channel_order,
-            )
-            flat = images.reshape(images.shape[0], -1).astype(np.float64)
-            return self.pixel_rkme().mmd_squared_to_data(flat)
+            return self.pixel_rkme().mmd_squared_to_data(self._flat_pixels(X))
         if self.normalization_ is None:
             raise SpecificationError(
                 "this specification does not record its normalisation (written by "

@@ -139,6 +139,23 @@ def detect_languages(
     return [lang for lang, weight in ranked if weight / total >= min_share]
 
 
+def _embed(
+    encoder: encoders.TextEncoder, items: list[str], *, progress: bool = False
+) -> NDArray[np.float64]:
+    """The encoder's embeddings of ``items``, checked for shape and finiteness."""
+    E = np.asarray(encoder.encode(items, progress=progress), dtype=np.float64)
+    if E.shape != (len(items), encoder.dim):
+        raise SpecificationError(
+            f"encoder {encoder.name!r} returned shape {E.shape}, "
+            f"expected {(len(items), encoder.dim)}"
+        )
+    if not np.isfinite(E).all():
+        raise SpecificationError(
+            f"encoder {encoder.name!r} returned NaN or infinite values"
+        )
+    return E
+
+
 def _check_texts(texts: Any) -> list[str]:
     if isinstance(texts, str | bytes):
         raise SpecificationError(
@@ -280,16 +297,7 @@ class RKMETextSpecification(StatSpecification):
         encoder = self.encoder
         if encoder is None:
             encoder = encoders.default_text_encoder()
-        E = np.asarray(encoder.encode(items, progress=self.progress), dtype=np.float64)
-        if E.shape != (len(items), encoder.dim):
-            raise SpecificationError(
-                f"encoder {encoder.name!r} returned shape {E.shape}, "
-                f"expected {(len(items), encoder.dim)}"
-            )
-        if not np.isfinite(E).all():
-            raise SpecificationError(
-                f"encoder {encoder.name!r} returned NaN or infinite values"
-            )
+        E = _embed(encoder, items, progress=self.progress)
         rkme = RKMETableSpecification(
             gamma=self.gamma,
             n_points=self.n_points,
@@ -426,8 +434,7 @@ class RKMETextSpecification(StatSpecification):
         found = encoder
 
         def embed(texts: Any) -> NDArray[np.float64]:
-            items = _check_texts(texts)
-            return np.asarray(found.encode(items), dtype=np.float64)
+            return _embed(found, _check_texts(texts))
 
         return RoutingView(self.rkme_, embed, f"text/{self.encoder_name_}")
 
