@@ -360,8 +360,8 @@ def tab_hetero_fe(quick: bool) -> dict[str, Any]:
     note = (
         f"single-space search found a learnware for {found} of {users} users: their "
         f"{len(flights.FE_FEATURES)} engineered columns share no feature space with "
-        f"the market's {len(flights.FEATURES)}; Mean/Best/Top-1 need the "
-        "specification world and feature alignment (issue 10)"
+        f"the market's {len(flights.FEATURES)}; Mean/Best/Top-1 through the "
+        "specification world: python -m benchmarks.spec_world"
     )
     print(f"\nTAB-HETERO-FE: {note}")
     curve = _curve_summary(curves, lower_is_better=True, methods=("labelled_only",))

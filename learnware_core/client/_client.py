@@ -475,6 +475,8 @@ class Client:
         license: str = "",
         scenarios: Sequence[str] = (),
         top_k: int = 10,
+        input_descriptions: Mapping[str, str] | None = None,
+        hetero: bool = False,
     ) -> dict[str, Any]:
         """Search approved learnwares by tags, text and your statistical spec.
 
@@ -482,6 +484,11 @@ class Client:
         ``RKMETableSpecification().fit(X)`` or ``bmw spec table data.csv`` — and
         pass it (a fitted spec, its dict, or a ``stat.json`` path): only the
         reduced set is sent, never your data.
+
+        ``input_descriptions`` (``{"0": "age in years", ...}``, one per column of
+        your table) let the dock search the specification world when no learnware
+        has your columns (``hetero=True``: even if some has); the answer then says
+        ``"heterogeneous": true`` and names the ``engine_version``.
 
         Returns
         -------
@@ -503,6 +510,13 @@ class Client:
             if value
         ]
         fields += [("scenarios", s) for s in scenarios]
+        if input_descriptions is not None:
+            described = {str(k): str(v) for k, v in input_descriptions.items()}
+            width = max((int(k) + 1 for k in described if k.isdigit()), default=0)
+            spec = {"Dimension": width, "Description": described}
+            fields.append(("input", json.dumps(spec)))
+        if hetero:
+            fields.append(("hetero", "true"))
         files = None
         if stat_spec is not None:
             files = {

@@ -362,8 +362,13 @@ def _fit_maps(
     n_restarts: int,
     max_iter: int,
     random_state: int | np.random.Generator | None,
+    init: tuple[FloatArray, FloatArray] | None = None,
 ) -> list[tuple[FloatArray, FloatArray, float]]:
-    """Every restart's ``(A, b, mmd2)``, best (lowest MMD) first."""
+    """Every restart's ``(A, b, mmd2)``, best (lowest MMD) first.
+
+    ``init``: a map ``(A, b)`` in user units to start from instead of the
+    moment-matching starts (e.g. one suggested by the specification world).
+    """
     U = as_2d_float(Zu, name="Zu")
     T = as_2d_float(Zt, name="Zt")
     wu = np.asarray(beta_u, dtype=np.float64)
@@ -385,7 +390,11 @@ def _fit_maps(
     # The matrices are tiny (K x K); threaded BLAS only adds overhead, up to 20x
     # under load on a 2-core machine (measured), so L-BFGS runs on one thread.
     with threadpool_limits(limits=1, user_api="blas"):
-        for A0, b0 in _starts(Us, wu, T, wt, n_restarts, rng):
+        if init is not None:  # the same map on standardised user features
+            starts = [(init[0] * su[None, :], init[1] + init[0] @ mu)]
+        else:
+            starts = _starts(Us, wu, T, wt, n_restarts, rng)
+        for A0, b0 in starts:
             maps.append(_descend(A0, b0, Us, wu, T, wt, gamma, max_iter, tt, mu, su))
     maps.sort(key=lambda item: item[2])
     return maps

@@ -87,6 +87,7 @@ from learnware_core.kernels import (
     _weighted_kernel_rows,
 )
 from learnware_core.specification.base import StatSpecification
+from learnware_core.specification.hetero import HeteroMapTableSpecification
 from learnware_core.specification.image import RKMEImageSpecification
 from learnware_core.specification.rkme import RKMETableSpecification
 from learnware_core.specification.text import RKMETextSpecification
@@ -174,6 +175,14 @@ def feature_space_key(spec: StatSpecification) -> SpaceKey:
         return (
             spec.type_name,
             spec.encoder_name_,
+            int(spec.n_features_in_),
+            _gamma_key(spec.gamma_),
+        )
+    if isinstance(spec, HeteroMapTableSpecification):
+        check_fitted(spec, "z_")
+        return (
+            spec.type_name,
+            spec.engine_version_,
             int(spec.n_features_in_),
             _gamma_key(spec.gamma_),
         )

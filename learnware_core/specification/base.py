@@ -82,6 +82,7 @@ _BUILTIN_MODULES: dict[str, str] = {
     "RKMETableSpecification": "learnware_core.specification.rkme",
     "RKMETextSpecification": "learnware_core.specification.text",
     "RKMEImageSpecification": "learnware_core.specification.image",
+    "HeteroMapTableSpecification": "learnware_core.specification.hetero",
 }
 
 
