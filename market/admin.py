@@ -6,6 +6,7 @@ from market.models import (
     LearnwareVersion,
     Notification,
     ReviewDecision,
+    WorldEngineVersion,
 )
 
 
@@ -42,3 +43,13 @@ class LearnwareVersionAdmin(admin.ModelAdmin[LearnwareVersion]):
 
 admin.site.register(ReviewDecision)
 admin.site.register(Notification)
+
+
+@admin.register(WorldEngineVersion)
+class WorldEngineVersionAdmin(admin.ModelAdmin[WorldEngineVersion]):
+    """Read-mostly: train and activate through the admin API (state changes there)."""
+
+    list_display = ("id", "version", "state", "learnware_count", "created_at")
+    list_filter = ("state",)
+    readonly_fields = ("version", "state", "engine_file", "metrics", "candidates")
+    raw_id_fields = ("triggered_by", "activated_by")

@@ -689,6 +689,18 @@ class LearnwareSearchInputSerializer(serializers.Serializer):
         default=True,
         help_text="Also look for a weighted combination of learnwares (slower).",
     )
+    input = SemanticSpecField(
+        required=False,
+        help_text="Your table's columns, as the semantic spec's Input: "
+        '`{"Dimension": 2, "Description": {"0": "age", "1": "income"}}` (JSON). '
+        "With it, a table RKME that no learnware shares the columns of is searched "
+        "in the specification world (heterogeneous search).",
+    )
+    hetero = serializers.BooleanField(
+        required=False,  # no default: false (optional in the generated client)
+        help_text="Search the specification world even if learnwares share your "
+        "columns (needs `input` and an active engine). Default false.",
+    )
 
 
 class SearchHitOutputSerializer(serializers.Serializer):
@@ -716,6 +728,16 @@ class LearnwareSearchOutputSerializer(serializers.Serializer):
     count = serializers.IntegerField()
     results = SearchHitOutputSerializer(many=True)
     multiple = SearchMultipleOutputSerializer(allow_null=True)
+    heterogeneous = serializers.BooleanField(
+        required=False,
+        help_text="The ranking was done in the specification world: the results "
+        "come from other feature spaces (reuse them through the world).",
+    )
+    engine_version = serializers.CharField(
+        required=False,
+        allow_null=True,
+        help_text="The specification-world engine version used, if heterogeneous.",
+    )
 
 
 class LearnwareSearchApi(APIView):
@@ -745,6 +767,11 @@ class LearnwareSearchApi(APIView):
         stat_spec = None
         if data.get("stat_spec") is not None:
             stat_spec = search.stat_spec_parse(data["stat_spec"].read())
+        descriptions = search.input_description_parse(data.get("input"), stat_spec)
+        hetero = bool(data.get("hetero", False))
+        if hetero and (stat_spec is None or descriptions is None):
+            problem = "heterogeneous search needs a stat_spec and your input"
+            raise ApplicationError(problem, extra={"fields": {"hetero": [problem]}})
         filters = search.SearchFilters(
             **{
                 f"{key}s": (data[key],)
@@ -761,6 +788,8 @@ class LearnwareSearchApi(APIView):
                 stat_spec=stat_spec,
                 top_k=data.get("top_k", 10),
                 multiple=data["multiple"],
+                input_description=descriptions,
+                hetero=hetero,
             )
         except search.SearchUnavailable as exc:
             return Response(
@@ -777,6 +806,8 @@ class LearnwareSearchApi(APIView):
                     "count": outcome.count,
                     "results": outcome.hits,
                     "multiple": outcome.multiple,
+                    "heterogeneous": outcome.heterogeneous,
+                    "engine_version": outcome.engine_version,
                 }
             ).data
         )

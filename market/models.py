@@ -308,3 +308,122 @@ class ExampleSpec(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class WorldEngineVersion(models.Model):
+    """One trained specification-world engine (``learnware_core.specworld``).
+
+    A version is trained on the table learnwares eligible at the time, then every
+    eligible learnware gets its system specification under it (regenerating), then
+    it is activated: heterogeneous search uses the single active version. Earlier
+    versions are kept (retired) for rollback. ``version`` is the engine's content
+    hash, known once trained.
+    """
+
+    class State(models.TextChoices):
+        TRAINING = "training", "Training"
+        REGENERATING = "regenerating", "Generating system specifications"
+        READY = "ready", "Ready"
+        ACTIVE = "active", "Active"
+        FAILED = "failed", "Failed"
+        RETIRED = "retired", "Retired"
+
+    class Trigger(models.TextChoices):
+        MANUAL = "manual", "An administrator"
+        APPROVALS = "approvals", "New approvals"
+        SCHEDULE = "schedule", "The daily schedule"
+
+    RUNNING_STATES: ClassVar = (State.TRAINING, State.REGENERATING)
+    USABLE_STATES: ClassVar = (State.READY, State.ACTIVE, State.RETIRED)
+
+    version = models.CharField(max_length=32, unique=True, null=True, blank=True)
+    state = models.CharField(
+        max_length=16, choices=State.choices, default=State.TRAINING, db_index=True
+    )
+    trigger = models.CharField(
+        max_length=16, choices=Trigger.choices, default=Trigger.MANUAL
+    )
+    triggered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    engine_file = models.FileField(
+        upload_to="world-engines/", max_length=300, blank=True
+    )
+    config = models.JSONField(default=dict, help_text="NetConfig and TrainConfig.")
+    # The learnware versions eligible when training was requested (sorted ids): with
+    # ``config``, what makes two trainings the same.
+    candidates = models.JSONField(default=list)
+    learnware_count = models.PositiveIntegerField(
+        default=0, help_text="Table learnwares the engine was trained on."
+    )
+    metrics = models.JSONField(default=dict)
+    progress = models.JSONField(default=dict)  # {"phase", "done", "total"}
+    error = models.TextField(blank=True)
+    task_id = models.CharField(max_length=64, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    activated_at = models.DateTimeField(null=True, blank=True)
+    activated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Who activated it last (none: activated by its training).",
+    )
+
+    class Meta:
+        ordering = ("-id",)
+        constraints: ClassVar = [
+            models.UniqueConstraint(
+                fields=["state"],
+                condition=Q(state="active"),
+                name="world_engine_one_active",
+            ),
+            # 1 while training or regenerating, NULL (never equal) otherwise.
+            models.UniqueConstraint(
+                models.Case(
+                    models.When(
+                        state__in=("training", "regenerating"), then=models.Value(1)
+                    ),
+                    output_field=models.IntegerField(),
+                ),
+                name="world_engine_one_running",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.version or f'#{self.pk}'} ({self.state})"
+
+
+class SystemSpec(models.Model):
+    """A learnware version's system specification under one engine version.
+
+    The table RKME of the version's stat spec mapped into the engine's world (a
+    ``HeteroMapTableSpecification``, its ``to_dict()``).
+    """
+
+    engine = models.ForeignKey(
+        WorldEngineVersion, on_delete=models.CASCADE, related_name="system_specs"
+    )
+    learnware_version = models.ForeignKey(
+        LearnwareVersion, on_delete=models.CASCADE, related_name="system_specs"
+    )
+    spec = models.JSONField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ("id",)
+        constraints: ClassVar = [
+            models.UniqueConstraint(
+                fields=["engine", "learnware_version"], name="system_spec_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.learnware_version_id} in {self.engine_id}"

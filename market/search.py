@@ -21,9 +21,11 @@ from accounts.models import User
 from bmw.api.exceptions import ApplicationError
 from learnware_core.errors import LearnwareError
 from learnware_core.specification.base import load_spec
-from market import services, tasks
+from market import services, tasks, world
 from market.models import Learnware, UsageDay
 from market.selectors import learnware_list
+
+DESCRIPTION_MAX_CHARS = 500  # per column (the encoder reads ~256 tokens anyway)
 
 
 @dataclass(frozen=True)
@@ -60,6 +62,8 @@ class SearchOutcome:
     hits: list[SearchHit]
     multiple: SearchMultiple | None
     count: int
+    heterogeneous: bool = False  # ranked in the specification world
+    engine_version: str | None = None  # the world's engine version, if so
 
 
 def stat_spec_parse(raw: bytes) -> dict[str, Any]:
@@ -82,6 +86,43 @@ def stat_spec_parse(raw: bytes) -> dict[str, Any]:
         if key in stored and not np.all(np.isfinite(np.asarray(stored[key], float))):
             raise bad(f"'{key}' has NaN or infinite values")
     return stored
+
+
+def input_description_parse(
+    raw: Any, stat_spec: dict[str, Any] | None, *, strict: bool = True
+) -> dict[str, str] | None:
+    """The user's column descriptions from a semantic spec's ``Input``
+    (``{"Dimension": d, "Description": {"0": "age", ...}}``), checked against the
+    RKME's columns. Unusable input: ``ApplicationError`` if ``strict``, else None.
+    """
+
+    def bad(problem: str) -> ApplicationError:
+        return ApplicationError(
+            f"input: {problem}", extra={"fields": {"input": [problem]}}
+        )
+
+    if raw is None:
+        return None
+    descriptions = world.input_descriptions(raw)
+    problem = ""
+    if descriptions is None:
+        problem = (
+            "needs 'Description' with at least one column described, "
+            'e.g. {"Dimension": 2, "Description": {"0": "age", "1": "income"}}'
+        )
+    z = (stat_spec or {}).get("z")
+    if descriptions is not None and isinstance(z, list) and z:
+        columns = len(z[0])
+        dimension = raw.get("Dimension")
+        if dimension is not None and dimension != columns:
+            problem = f"'Dimension' is {dimension} but your RKME has {columns} columns"
+        elif any(int(k) >= columns for k in descriptions):
+            problem = f"a 'Description' key is out of range for {columns} columns"
+    if descriptions and max(map(len, descriptions.values())) > DESCRIPTION_MAX_CHARS:
+        problem = f"a column description is over {DESCRIPTION_MAX_CHARS} characters"
+    if problem and strict:
+        raise bad(problem)
+    return None if problem else descriptions
 
 
 def _candidate_ids(viewer: User | None, filters: SearchFilters) -> list[int]:
@@ -107,9 +148,14 @@ def learnware_search(
     stat_spec: dict[str, Any] | None = None,
     top_k: int = 10,
     multiple: bool = True,
+    input_description: dict[str, str] | None = None,
+    hetero: bool = False,
 ) -> SearchOutcome:
     """Semantic and statistical search: tags in SQL, ranking on a search worker.
 
+    With the user's column descriptions (``input_description``) a table RKME that
+    no learnware shares the feature space of is searched in the specification
+    world (heterogeneous search); ``hetero`` asks for that in any case.
     Raises ``SearchUnavailable`` when no search worker answers in time.
     """
     services.usage_count(kind=UsageDay.Kind.SEARCH)
@@ -137,6 +183,8 @@ def learnware_search(
         "stat_spec": stat_spec,
         "top_k": top_k,
         "multiple": multiple,
+        "input_description": input_description,
+        "hetero": hetero,
     }
     try:
         result = tasks.learnware_search.delay(payload).get(
@@ -145,9 +193,10 @@ def learnware_search(
     except (CeleryTimeoutError, OperationalError) as exc:
         raise SearchUnavailable(str(exc) or "no search worker answered") from exc
     if "error" in result:
+        field = result.get("field") or "stat_spec"
         raise ApplicationError(
-            f"stat_spec: {result['error']}",
-            extra={"fields": {"stat_spec": [result["error"]]}},
+            f"{field}: {result['error']}",
+            extra={"fields": {field: [result["error"]]}},
         )
     text_scores = {int(i): float(s) for i, s in result["text"]}
     if stat_spec is not None:
@@ -179,7 +228,13 @@ def learnware_search(
                 reason=str(m["reason"]),
             )
     count = len(hits) if stat_spec is not None else len(text_scores)
-    return SearchOutcome(hits=hits, multiple=mixture, count=count)
+    return SearchOutcome(
+        hits=hits,
+        multiple=mixture,
+        count=count,
+        heterogeneous=bool(result.get("hetero")),
+        engine_version=result.get("engine_version"),
+    )
 
 
 def _hydrate(viewer: User | None, ids: list[int]) -> list[Learnware]:

@@ -10,6 +10,13 @@ from a backup, a flushed test database, an event lost to a crash -- the index is
 reconciled with the database's ids. So the web side can let unfiltered searches
 run over the whole index without shipping every candidate id.
 The maths is :mod:`learnware_core.search`; this module only moves data in and out.
+
+The index also holds the *specification world* of the active engine version
+(:class:`WorldIndex`): every listed table learnware's system spec under that
+version. A user's table RKME that no learnware shares the feature space of (or a
+request for heterogeneous search) is mapped by the same engine, with the user's
+column descriptions, and searched there. A change of the active version swaps in a
+whole new world (built before the swap), so one query uses one version throughout.
 """
 
 from __future__ import annotations
@@ -22,18 +29,35 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+from django.db.models import Count, Max
 
-from learnware_core.errors import LearnwareError
-from learnware_core.search.index import StatIndex
+from learnware_core.errors import LearnwareError, SpecificationError
+from learnware_core.search.index import StatIndex, feature_space_key
 from learnware_core.search.mixture import search_mixture
 from learnware_core.search.semantic import embed_learnware_text, rank_text
 from learnware_core.specification.base import StatSpecification, load_spec
-from market.models import Learnware, SearchIndexEvent
+from learnware_core.specification.hetero import HeteroMapTableSpecification
+from learnware_core.specification.rkme import RKMETableSpecification
+from market import world
+from market.models import Learnware, SearchIndexEvent, SystemSpec, WorldEngineVersion
 from market.storage import STORAGE_ERRORS
 
 logger = logging.getLogger(__name__)
 
 TEXT_MIN_SCORE = 0.25  # text matches below this are not results (see rank_text)
+_WORLD_LOAD_CHUNK = 500
+
+
+@dataclass
+class WorldIndex:
+    """The system specs of one engine version, keyed by learnware id."""
+
+    row_id: int
+    version: str
+    engine: Any  # learnware_core.specworld.WorldEngine (torch: imported on load)
+    stat: StatIndex = field(default_factory=StatIndex)
+    specs: dict[int, int] = field(default_factory=dict)  # learnware -> SystemSpec id
+    fingerprint: tuple[int, int | None] = (0, None)  # (count, max id) last loaded
 
 
 @dataclass
@@ -45,26 +69,100 @@ class MarketIndex:
     vectors: dict[int, np.ndarray] = field(default_factory=dict)
     known: set[int] = field(default_factory=set)  # live ids seen (incl. unindexable)
     last_event: int = -1  # -1: not built yet
+    world: WorldIndex | None = None  # the active engine version's, if any
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     # ------------------------------------------------------------ keeping in sync
     def sync(self) -> None:
-        """Build on first use, then apply the change log written since."""
+        """Build on first use, then apply the change log written since; follow the
+        active engine version and its system specs."""
         with self.lock:
-            if self.last_event < 0:
-                self._build()
+            self._sync_market()
+            self._sync_world()
+
+    def _sync_market(self) -> None:
+        if self.last_event < 0:
+            self._build()
+            return
+        events = list(
+            SearchIndexEvent.objects.filter(id__gt=self.last_event).order_by("id")
+        )
+        if events:
+            self._replay(events)
+        elif _latest_event() < self.last_event:  # the log was restored / reset
+            self.last_event = _latest_event()
+            self._reconcile()
+            return
+        if _live_queryset().count() != len(self.known):
+            self._reconcile()
+
+    def _sync_world(self) -> None:
+        """Swap in the active version's world when it changes; else load the
+        system specs added or dropped since (one aggregate query when none)."""
+        active = (
+            WorldEngineVersion.objects.filter(state=WorldEngineVersion.State.ACTIVE)
+            .exclude(version=None)
+            .first()
+        )
+        if active is None:
+            self.world = None
+            return
+        current = self.world
+        if current is None or (current.row_id, current.version) != (
+            active.pk,
+            active.version,
+        ):
+            try:
+                engine = world.engine_of(active)
+            except LearnwareError as exc:  # unreadable or corrupt engine file
+                logger.error("engine %s cannot be loaded: %s", active.version, exc)
+                self.world = None
                 return
-            events = list(
-                SearchIndexEvent.objects.filter(id__gt=self.last_event).order_by("id")
+            assert active.version is not None
+            current = WorldIndex(active.pk, active.version, engine)
+            self._world_reconcile(current)  # built before it is swapped in
+            self.world = current
+            logger.info(
+                "specification world %s: %d learnwares",
+                current.version,
+                len(current.specs),
             )
-            if events:
-                self._replay(events)
-            elif _latest_event() < self.last_event:  # the log was restored / reset
-                self.last_event = _latest_event()
-                self._reconcile()
-                return
-            if _live_queryset().count() != len(self.known):
-                self._reconcile()
+            return
+        self._world_reconcile(current)
+
+    def _world_reconcile(self, current: WorldIndex) -> None:
+        specs = _world_specs(current.row_id)
+        found = specs.aggregate(n=Count("id"), last=Max("id"))
+        fingerprint = (int(found["n"]), found["last"])
+        if fingerprint == current.fingerprint:
+            return
+        wanted = dict(specs.values_list("learnware_version__learnware_id", "id"))
+        for learnware_id, spec_id in list(current.specs.items()):
+            if wanted.get(learnware_id) != spec_id:
+                current.stat.discard(learnware_id)
+                del current.specs[learnware_id]
+        missing = [i for lw, i in wanted.items() if lw not in current.specs]
+        rows = (
+            SystemSpec.objects.filter(id__in=missing)
+            .select_related("learnware_version")
+            .only("id", "spec", "learnware_version__learnware_id")
+        )
+        for row in rows.iterator(chunk_size=_WORLD_LOAD_CHUNK):
+            learnware_id = row.learnware_version.learnware_id
+            try:
+                spec = load_spec(row.spec)
+            except LearnwareError as exc:
+                logger.error("system spec %s cannot be loaded: %s", row.id, exc)
+                continue
+            if (
+                not isinstance(spec, HeteroMapTableSpecification)
+                or spec.engine_version_ != current.version
+            ):
+                logger.error("system spec %s is not of %s", row.id, current.version)
+                continue
+            current.stat.add(learnware_id, spec)
+            current.specs[learnware_id] = row.id
+        current.fingerprint = fingerprint
 
     def _replay(self, events: Sequence[SearchIndexEvent]) -> None:
         removed = {e.learnware_id for e in events if e.action == "remove"}
@@ -154,9 +252,17 @@ class MarketIndex:
         stat_spec: dict[str, Any] | None,
         top_k: int,
         multiple: bool = True,
+        descriptions: dict[str, str] | None = None,
+        hetero: bool = False,
     ) -> dict[str, Any]:
-        """Run one query; a JSON-ready dict (see ``market.selectors``)."""
+        """Run one query; a JSON-ready dict (see ``market.selectors``).
+
+        ``descriptions`` are the user's column descriptions (``{"0": "age"}``): with
+        them a table RKME of a feature space no candidate shares is searched in the
+        specification world; ``hetero`` searches there in any case.
+        """
         self.sync()
+        world_now = self.world  # one version for the whole query
         candidates = candidate_ids  # None: every indexed learnware
         text_scores: dict[int, float] = {}
         if text.strip():
@@ -169,21 +275,29 @@ class MarketIndex:
             "text": [[i, s] for i, s in text_scores.items()],
             "single": [],
             "multiple": None,
+            "hetero": False,
+            "engine_version": None,
         }
         if stat_spec is None or candidates == []:
             return result
         try:
             query = load_spec(stat_spec)
-            singles = self.stat.search_single(
-                query, top_k=top_k, candidate_keys=candidates
+            index, query = self._space_for(
+                query, candidates, descriptions, hetero, world_now
             )
+            singles = index.search_single(query, top_k=top_k, candidate_keys=candidates)
             mixture = (
-                search_mixture(self.stat, query, candidate_keys=candidates)
+                search_mixture(index, query, candidate_keys=candidates)
                 if multiple
                 else None
             )
+        except _InputProblem as exc:
+            return {**result, "error": str(exc), "field": "input"}
         except LearnwareError as exc:
             return {**result, "error": str(exc)}
+        if index is not self.stat:
+            assert world_now is not None
+            result.update(hetero=True, engine_version=world_now.version)
         result["single"] = [[r.key, r.mmd2, r.score] for r in singles]
         if mixture is not None and mixture.accepted:
             result["multiple"] = {
@@ -194,6 +308,77 @@ class MarketIndex:
                 "reason": mixture.reason,
             }
         return result
+
+    def _space_for(
+        self,
+        query: StatSpecification,
+        candidates: list[int] | None,
+        descriptions: dict[str, str] | None,
+        hetero: bool,
+        world_now: WorldIndex | None,
+    ) -> tuple[StatIndex, StatSpecification]:
+        """The index to search and the query in its space: the market's, or the
+        specification world's with the query mapped by its engine."""
+        if isinstance(query, HeteroMapTableSpecification):  # mapped elsewhere
+            if world_now is None or query.engine_version_ != world_now.version:
+                active = world_now.version if world_now else "none"
+                raise SpecificationError(
+                    f"the system specification is of engine version "
+                    f"{query.engine_version_!r}; the active version is {active}"
+                )
+            return world_now.stat, query
+        table = type(query) is RKMETableSpecification
+        if not hetero and not (
+            table and descriptions and not self._has_space(query, candidates)
+        ):
+            return self.stat, query
+        if not table:
+            raise SpecificationError("heterogeneous search needs a table RKME")
+        if world_now is None:
+            if hetero:
+                raise SpecificationError(
+                    "heterogeneous search is unavailable: no specification-world "
+                    "engine is active yet"
+                )
+            return self.stat, query  # the market's own "no learnware" error
+        if not descriptions:
+            raise _InputProblem(
+                "heterogeneous search needs your columns' descriptions (the "
+                'semantic spec\'s Input: {"Dimension": d, "Description": '
+                '{"0": ...}})'
+            )
+        assert isinstance(query, RKMETableSpecification)
+        try:
+            return world_now.stat, world_now.engine.system_spec(query, descriptions)
+        except (RuntimeError, ValueError) as exc:  # torch / numpy: a bad RKME
+            raise SpecificationError(
+                f"your RKME cannot be mapped into the world: {exc}"
+            ) from exc
+
+    def _has_space(
+        self, query: StatSpecification, candidates: list[int] | None
+    ) -> bool:
+        """Whether a (candidate) learnware shares the query's feature space."""
+        space = feature_space_key(query)
+        if not self.stat.spaces().get(space):
+            return False
+        if candidates is None:
+            return True
+        return any(
+            k in self.stat and self.stat.space_of(k) == space for k in candidates
+        )
+
+
+class _InputProblem(SpecificationError):
+    """The user's column descriptions are missing or unusable."""
+
+
+def _world_specs(row_id: int) -> Any:
+    """The system specs of a version for the listed learnwares' live versions."""
+    live = Learnware.objects.filter(
+        live_version__isnull=False, deleted_at__isnull=True
+    ).values("live_version_id")
+    return SystemSpec.objects.filter(engine_id=row_id, learnware_version_id__in=live)
 
 
 def _latest_event() -> int:

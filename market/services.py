@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Mapping
+import uuid
+from collections.abc import Callable, Mapping
+from dataclasses import asdict
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db.models import F, Q, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts import tasks as account_tasks
@@ -23,7 +26,7 @@ from learnware_core.checks import StepResult, run_checks
 from learnware_core.errors import PackageError, SpecificationError
 from learnware_core.package import PackageLimits, inspect_package
 from learnware_core.specification.semantic import SemanticSpec
-from market import storage, tasks
+from market import selectors, storage, tasks, world
 from market.models import (
     CheckStep,
     Learnware,
@@ -31,8 +34,13 @@ from market.models import (
     Notification,
     ReviewDecision,
     SearchIndexEvent,
+    SystemSpec,
     UsageDay,
+    WorldEngineVersion,
 )
+
+if TYPE_CHECKING:
+    from learnware_core.specworld import WorldEngine
 
 logger = logging.getLogger(__name__)
 
@@ -416,6 +424,7 @@ def learnware_version_review(
         if live is None or live.number < version.number:
             Learnware.objects.filter(id=learnware.id).update(live_version=version)
             _index_event(learnware.id, SearchIndexEvent.Action.UPSERT)
+            _world_after_approval(version)
     notification_send(
         user=learnware.owner,
         learnware=learnware,
@@ -484,3 +493,396 @@ def usage_count(*, kind: str) -> None:
             UsageDay.objects.create(day=day, kind=kind, count=1)
     except IntegrityError:  # another request created the row first
         UsageDay.objects.filter(day=day, kind=kind).update(count=F("count") + 1)
+
+
+# ------------------------------------------------------------ specification world
+WorldState = WorldEngineVersion.State
+WorldProgress = Callable[[str, int, int], None]
+
+
+def _world_lost_mark() -> None:
+    """Fail trainings whose heartbeat stopped (their worker died)."""
+    now = timezone.now()
+    cutoff = now - timedelta(seconds=settings.BMW_WORLD_TRAIN_TIME_LIMIT_S + 60)
+    lost = WorldEngineVersion.objects.filter(
+        Q(heartbeat_at__lt=cutoff)
+        | Q(heartbeat_at__isnull=True, created_at__lt=cutoff),
+        state__in=WorldEngineVersion.RUNNING_STATES,
+    ).update(
+        state=WorldState.FAILED,
+        error="lost: no progress within BMW_WORLD_TRAIN_TIME_LIMIT_S",
+        finished_at=now,
+    )
+    if lost:
+        logger.warning("marked %d lost world-engine trainings failed", lost)
+
+
+def _world_training_create(
+    *, trigger: str, triggered_by: User | None, task_id: str = ""
+) -> WorldEngineVersion:
+    """A new version row, queued for training, unless one is running (409) or no
+    table learnware is eligible (400)."""
+    _world_lost_mark()
+    running = WorldEngineVersion.objects.filter(
+        state__in=WorldEngineVersion.RUNNING_STATES
+    ).first()
+    busy = ApplicationError(
+        "A specification-world training is already running; wait for it to end",
+        extra={"running": running.pk if running else None},
+        status_code=409,
+    )
+    if running is not None:
+        raise busy
+    candidates = selectors.world_candidates()
+    if not candidates:
+        raise ApplicationError(
+            "No eligible table learnware: the world is trained on listed table "
+            "learnwares (Classification or Regression) with a table RKME and "
+            "column descriptions in their semantic spec's Input",
+            status_code=400,
+        )
+    try:
+        with transaction.atomic():  # the unique index keeps one training at a time
+            return WorldEngineVersion.objects.create(
+                trigger=trigger,
+                triggered_by=triggered_by,
+                candidates=[v.id for v in candidates],
+                task_id=task_id,
+            )
+    except IntegrityError:
+        raise busy from None
+
+
+def world_training_start(
+    *,
+    trigger: str = WorldEngineVersion.Trigger.MANUAL,
+    triggered_by: User | None = None,
+) -> WorldEngineVersion:
+    """Queue the training of a new engine version (the task runs it after commit).
+
+    Raises ``ApplicationError``: 409 while another training runs, 400 if no table
+    learnware is eligible.
+    """
+    task_id = str(uuid.uuid4())
+    row = _world_training_create(
+        trigger=trigger, triggered_by=triggered_by, task_id=task_id
+    )
+    transaction.on_commit(
+        lambda: tasks.world_engine_train.apply_async((row.id,), task_id=task_id)
+    )
+    logger.info("world engine #%s queued (%s)", row.id, trigger)
+    return row
+
+
+def train_engine_version(
+    *,
+    triggered_by: User | None = None,
+    trigger: str = WorldEngineVersion.Trigger.MANUAL,
+    activate: bool = True,
+    progress: WorldProgress | None = None,
+) -> WorldEngineVersion:
+    """Train a new engine version in this process, regenerate every eligible
+    learnware's system spec under it, and activate it (or leave it ready).
+
+    Failures mark the version failed with the error; the active version stays.
+    Raises ``ApplicationError`` as :func:`world_training_start`.
+    """
+    row = _world_training_create(trigger=trigger, triggered_by=triggered_by)
+    done = world_engine_train(version_id=row.id, activate=activate, progress=progress)
+    assert done is not None  # just created: nobody else claimed it
+    return done
+
+
+def world_engine_train(
+    *, version_id: int, activate: bool = True, progress: WorldProgress | None = None
+) -> WorldEngineVersion | None:
+    """Run a queued training: train, store, regenerate, then activate in one
+    transaction. Idempotent: a version already claimed is left alone (None).
+
+    ``progress(phase, done, total)`` follows the training epochs and the
+    regeneration; each call also renews the heartbeat that tells a live training
+    from a lost one.
+    """
+    claimed = WorldEngineVersion.objects.filter(
+        id=version_id, state=WorldState.TRAINING, heartbeat_at__isnull=True
+    ).update(heartbeat_at=timezone.now())
+    if not claimed:
+        logger.info("world engine #%s: not claimable (done or running)", version_id)
+        return None
+    row = WorldEngineVersion.objects.get(id=version_id)
+
+    def beat(phase: str, done: int, total: int) -> None:
+        WorldEngineVersion.objects.filter(id=version_id).update(
+            heartbeat_at=timezone.now(),
+            progress={"phase": phase, "done": done, "total": total},
+        )
+        if progress is not None:
+            progress(phase, done, total)
+
+    try:
+        engine = _world_train(row, beat)
+        _world_regenerate(row, engine, beat)
+        if activate:
+            _world_activate(row, engine=engine, allowed=(WorldState.REGENERATING,))
+        else:
+            WorldEngineVersion.objects.filter(
+                id=row.id, state=WorldState.REGENERATING
+            ).update(state=WorldState.READY, finished_at=timezone.now())
+    except Exception as exc:  # any failure is the version's: recorded, not raised
+        logger.exception("world engine #%s failed", version_id)
+        WorldEngineVersion.objects.filter(
+            id=version_id, state__in=WorldEngineVersion.RUNNING_STATES
+        ).update(
+            state=WorldState.FAILED,
+            error=f"{type(exc).__name__}: {exc}"[:5000],
+            finished_at=timezone.now(),
+        )
+        SystemSpec.objects.filter(engine_id=version_id).delete()
+    row.refresh_from_db()
+    return row
+
+
+def _world_train(row: WorldEngineVersion, beat: WorldProgress) -> WorldEngine:
+    from learnware_core.specworld import WorldTable, train_engine
+
+    net_config, train_config = world.engine_configs()
+    tables = []
+    versions = LearnwareVersion.objects.filter(
+        id__in=row.candidates, learnware__deleted_at__isnull=True
+    ).select_related("learnware")
+    for version in versions.order_by("id"):
+        try:
+            found = world.table_input(version)
+        except world.WorldUnavailable as exc:
+            logger.warning("world engine #%s: skipping: %s", row.id, exc)
+            continue
+        if found is not None:
+            rkme, descriptions = found
+            tables.append(
+                WorldTable.from_rkme(rkme, descriptions, str(version.learnware_id))
+            )
+    if not tables:
+        raise world.WorldUnavailable(
+            f"none of the {len(row.candidates)} candidate learnwares has a readable, "
+            "eligible table RKME"
+        )
+    beat("training", 0, train_config.epochs)
+    engine = train_engine(
+        tables,
+        net_config=net_config,
+        train_config=train_config,
+        progress=lambda done, total: beat("training", done, total),
+    )
+    twin = (
+        WorldEngineVersion.objects.filter(version=engine.version)
+        .exclude(id=row.id)
+        .first()
+    )
+    if twin is not None:
+        raise world.WorldUnavailable(
+            f"the trained engine is identical to version {engine.version} "
+            f"({twin.get_state_display().lower()}): same learnwares and configuration"
+        )
+    row.engine_file.save(
+        f"{engine.version}.pt", ContentFile(engine.to_bytes()), save=False
+    )
+    row.version = engine.version
+    row.metrics = engine.metrics
+    row.learnware_count = len(tables)
+    row.config = {"net": asdict(net_config), "train": asdict(train_config)}
+    row.state = WorldState.REGENERATING
+    row.save(
+        update_fields=[
+            "engine_file",
+            "version",
+            "metrics",
+            "learnware_count",
+            "config",
+            "state",
+        ]
+    )
+    world.engine_remember(engine)
+    return engine
+
+
+def _system_spec_store(
+    engine: WorldEngine, row: WorldEngineVersion, version: LearnwareVersion
+) -> SystemSpec | None:
+    """Map the version's table RKME under ``engine`` and store it (None: the
+    version is not eligible or its stat spec is unreadable)."""
+    try:
+        found = world.table_input(version)
+    except world.WorldUnavailable as exc:
+        logger.warning("no system spec for version %s: %s", version.id, exc)
+        return None
+    if found is None:
+        return None
+    spec = engine.system_spec(*found)
+    stored, _ = SystemSpec.objects.update_or_create(
+        engine=row, learnware_version=version, defaults={"spec": spec.to_dict()}
+    )
+    return stored
+
+
+def _world_regenerate(
+    row: WorldEngineVersion, engine: WorldEngine, beat: WorldProgress
+) -> None:
+    targets = selectors.world_candidates()
+    beat("regenerating", 0, len(targets))
+    for i, version in enumerate(targets, start=1):
+        _system_spec_store(engine, row, version)
+        beat("regenerating", i, len(targets))
+
+
+def _world_activate(
+    row: WorldEngineVersion,
+    *,
+    allowed: tuple[str, ...],
+    engine: WorldEngine | None = None,
+    by: User | None = None,
+) -> WorldEngineVersion:
+    """Fill in missing system specs, then in ONE transaction retire the active
+    version and activate ``row``: a search sees the old version or the new one."""
+
+    def fill_missing() -> None:
+        nonlocal engine
+        for version in selectors.world_specs_missing(engine=row):
+            engine = engine or world.engine_of(row)
+            _system_spec_store(engine, row, version)
+
+    fill_missing()  # the slow part, outside the transaction
+    with transaction.atomic():
+        locked = list(
+            WorldEngineVersion.objects.select_for_update()
+            .filter(Q(id=row.id) | Q(state=WorldState.ACTIVE))
+            .order_by("id")
+        )
+        current = next(r for r in locked if r.id == row.id)
+        if current.state == WorldState.ACTIVE:
+            return current
+        if current.state not in allowed:
+            raise ApplicationError(
+                f"version {row.version or row.pk} is "
+                f"{current.get_state_display().lower()}; only a ready or retired "
+                "version can be activated",
+                status_code=409,
+            )
+        fill_missing()  # learnwares approved meanwhile (usually none)
+        now = timezone.now()
+        WorldEngineVersion.objects.filter(state=WorldState.ACTIVE).update(
+            state=WorldState.RETIRED
+        )
+        WorldEngineVersion.objects.filter(id=row.id).update(
+            state=WorldState.ACTIVE,
+            activated_at=now,
+            activated_by=by,
+            finished_at=Coalesce("finished_at", Value(now)),
+            progress={},
+        )
+    row.refresh_from_db()
+    logger.info("world engine %s active", row.version)
+    return row
+
+
+def activate_engine_version(
+    *, version: str, by: User | None = None
+) -> WorldEngineVersion:
+    """Activate a ready or retired version (rollback), after generating the system
+    specs of learnwares approved since it was trained. 404 unknown, 409 not usable.
+    """
+    try:
+        row = selectors.engine_version_get(version=version)
+    except WorldEngineVersion.DoesNotExist:
+        raise ApplicationError(
+            f"No engine version {version!r}", status_code=404
+        ) from None
+    return _world_activate(row, allowed=(WorldState.READY, WorldState.RETIRED), by=by)
+
+
+def world_activation_request(
+    *, version: str, by: User
+) -> tuple[WorldEngineVersion, str | None]:
+    """Activate ``version`` now if it has every system spec; else queue the task
+    that generates the missing ones, then activates (returns its task id)."""
+    try:
+        row = selectors.engine_version_get(version=version)
+    except WorldEngineVersion.DoesNotExist:
+        raise ApplicationError(
+            f"No engine version {version!r}", status_code=404
+        ) from None
+    if row.state not in (WorldState.READY, WorldState.RETIRED, WorldState.ACTIVE):
+        raise ApplicationError(
+            f"version {version} is {row.get_state_display().lower()}; only a ready "
+            "or retired version can be activated",
+            extra={"state": row.state},
+            status_code=409,
+        )
+    if row.state == WorldState.ACTIVE or not selectors.world_specs_missing(engine=row):
+        return activate_engine_version(version=version, by=by), None
+    task_id = str(uuid.uuid4())
+    transaction.on_commit(
+        lambda: tasks.world_engine_activate.apply_async(
+            (version, by.id), task_id=task_id
+        )
+    )
+    return row, task_id
+
+
+def world_system_spec_generate(*, version_id: int) -> SystemSpec | None:
+    """The system spec of a newly approved version under the active engine."""
+    active = selectors.engine_version_active()
+    version = (
+        LearnwareVersion.objects.filter(id=version_id)
+        .select_related("learnware")
+        .first()
+    )
+    if active is None or version is None:
+        return None
+    return _system_spec_store(world.engine_of(active), active, version)
+
+
+def world_retrain_if_due() -> WorldEngineVersion | None:
+    """Queue a training once ``BMW_WORLD_RETRAIN_EVERY`` eligible table learnwares
+    were approved since the newest version was started (a failed one too)."""
+    every = settings.BMW_WORLD_RETRAIN_EVERY
+    if not every:
+        return None
+    latest = selectors.engine_version_latest()
+    if latest is not None and latest.state in WorldEngineVersion.RUNNING_STATES:
+        return None
+    since = latest.created_at if latest is not None else None
+    if len(selectors.world_candidates(approved_after=since)) < every:
+        return None
+    try:
+        return world_training_start(trigger=WorldEngineVersion.Trigger.APPROVALS)
+    except ApplicationError as exc:
+        logger.info("world retraining not started: %s", exc.message)
+        return None
+
+
+def world_retrain_scheduled() -> WorldEngineVersion | None:
+    """Queue a training if the eligible learnwares changed since the newest usable
+    version (run by beat)."""
+    latest = (
+        selectors.engine_version_list()
+        .filter(state__in=WorldEngineVersion.USABLE_STATES)
+        .first()
+    )
+    current = [v.id for v in selectors.world_candidates()]
+    if not current or (latest is not None and latest.candidates == current):
+        return None
+    try:
+        return world_training_start(trigger=WorldEngineVersion.Trigger.SCHEDULE)
+    except ApplicationError as exc:
+        logger.info("scheduled world retraining not started: %s", exc.message)
+        return None
+
+
+def _world_after_approval(version: LearnwareVersion) -> None:
+    """A table learnware went live: its system spec (if an engine is active), and
+    a retraining once enough were approved."""
+    if not world.version_may_be_eligible(version):
+        return
+    if selectors.engine_version_active() is not None:
+        tasks.world_system_spec_generate.delay_on_commit(version.id)
+    world_retrain_if_due()

@@ -70,3 +70,55 @@ def inference_inputs_purge_stale() -> int:
     from market import inference
 
     return inference.inference_inputs_purge_stale()
+
+
+@shared_task(
+    name="market.world_engine_train",
+    acks_late=True,  # safe: the service claims the version by conditional update
+    reject_on_worker_lost=True,
+    soft_time_limit=settings.BMW_WORLD_TRAIN_TIME_LIMIT_S - 30,
+    time_limit=settings.BMW_WORLD_TRAIN_TIME_LIMIT_S,
+)
+def world_engine_train(version_id: int) -> str | None:
+    """Train, regenerate and activate a queued specification-world version."""
+    from market import services
+
+    row = services.world_engine_train(version_id=version_id)
+    return None if row is None else row.state
+
+
+@shared_task(
+    name="market.world_engine_activate",
+    soft_time_limit=settings.BMW_WORLD_TRAIN_TIME_LIMIT_S - 30,
+    time_limit=settings.BMW_WORLD_TRAIN_TIME_LIMIT_S,
+)
+def world_engine_activate(version: str, user_id: int | None = None) -> str:
+    """Generate a version's missing system specs, then activate it (rollback)."""
+    from accounts.models import User
+    from market import services
+
+    by = User.objects.filter(id=user_id).first() if user_id else None
+    return services.activate_engine_version(version=version, by=by).state
+
+
+@shared_task(
+    name="market.world_system_spec_generate",
+    base=DjangoTask,  # delay_on_commit()
+    soft_time_limit=120,
+    time_limit=180,
+)
+def world_system_spec_generate(version_id: int) -> bool:
+    """A newly approved table learnware's system spec under the active engine."""
+    from market import services
+
+    return services.world_system_spec_generate(version_id=version_id) is not None
+
+
+@shared_task(
+    name="market.world_engine_retrain_scheduled", soft_time_limit=60, time_limit=90
+)
+def world_engine_retrain_scheduled() -> int | None:
+    from market import services
+
+    row = services.world_retrain_scheduled()
+    return None if row is None else row.id

@@ -74,6 +74,21 @@ urlpatterns = [
         name="admin-learnwares",
     ),
     path("admin/stats/", api_admin.MarketStatsApi.as_view(), name="admin-stats"),
+    path(
+        "admin/world/versions/",
+        api_admin.WorldEngineVersionListApi.as_view(),
+        name="admin-world-versions",
+    ),
+    path(
+        "admin/world/versions/<str:engine_version>/activate/",
+        api_admin.WorldEngineActivateApi.as_view(),
+        name="admin-world-version-activate",
+    ),
+    path(
+        "admin/world/projection/",
+        api_admin.WorldProjectionApi.as_view(),
+        name="admin-world-projection",
+    ),
     path("notifications/", api.NotificationListApi.as_view(), name="notifications"),
     path(
         "notifications/<int:notification_id>/read/",

@@ -214,6 +214,10 @@ CELERY_TASK_ROUTES: dict[str, dict[str, str]] = {
     "market.learnware_search": {"queue": "search"},
     # Hosted inference ("try it") runs untrusted models in the checks' sandbox.
     "market.learnware_predict": {"queue": "ml"},
+    # The specification world: training and system specs need torch and MiniLM.
+    "market.world_engine_train": {"queue": "ml"},
+    "market.world_engine_activate": {"queue": "ml"},
+    "market.world_system_spec_generate": {"queue": "ml"},
 }
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1  # long ML tasks must not hoard messages
 CELERY_WORKER_SEND_TASK_EVENTS = False
@@ -463,3 +467,34 @@ CELERY_BEAT_SCHEDULE["market.checks_requeue_stale"] = {
     "task": "market.checks_requeue_stale",
     "schedule": BMW_CHECK_REQUEUE_EVERY_S,
 }
+
+# The specification world (heterogeneous table search; learnware_core.specworld).
+# Retrain once this many eligible table learnwares were approved since the last
+# version (0: never on approvals), and on a schedule if anything changed (0: never).
+BMW_WORLD_RETRAIN_EVERY: int = _parse("BMW_WORLD_RETRAIN_EVERY", env.int, 20)
+BMW_WORLD_RETRAIN_INTERVAL_S: int = _parse(
+    "BMW_WORLD_RETRAIN_INTERVAL_S", env.int, 24 * 60 * 60
+)
+# JSON objects of learnware_core.specworld.NetConfig / TrainConfig fields (e.g.
+# {"hidden": 64, "out_dim": 32} and {"epochs": 20, "seed": 0}); {} = the defaults.
+BMW_WORLD_NET_CONFIG: dict[str, Any] = _parse("BMW_WORLD_NET_CONFIG", env.json, {})
+BMW_WORLD_TRAIN_CONFIG: dict[str, Any] = _parse("BMW_WORLD_TRAIN_CONFIG", env.json, {})
+# Hard limit of one training with its regeneration (keep it below the Redis
+# visibility timeout, 2 h); a training whose heartbeat is older than this is taken
+# as lost (its worker died) and marked failed.
+BMW_WORLD_TRAIN_TIME_LIMIT_S: int = _parse(
+    "BMW_WORLD_TRAIN_TIME_LIMIT_S", env.int, 60 * 60
+)
+for _var in ("BMW_WORLD_NET_CONFIG", "BMW_WORLD_TRAIN_CONFIG"):
+    if not isinstance(globals()[_var], dict):
+        raise ImproperlyConfigured(f"{_var}: expected a JSON object")
+for _var in ("BMW_WORLD_RETRAIN_EVERY", "BMW_WORLD_RETRAIN_INTERVAL_S"):
+    if globals()[_var] < 0:
+        raise ImproperlyConfigured(f"{_var}: must be 0 (off) or positive")
+if BMW_WORLD_TRAIN_TIME_LIMIT_S < 60:
+    raise ImproperlyConfigured("BMW_WORLD_TRAIN_TIME_LIMIT_S: must be at least 60")
+if BMW_WORLD_RETRAIN_INTERVAL_S:
+    CELERY_BEAT_SCHEDULE["market.world_engine_retrain_scheduled"] = {
+        "task": "market.world_engine_retrain_scheduled",  # only if anything changed
+        "schedule": BMW_WORLD_RETRAIN_INTERVAL_S,
+    }

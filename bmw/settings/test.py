@@ -9,6 +9,12 @@ import os
 os.environ.setdefault("DJANGO_SECRET_KEY", "test-secret-key-not-for-production")
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/test")
 os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/15")
+# A tiny specification-world engine that trains in a second or two; in os.environ, so
+# the Celery worker the tests start (tests/conftest.py) trains the same.
+os.environ.setdefault(
+    "BMW_WORLD_NET_CONFIG", '{"hidden": 16, "out_dim": 8, "n_layers": 1, "n_heads": 2}'
+)
+os.environ.setdefault("BMW_WORLD_TRAIN_CONFIG", '{"epochs": 2, "batch_size": 32}')
 
 from bmw.settings.base import *  # noqa: F403
 

@@ -549,7 +549,10 @@ class CompatSearchLearnwareApi(CompatApi):
         tags=TAGS,
         description="The original's search: semantic filters (several values of one "
         "key mean any of them; Name is free text), optional RKME file; "
-        "`learnware_list_single` / `learnware_list_multi` with `matching` scores.",
+        "`learnware_list_single` / `learnware_list_multi` with `matching` scores. "
+        "A table RKME no learnware shares the columns of, with column descriptions "
+        "in the semantic specification's Input, is searched in the specification "
+        "world (`is_hetero: true`).",
     )
     def post(self, request: Request) -> Response:
         serializer = CompatSearchLearnwareInputSerializer(data=request.data)
@@ -573,7 +576,15 @@ class CompatSearchLearnwareApi(CompatApi):
             if upload is not None:
                 stat_spec = market_search.stat_spec_parse(upload.read())
             outcome = market_search.learnware_search(
-                viewer=_viewer(request), filters=filters, stat_spec=stat_spec, top_k=100
+                viewer=_viewer(request),
+                filters=filters,
+                stat_spec=stat_spec,
+                top_k=100,
+                # The user's Input descriptions: heterogeneous search when no
+                # learnware shares the columns (the original's is_hetero user).
+                input_description=market_search.input_description_parse(
+                    spec.get("Input"), stat_spec, strict=False
+                ),
             )
         except ApplicationError as exc:
             raise CompatError(
@@ -585,7 +596,7 @@ class CompatSearchLearnwareApi(CompatApi):
             ) from exc
         single = [_search_item(h.learnware, h.score or 0.0) for h in outcome.hits]
         page, limit = data.get("page", 0), data.get("limit")
-        body: dict[str, Any] = {"is_hetero": False}
+        body: dict[str, Any] = {"is_hetero": outcome.heterogeneous}
         if limit:
             body.update(page=page, limit=limit, total_pages=-(-len(single) // limit))
             single = single[page * limit : (page + 1) * limit]

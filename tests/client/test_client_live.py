@@ -288,3 +288,62 @@ def test_client_and_cli_search_with_a_locally_built_rkme(
     assert cli.returncode == 0, cli.stderr
     hits = json.loads(cli.stdout)["results"]
     assert hits[0]["learnware"]["id"] == result.learnware_id
+
+
+def test_client_searches_the_specification_world_with_other_columns(
+    dock: str,
+    user: User,
+    reviewer: User,
+    admin: User,
+    spec: dict[str, Any],
+    settings: Any,
+    celery_worker_process: dict[str, Any],
+) -> None:
+    """Two table learnwares of different feature spaces, an engine trained on them;
+    a user whose columns match neither finds the right one through the client."""
+    import numpy as np
+
+    # learnwares are published and the engine trained in this process: store
+    # their files where the dock and its worker read them
+    settings.MEDIA_ROOT = celery_worker_process["BMW_MEDIA_ROOT"]
+
+    from learnware_core.specification.rkme import RKMETableSpecification
+    from market import services
+    from tests.market.conftest import (
+        client_for,
+        publish_unchecked,
+        table_package,
+        table_spec,
+    )
+
+    spaces = {
+        "weather": (["temperature", "relative humidity", "wind speed"], 3.0),
+        "loans": (["loan amount", "annual income", "loan duration", "age"], -2.0),
+    }
+    ids = {}
+    for seed, (name, (columns, mean)) in enumerate(spaces.items()):
+        X = np.random.default_rng(seed).normal(mean, size=(80, len(columns)))
+        package = table_package(OFFICIAL_ZIP.read_bytes(), X)
+        ids[name] = publish_unchecked(
+            client_for(user),
+            client_for(reviewer),
+            package,
+            table_spec(spec, name, columns),
+        )
+    version = services.train_engine_version(triggered_by=admin)
+    assert version.state == "active", version.error
+    columns = ["temperature", "wind speed"]  # a feature space no learnware has
+    X = np.random.default_rng(7).normal(3.0, size=(80, 2))
+    mine = RKMETableSpecification(n_points=10, random_state=0).fit(X)
+    client = Client(dock, token=api_token_create(user=user, name="world").token)
+
+    found = client.search(
+        stat_spec=mine, input_descriptions={"0": columns[0], "1": columns[1]}
+    )
+
+    assert found["heterogeneous"] is True
+    assert found["engine_version"] == version.version
+    assert found["results"][0]["learnware"]["id"] == ids["weather"]
+    with pytest.raises(ClientError) as bad:
+        client.search(stat_spec=mine, input_descriptions={"0": "one column only"})
+    assert bad.value.status == 400

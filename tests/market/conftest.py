@@ -117,3 +117,55 @@ def publish(
     )
     assert approved.status_code == 200, approved.content
     return int(body["learnware_id"])
+
+
+def table_package(package_bytes: bytes, X: Any, *, n_points: int = 10) -> bytes:
+    """The official package turned into a learnware of ``X.shape[1]`` columns: its
+    stat.json the RKME of ``X``, the model's declared input shape to match."""
+    from learnware_core.specification.rkme import RKMETableSpecification
+
+    d = int(X.shape[1])
+    stat = RKMETableSpecification(n_points=n_points, random_state=0).fit(X)
+    with zipfile.ZipFile(io.BytesIO(package_bytes)) as zf:
+        manifest = zf.read("learnware.yaml").replace(b"  - 6\n", f"  - {d}\n".encode())
+        code = zf.read("__init__.py").replace(
+            b"input_shape=(6,)", f"input_shape=({d},)".encode()
+        )
+    return rezip(
+        package_bytes,
+        replace={
+            "stat.json": json.dumps(stat.to_dict()).encode(),
+            "learnware.yaml": manifest,
+            "__init__.py": code,
+        },
+    )
+
+
+def table_spec(
+    semantic_spec: dict[str, Any], name: str, columns: list[str]
+) -> dict[str, Any]:
+    """The semantic spec of a table learnware named ``name`` with these columns."""
+    return {
+        **semantic_spec,
+        "Name": {"Type": "String", "Values": name},
+        "Input": {
+            "Dimension": len(columns),
+            "Description": {str(i): text for i, text in enumerate(columns)},
+        },
+    }
+
+
+def publish_unchecked(
+    owner: Client, reviewer: Client, package: bytes, spec: dict[str, Any]
+) -> int:
+    """Upload through the API, mark it checked (no worker), approve it; its id."""
+    response = post_package(owner, package, spec)
+    assert response.status_code == 201, response.content
+    version = mark_checked(response.json()["id"])
+    approved = reviewer.post(
+        f"/api/versions/{version.id}/review/",
+        {"decision": "approve"},
+        content_type="application/json",
+    )
+    assert approved.status_code == 200, approved.content
+    return int(response.json()["id"])

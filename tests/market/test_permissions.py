@@ -230,6 +230,38 @@ CASES = {
     "admin-stats": Case(
         "admin-stats", "get", "/api/admin/stats/", None, (401, 403, 403, 200, 200)
     ),
+    "admin-world-versions-list": Case(
+        "admin-world-versions",
+        "get",
+        "/api/admin/world/versions/",
+        None,
+        (401, 403, 403, 403, 200),
+    ),
+    "admin-world-versions-train": Case(
+        # 400: allowed, but no table learnware is listed yet to train on
+        "admin-world-versions",
+        "post",
+        "/api/admin/world/versions/",
+        None,
+        approved=(401, 403, 403, 403, 202),
+        awaiting=(401, 403, 403, 403, 400),
+    ),
+    "admin-world-version-activate": Case(
+        # 404: allowed, but no such version
+        "admin-world-version-activate",
+        "post",
+        "/api/admin/world/versions/{engine_version}/activate/",
+        None,
+        (401, 403, 403, 403, 404),
+    ),
+    "admin-world-projection": Case(
+        # 404: allowed, but no version is active
+        "admin-world-projection",
+        "get",
+        "/api/admin/world/projection/",
+        None,
+        (401, 403, 403, 403, 404),
+    ),
     "notifications": Case(
         "notifications", "get", "/api/notifications/", None, (401, 200, 200, 200, 200)
     ),
@@ -305,6 +337,7 @@ def _send(client: Client, case: Case, market: Market) -> Any:
         version_id=market.version.id,
         notification_id=market.notification.id,
         example_id=999,  # none exists: every persona gets the same 404
+        engine_version="w-000000000000",  # none exists either
     )
     if case.body is None:
         return getattr(client, case.method)(path)
@@ -376,7 +409,8 @@ def test_permission_matrix_covers_every_market_route() -> None:
             .replace("<int:learnware_id>", "{learnware_id}")
             .replace("<int:version_id>", "{version_id}")
             .replace("<int:notification_id>", "{notification_id}")
-            .replace("<int:example_id>", "{example_id}"),
+            .replace("<int:example_id>", "{example_id}")
+            .replace("<str:engine_version>", "{engine_version}"),
         )
         for p in urlpatterns
         for method in ("get", "post", "put", "patch", "delete")

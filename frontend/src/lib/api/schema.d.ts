@@ -71,6 +71,61 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/admin/world/projection/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description The world in 2-D: one point per listed learnware (PCA of its mean system-spec
+         *     embedding), coloured by island (the feature space it comes from).
+         */
+        get: operations["admin_world_projection"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/world/versions/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Specification-world engine versions, newest first; POST trains a new one. */
+        get: operations["admin_world_versions_list"];
+        put?: never;
+        /** @description Queue the training of a new version on every eligible table learnware; once trained, every eligible learnware's system spec is generated under it and it becomes the active version (the previous one is retired, kept for rollback). Poll the list to follow it. 400: no eligible table learnware; 409: a training is already running. */
+        post: operations["admin_world_versions_train"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/world/versions/{engine_version}/activate/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description 200: active now. 202: learnwares were approved since the version was trained; a worker generates their system specs, then activates it. 404: unknown version; 409: the version is training or failed. */
+        post: operations["admin_world_versions_activate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/api-tokens/": {
         parameters: {
             query?: never;
@@ -344,7 +399,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** @description The original's search: semantic filters (several values of one key mean any of them; Name is free text), optional RKME file; `learnware_list_single` / `learnware_list_multi` with `matching` scores. */
+        /** @description The original's search: semantic filters (several values of one key mean any of them; Name is free text), optional RKME file; `learnware_list_single` / `learnware_list_multi` with `matching` scores. A table RKME no learnware shares the columns of, with column descriptions in the semantic specification's Input, is searched in the specification world (`is_hetero: true`). */
         post: operations["compat_engine_search_learnware"];
         delete?: never;
         options?: never;
@@ -1267,11 +1322,19 @@ export interface components {
              * @default true
              */
             multiple: boolean;
+            /** @description Your table's columns, as the semantic spec's Input: `{"Dimension": 2, "Description": {"0": "age", "1": "income"}}` (JSON). With it, a table RKME that no learnware shares the columns of is searched in the specification world (heterogeneous search). */
+            input?: unknown;
+            /** @description Search the specification world even if learnwares share your columns (needs `input` and an active engine). Default false. */
+            hetero?: boolean;
         };
         LearnwareSearchOutput: {
             count: number;
             results: components["schemas"]["SearchHitOutput"][];
             multiple: components["schemas"]["SearchMultipleOutput"] | null;
+            /** @description The ranking was done in the specification world: the results come from other feature spaces (reuse them through the world). */
+            heterogeneous?: boolean;
+            /** @description The specification-world engine version used, if heterogeneous. */
+            engine_version?: string | null;
         };
         MarketDayOutput: {
             /** Format: date */
@@ -1451,6 +1514,21 @@ export interface components {
             previous?: string | null;
             results: components["schemas"]["UserAdminOutput"][];
         };
+        PaginatedWorldEngineVersionOutputList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["WorldEngineVersionOutput"][];
+        };
         PatchedLearnwareUpdateInputRequest: {
             semantic_spec?: unknown;
         };
@@ -1579,6 +1657,23 @@ export interface components {
             /** @description [min, max] characters */
             description_length: number[];
         };
+        /**
+         * @description * `training` - Training
+         *     * `regenerating` - Generating system specifications
+         *     * `ready` - Ready
+         *     * `active` - Active
+         *     * `failed` - Failed
+         *     * `retired` - Retired
+         * @enum {string}
+         */
+        StateEnum: "training" | "regenerating" | "ready" | "active" | "failed" | "retired";
+        /**
+         * @description * `manual` - An administrator
+         *     * `approvals` - New approvals
+         *     * `schedule` - The daily schedule
+         * @enum {string}
+         */
+        TriggerEnum: "manual" | "approvals" | "schedule";
         UserAdminOutput: {
             id: number;
             /** Format: email */
@@ -1685,6 +1780,103 @@ export interface components {
          * @enum {string}
          */
         VersionStatusEnum: "queued" | "checking" | "check_failed" | "awaiting_review" | "approved" | "rejected";
+        WorldEngineActivationOutput: {
+            id: number;
+            /** @description The engine's content hash; null until trained. */
+            version: string | null;
+            state: components["schemas"]["StateEnum"];
+            trigger: components["schemas"]["TriggerEnum"];
+            triggered_by: components["schemas"]["OwnerOutput"] | null;
+            activated_by: components["schemas"]["OwnerOutput"] | null;
+            /** @description Table learnwares the engine was trained on. */
+            learnware_count: number;
+            /** @description Eligible table learnwares when the training was requested. */
+            readonly candidate_count: number;
+            /** @description Training figures: tables, points, columns, loss_first_epoch, loss_last_epoch, view_match_top1 (held-out view matching), train_s. */
+            metrics: {
+                [key: string]: unknown;
+            };
+            /** @description `net` and `train` configuration. */
+            config: {
+                [key: string]: unknown;
+            };
+            /** @description While running: `{phase: training|regenerating, done, total}`. */
+            progress: {
+                [key: string]: unknown;
+            };
+            /** @description Why the training failed. */
+            error: string;
+            /** @description The training's Celery task id. */
+            task_id: string;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            finished_at: string | null;
+            /** Format: date-time */
+            activated_at: string | null;
+            /** @description Set with 202: the task generating the system specs of learnwares approved since the version was trained, then activating it. */
+            activation_task_id: string | null;
+        };
+        WorldEngineVersionOutput: {
+            id: number;
+            /** @description The engine's content hash; null until trained. */
+            version: string | null;
+            state: components["schemas"]["StateEnum"];
+            trigger: components["schemas"]["TriggerEnum"];
+            triggered_by: components["schemas"]["OwnerOutput"] | null;
+            activated_by: components["schemas"]["OwnerOutput"] | null;
+            /** @description Table learnwares the engine was trained on. */
+            learnware_count: number;
+            /** @description Eligible table learnwares when the training was requested. */
+            readonly candidate_count: number;
+            /** @description Training figures: tables, points, columns, loss_first_epoch, loss_last_epoch, view_match_top1 (held-out view matching), train_s. */
+            metrics: {
+                [key: string]: unknown;
+            };
+            /** @description `net` and `train` configuration. */
+            config: {
+                [key: string]: unknown;
+            };
+            /** @description While running: `{phase: training|regenerating, done, total}`. */
+            progress: {
+                [key: string]: unknown;
+            };
+            /** @description Why the training failed. */
+            error: string;
+            /** @description The training's Celery task id. */
+            task_id: string;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            finished_at: string | null;
+            /** Format: date-time */
+            activated_at: string | null;
+        };
+        WorldIslandOutput: {
+            /** @description Dimension and a short hash of the column descriptions. */
+            key: string;
+            label: string;
+            dimension: number;
+            count: number;
+        };
+        WorldPointOutput: {
+            learnware_id: number;
+            name: string;
+            /** Format: double */
+            x: number;
+            /** Format: double */
+            y: number;
+            /** @description The key of the learnware's island. */
+            island: string;
+        };
+        WorldProjectionOutput: {
+            engine_version: string;
+            state: components["schemas"]["StateEnum"];
+            /** @description Share of the variance along x and y. */
+            explained_variance: number[];
+            islands: components["schemas"]["WorldIslandOutput"][];
+            points: components["schemas"]["WorldPointOutput"][];
+        };
     };
     responses: never;
     parameters: never;
@@ -1893,6 +2085,236 @@ export interface operations {
                 };
             };
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+        };
+    };
+    admin_world_projection: {
+        parameters: {
+            query?: {
+                /** @description Default: the active version. */
+                version?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WorldProjectionOutput"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+        };
+    };
+    admin_world_versions_list: {
+        parameters: {
+            query?: {
+                /** @description A page number within the paginated result set. */
+                page?: number;
+                /** @description Number of results to return per page. */
+                page_size?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedWorldEngineVersionOutputList"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+        };
+    };
+    admin_world_versions_train: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WorldEngineVersionOutput"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+        };
+    };
+    admin_world_versions_activate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                engine_version: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WorldEngineActivationOutput"];
+                };
+            };
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WorldEngineActivationOutput"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
