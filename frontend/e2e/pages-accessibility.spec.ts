@@ -25,6 +25,7 @@ const staffPages: [string, string][] = [
   ['/admin-console?tab=learnwares', 'Admin console'],
   ['/admin-console?tab=users', 'Admin console'],
   ['/admin-console?tab=audit', 'Admin console'],
+  ['/admin-console?tab=world', 'Admin console'],
 ];
 
 for (const scheme of ['light', 'dark'] as const) {

@@ -269,3 +269,53 @@ export const aSearchHit = (
   text_score: null,
   ...overrides,
 });
+
+/** A specification-world engine version: active, trained by an admin on 3 tables. */
+export const aWorldVersion = (
+  overrides: Partial<Schemas['WorldEngineVersionOutput']> = {},
+): Schemas['WorldEngineVersionOutput'] => ({
+  id: 1,
+  version: 'a1b2c3d4e5f6',
+  state: 'active',
+  trigger: 'manual',
+  triggered_by: { id: 1, display_name: 'Root' },
+  activated_by: null,
+  learnware_count: 3,
+  candidate_count: 3,
+  metrics: {
+    tables: 3,
+    points: 300,
+    columns: 24,
+    loss_first_epoch: 4.1,
+    loss_last_epoch: 1.25,
+    view_match_top1: 0.875,
+    train_s: 42,
+  },
+  config: {},
+  progress: {},
+  error: '',
+  task_id: 'task-1',
+  created_at: '2026-11-27T10:00:00Z',
+  finished_at: '2026-11-27T10:01:00Z',
+  activated_at: '2026-11-27T10:02:00Z',
+  ...overrides,
+});
+
+/** The 2-D map of a version: two islands, three learnwares. */
+export const aWorldProjection = (
+  overrides: Partial<Schemas['WorldProjectionOutput']> = {},
+): Schemas['WorldProjectionOutput'] => ({
+  engine_version: 'a1b2c3d4e5f6',
+  state: 'active',
+  explained_variance: [0.62, 0.21],
+  islands: [
+    { key: '4:aa11', label: '4 columns: sepal length, sepal width, …', dimension: 4, count: 2 },
+    { key: '8:bb22', label: '8 columns: age, income, …', dimension: 8, count: 1 },
+  ],
+  points: [
+    { learnware_id: 1, name: 'Iris classifier', x: 0.1, y: -0.2, island: '4:aa11' },
+    { learnware_id: 2, name: 'Iris forest', x: 0.15, y: -0.1, island: '4:aa11' },
+    { learnware_id: 3, name: 'Credit scorer', x: -0.9, y: 0.4, island: '8:bb22' },
+  ],
+  ...overrides,
+});

@@ -1,10 +1,10 @@
-import { Tabs } from '@mantine/core';
+import { Loader, Tabs } from '@mantine/core';
+import { lazy, type ReactNode, Suspense } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useSearchParams } from 'react-router';
 
 import { useMe } from '@/features/accounts/api/get-me';
 import { AuditLog } from '@/features/admin/components/audit-log';
-import { MarketDashboard } from '@/features/admin/components/market-dashboard';
 import { AdminLearnwares } from '@/features/learnwares/components/admin-learnwares';
 import { VersionCheckReport } from '@/features/learnwares/components/version-check-report';
 import { ReviewQueue } from '@/features/review/components/review-queue';
@@ -12,11 +12,25 @@ import { UsersTable } from '@/features/users/components/users-table';
 
 import { Page } from './page';
 
+// The chart tabs load recharts on first view: the review queue (the default tab) does not need it.
+const MarketDashboard = lazy(async () => ({
+  default: (await import('@/features/admin/components/market-dashboard')).MarketDashboard,
+}));
+const SpecificationWorld = lazy(async () => ({
+  default: (await import('@/features/admin/components/specification-world')).SpecificationWorld,
+}));
+
+function Lazy({ children }: { children: ReactNode }) {
+  const { t } = useTranslation();
+  return <Suspense fallback={<Loader aria-label={t('common.loading')} />}>{children}</Suspense>;
+}
+
 const STAFF_TABS = ['dashboard', 'reviews', 'learnwares'] as const;
-const ADMIN_TABS = ['users', 'audit'] as const;
+const ADMIN_TABS = ['users', 'audit', 'world'] as const;
 type Tab = (typeof STAFF_TABS)[number] | (typeof ADMIN_TABS)[number];
 
-/** Reviewers: dashboard, review queue, all learnwares. Admins also: users, audit log. */
+/** Reviewers: dashboard, review queue, all learnwares. Admins also: users, audit log and the
+ * specification world (engine versions, training, rollback). */
 export function AdminConsoleRoute() {
   const { t } = useTranslation();
   const me = useMe();
@@ -42,7 +56,9 @@ export function AdminConsoleRoute() {
           ))}
         </Tabs.List>
         <Tabs.Panel value="dashboard" pt="md">
-          <MarketDashboard />
+          <Lazy>
+            <MarketDashboard />
+          </Lazy>
         </Tabs.Panel>
         <Tabs.Panel value="reviews" pt="md">
           {/* The check report comes from the learnwares feature; features do not import each other. */}
@@ -58,6 +74,11 @@ export function AdminConsoleRoute() {
             </Tabs.Panel>
             <Tabs.Panel value="audit" pt="md">
               <AuditLog />
+            </Tabs.Panel>
+            <Tabs.Panel value="world" pt="md">
+              <Lazy>
+                <SpecificationWorld />
+              </Lazy>
             </Tabs.Panel>
           </>
         )}

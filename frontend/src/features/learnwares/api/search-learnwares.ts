@@ -47,8 +47,15 @@ export const searchForm = (body: SearchBody | undefined): FormData => {
       value.forEach((item) => {
         form.append(key, String(item));
       });
-    } else if (value !== undefined) {
+    } else if (
+      typeof value === 'string' ||
+      typeof value === 'number' ||
+      typeof value === 'boolean'
+    ) {
       form.append(key, String(value));
+    } else if (value !== undefined) {
+      // `input` (the user's columns, for a heterogeneous search) is a JSON object.
+      form.append(key, JSON.stringify(value));
     }
   });
   return form;
