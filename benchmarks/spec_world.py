@@ -269,6 +269,8 @@ def evaluate(market: Market, engine: WorldEngine) -> dict[str, Any]:
             reuser = WorldAlignReuser(
                 item.lw,
                 engine,
+                learnware_columns=item.columns,
+                user_columns=user.columns,
                 task=market.task,  # type: ignore[arg-type]
                 sharpness=SHARPNESS,
                 learnware_world=worlds[i],

@@ -312,12 +312,7 @@ class WorldProjectionApi(APIView):
             "version"
         )
         if version:
-            try:
-                row = selectors.engine_version_get(version=version)
-            except WorldEngineVersion.DoesNotExist:
-                raise ApplicationError(
-                    f"No engine version {version!r}", status_code=404
-                ) from None
+            row = services.engine_version_or_404(version)
         else:
             active = selectors.engine_version_active()
             if active is None:

@@ -784,18 +784,23 @@ def _world_activate(
     return row
 
 
+def engine_version_or_404(version: str) -> WorldEngineVersion:
+    """The engine version named ``version``; ``ApplicationError`` 404 if none."""
+    try:
+        return selectors.engine_version_get(version=version)
+    except WorldEngineVersion.DoesNotExist:
+        raise ApplicationError(
+            f"No engine version {version!r}", status_code=404
+        ) from None
+
+
 def activate_engine_version(
     *, version: str, by: User | None = None
 ) -> WorldEngineVersion:
     """Activate a ready or retired version (rollback), after generating the system
     specs of learnwares approved since it was trained. 404 unknown, 409 not usable.
     """
-    try:
-        row = selectors.engine_version_get(version=version)
-    except WorldEngineVersion.DoesNotExist:
-        raise ApplicationError(
-            f"No engine version {version!r}", status_code=404
-        ) from None
+    row = engine_version_or_404(version)
     return _world_activate(row, allowed=(WorldState.READY, WorldState.RETIRED), by=by)
 
 
@@ -804,12 +809,7 @@ def world_activation_request(
 ) -> tuple[WorldEngineVersion, str | None]:
     """Activate ``version`` now if it has every system spec; else queue the task
     that generates the missing ones, then activates (returns its task id)."""
-    try:
-        row = selectors.engine_version_get(version=version)
-    except WorldEngineVersion.DoesNotExist:
-        raise ApplicationError(
-            f"No engine version {version!r}", status_code=404
-        ) from None
+    row = engine_version_or_404(version)
     if row.state not in (WorldState.READY, WorldState.RETIRED, WorldState.ACTIVE):
         raise ApplicationError(
             f"version {version} is {row.get_state_display().lower()}; only a ready "

@@ -13,7 +13,8 @@ correspondence. The mean never leaves the hull of the learnware's points; with
 ``mapping="linear"`` an affine map is fitted to it instead and refined by the MMD
 of :class:`~learnware_core.reuse.feature_align.FeatureAlignReuser`. With a few
 labelled rows that class's output correction (a ridge or logistic regression on the
-learnware's outputs) is fitted on top.
+learnware's outputs) is fitted on top. Columns that the user and the learnware
+describe identically are copied, not mapped.
 """
 
 from __future__ import annotations
@@ -34,12 +35,12 @@ from learnware_core.reuse.base import (
 )
 from learnware_core.reuse.feature_align import FeatureAlignReuser, _fit_maps
 from learnware_core.specification.rkme import RKMETableSpecification
+from learnware_core.specworld.columns import UNNAMED, column_texts
 
 if TYPE_CHECKING:
     from learnware_core.specworld import WorldEngine
 
 __all__ = ["WorldAlignReuser"]
-
 Columns = Mapping[str, str] | Sequence[str] | None
 
 
@@ -172,6 +173,9 @@ class WorldAlignReuser(FeatureAlignReuser):
         images = self.transform_world(self.engine.embed(Z, self.user_columns))
         design = np.hstack([Z, np.ones((Z.shape[0], 1))])
         sol = np.asarray(np.linalg.lstsq(design, images, rcond=None)[0], np.float64)
+        user_idx, lw_idx = self._shared_columns(Z.shape[1])
+        sol[:, lw_idx] = 0.0  # identically described columns start as copies
+        sol[user_idx, lw_idx] = 1.0
         (A, b, mmd2), *_ = _fit_maps(
             Z,
             user_spec.beta_,
@@ -187,11 +191,31 @@ class WorldAlignReuser(FeatureAlignReuser):
         self.n_features_in_ = Z.shape[1]
 
     def transform(self, X: ArrayLike) -> FloatArray:
-        """User rows ``(n, d_user)`` -> rows ``(n, d_learnware)`` of the learnware."""
-        if self.mapping == "linear":
-            return super().transform(X)
+        """User rows ``(n, d_user)`` -> rows ``(n, d_learnware)`` of the learnware.
+
+        Columns the user and the learnware describe identically are copied.
+        """
         Xa = as_2d_float(X, allow_nan=True)
-        return self.transform_world(self.engine.embed(Xa, self.user_columns))
+        if self.mapping == "linear":
+            out = super().transform(Xa)
+        else:
+            out = self.transform_world(self.engine.embed(Xa, self.user_columns))
+        user_idx, lw_idx = self._shared_columns(Xa.shape[1])
+        out[:, lw_idx] = impute_column_means(Xa)[:, user_idx]
+        return out
+
+    def _shared_columns(self, d_user: int) -> tuple[list[int], list[int]]:
+        """``(user indices, learnware indices)`` of identically described columns
+        (generated names of undescribed columns never match)."""
+        d_lw = self._points.shape[1]
+        theirs = column_texts(self.learnware_columns, d_lw)
+        where = {t: j for j, t in enumerate(theirs) if not t.startswith(UNNAMED)}
+        pairs = [
+            (i, where[t])
+            for i, t in enumerate(column_texts(self.user_columns, d_user))
+            if t in where
+        ]
+        return [i for i, _ in pairs], [j for _, j in pairs]
 
     def transform_world(self, world: ArrayLike) -> FloatArray:
         """Like :meth:`transform`, from world coordinates (``engine.embed``)."""

@@ -17,7 +17,10 @@ from numpy.typing import NDArray
 
 from learnware_core.encoders import TextEncoder, default_text_encoder
 
-__all__ = ["ColumnEmbedder", "column_texts"]
+__all__ = ["UNNAMED", "ColumnEmbedder", "column_texts"]
+
+UNNAMED = "unnamed feature"
+"""Prefix of the generated name of a column without a description."""
 
 FloatArray = NDArray[np.float64]
 
@@ -36,9 +39,7 @@ def column_texts(
         got = {int(k): str(v) for k, v in descriptions.items() if str(k).isdigit()}
     else:
         got = dict(enumerate(str(v) for v in descriptions))
-    return [
-        got.get(i, "").strip() or f"unnamed feature {i + 1} of {d}" for i in range(d)
-    ]
+    return [got.get(i, "").strip() or f"{UNNAMED} {i + 1} of {d}" for i in range(d)]
 
 
 class ColumnEmbedder:

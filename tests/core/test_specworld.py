@@ -210,8 +210,11 @@ def test_world_align_carries_rows_into_the_learnware_space(engine: WorldEngine) 
     mapped = reuser.transform(user_X)
     assert mapped.shape == (200, 4)
     z = spec.z_
-    assert (mapped >= z.min(axis=0) - 1e-9).all()
-    assert (mapped <= z.max(axis=0) + 1e-9).all()
+    # the columns the user lacks come from the learnware's points; the two it
+    # shares (described identically) are copied
+    assert (mapped[:, :2] >= z.min(axis=0)[:2] - 1e-9).all()
+    assert (mapped[:, :2] <= z.max(axis=0)[:2] + 1e-9).all()
+    np.testing.assert_array_equal(mapped[:, 2:], user_X)
     assert np.mean(reuser.predict(user_X) == user_y) > 0.8  # chance: 0.5
     world = engine.system_spec(spec, COLUMNS).z_
     same = WorldAlignReuser(
@@ -251,9 +254,9 @@ def test_world_align_linear_map_keeps_the_spread(engine: WorldEngine) -> None:
 
     X = np.vstack([_group_rows(0, 300, 21), _group_rows(1, 300, 22)])
     spec = _rkme(X, 3)
-    lw = LocalLearnware(LinearRegression().fit(X, X[:, 2] + X[:, 3]), spec)
+    lw = LocalLearnware(LinearRegression().fit(X, X[:, 0] + X[:, 1]), spec)
     user = np.vstack([_group_rows(0, 200, 23), _group_rows(1, 200, 24)])
-    truth, user_X = user[:, 2] + user[:, 3], user[:, 2:]
+    truth, user_X = user[:, 0] + user[:, 1], user[:, 2:]  # columns 0, 1 unseen
     scores = {}
     for mapping in ("kernel", "linear"):
         reuser = WorldAlignReuser(
@@ -303,3 +306,23 @@ def test_structural_split_separates_feature_spaces_joined_by_a_learnware() -> No
     assert sorted(order[:cut]) == [0, 1, 2]
     assert sorted(order[cut:]) == [3, 4]
     assert _structural_split(raw, sets) is None  # one feature space: no split
+
+
+def test_world_align_copies_identically_described_columns(engine: WorldEngine) -> None:
+    from sklearn.linear_model import LinearRegression
+
+    X = _group_rows(1, 300, 31)
+    lw = LocalLearnware(LinearRegression().fit(X, X.sum(axis=1)), _rkme(X, 4))
+    user = _group_rows(1, 50, 32)[:, [3, 1]]  # described as the learnware's 3 and 1
+    for mapping in ("kernel", "linear"):
+        reuser = WorldAlignReuser(
+            lw,
+            engine,
+            learnware_columns=COLUMNS,
+            user_columns=[COLUMNS[3], COLUMNS[1]],
+            mapping=mapping,
+            random_state=0,
+        ).fit(user)
+        mapped = reuser.transform(user)
+        np.testing.assert_array_equal(mapped[:, 3], user[:, 0])
+        np.testing.assert_array_equal(mapped[:, 1], user[:, 1])
