@@ -431,6 +431,48 @@ class LearnwareDownloadApi(APIView):
         return _download(version)
 
 
+class WorldEngineDownloadApi(APIView):
+    permission_classes = (AllowAny,)
+
+    @extend_schema(
+        operation_id="world_engine_download",
+        parameters=[
+            OpenApiParameter(
+                "version", str, description="an engine version; default the active"
+            )
+        ],
+        responses={
+            (200, "application/octet-stream"): bytes,
+            404: ErrorOutputSerializer,
+        },
+        tags=["search"],
+        description="The specification-world engine (weights, loadable with "
+        "`learnware_core.specworld.WorldEngine.from_bytes`), so users map their own "
+        "rows for heterogeneous reuse; the `X-Engine-Version` header names it.",
+    )
+    def get(self, request: Request) -> FileResponse:
+        name = request.query_params.get("version")
+        row = (
+            services.engine_version_or_404(name)
+            if name
+            else selectors.engine_version_active()
+        )
+        if row is None or not row.version or not row.engine_file:
+            raise ApplicationError(
+                "no specification-world engine "
+                + ("by that name" if name else "is active"),
+                status_code=404,
+            )
+        response = FileResponse(
+            row.engine_file.open("rb"),
+            as_attachment=True,
+            filename=f"{row.version}.pt",
+            content_type="application/octet-stream",
+        )
+        response["X-Engine-Version"] = row.version
+        return response
+
+
 # ------------------------------------------------------------------ versions
 class VersionListCreateApi(APIView):
     def get_permissions(self) -> list[Any]:

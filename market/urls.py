@@ -24,6 +24,7 @@ urlpatterns = [
         api.LearnwareDetailApi.as_view(),
         name="learnware",
     ),
+    path("world/engine/", api.WorldEngineDownloadApi.as_view(), name="world-engine"),
     path(
         "learnwares/<int:learnware_id>/download/",
         api.LearnwareDownloadApi.as_view(),

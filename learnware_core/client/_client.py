@@ -527,6 +527,21 @@ class Client:
         )
         return result
 
+    def world_engine(self, version: str | None = None) -> Any:
+        """The dock's specification-world engine (the active one by default), to
+        carry your rows into a learnware's feature space after a heterogeneous
+        search: ``WorldAlignReuser(learnware, engine, user_columns=..., ...)``.
+
+        Returns
+        -------
+        engine : learnware_core.specworld.WorldEngine
+        """
+        from learnware_core.specworld import WorldEngine
+
+        params = {"version": version} if version else None
+        response = self._request("GET", "/api/world/engine/", params=params)
+        return WorldEngine.from_bytes(response.content)
+
     def semantic_vocabularies(self) -> dict[str, Any]:
         """The values a semantic specification may use, as the dock serves them.
 

@@ -344,6 +344,13 @@ def test_client_searches_the_specification_world_with_other_columns(
     assert found["heterogeneous"] is True
     assert found["engine_version"] == version.version
     assert found["results"][0]["learnware"]["id"] == ids["weather"]
+    # the engine itself, to map the user's rows for reuse on their machine
+    engine = client.world_engine()
+    assert engine.version == version.version
+    assert engine.embed(X, columns).shape == (80, engine.dim)
+    with pytest.raises(ClientError) as missing:
+        client.world_engine("w-000000000000")
+    assert missing.value.status == 404
     with pytest.raises(ClientError) as bad:
         client.search(stat_spec=mine, input_descriptions={"0": "one column only"})
     assert bad.value.status == 400

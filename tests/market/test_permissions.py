@@ -254,6 +254,14 @@ CASES = {
         None,
         (401, 403, 403, 403, 404),
     ),
+    "world-engine": Case(
+        # public; 404: allowed, but no version is active
+        "world-engine",
+        "get",
+        "/api/world/engine/",
+        None,
+        (404, 404, 404, 404, 404),
+    ),
     "admin-world-projection": Case(
         # 404: allowed, but no version is active
         "admin-world-projection",
