@@ -28,7 +28,10 @@ from learnware_core.cli._io import (
     split_names,
 )
 from learnware_core.cli._ui import echo, progress_enabled, symbols
-from learnware_core.cli.spec import build_table_spec, parse_gamma
+from learnware_core.cli.spec import (
+    build_table_spec_named,
+    parse_gamma,
+)
 from learnware_core.client import (
     Client,
     Credentials,
@@ -294,8 +297,9 @@ def _predictions_csv(y: NDArray[Any]) -> str:
 # ------------------------------------------------------------------ parsers
 def run_search(args: argparse.Namespace) -> int:
     spec: Any = None
-    if args.table:
-        spec = build_table_spec(args, data=args.table)  # made here; only it is sent
+    names: list[str] = []
+    if args.table:  # made here; only the spec is sent
+        spec, names = build_table_spec_named(args, data=args.table)
     elif args.stat:
         spec = read_json(args.stat, what="statistical specification")
     if spec is None and not (args.query or args.data_type or args.task_type):
@@ -307,6 +311,8 @@ def run_search(args: argparse.Namespace) -> int:
         task_type=args.task_type or "",
         library_type=args.library_type or "",
         top_k=args.top_k,
+        input_descriptions=_descriptions(args.describe, names),
+        hetero=args.hetero,
     )
     if args.json:
         echo(json.dumps(result, indent=2))
@@ -314,6 +320,8 @@ def run_search(args: argparse.Namespace) -> int:
     if not result["results"]:
         echo("No learnware matches.")
         return EXIT_OK
+    if result.get("heterogeneous"):
+        echo(f"Ranked in the specification world (engine {result['engine_version']}).")
     header = ("ID", "SCORE", "MMD^2", "KIND", "NAME")
     table = [header]
     for hit in result["results"]:
@@ -338,6 +346,26 @@ def run_search(args: argparse.Namespace) -> int:
         )
         echo(f"\nCombination (weights): {parts}; score {multiple['score']:.3f}")
     return EXIT_OK
+
+
+def _descriptions(source: str | None, names: list[str]) -> dict[str, str] | None:
+    """``--describe``: ``header`` (the table's column names) or a JSON file, either
+    ``{"0": "age in years", ...}`` or a semantic spec with ``Input.Description``."""
+    if source is None:
+        return None
+    if source == "header":
+        if not names:
+            raise CLIError("--describe header needs --table with named columns")
+        return {str(i): name for i, name in enumerate(names)}
+    data = read_json(source, what="column descriptions")
+    if isinstance(data, dict) and isinstance(data.get("Input"), dict):
+        data = data["Input"].get("Description")
+    if not isinstance(data, dict) or not all(isinstance(v, str) for v in data.values()):
+        raise CLIError(
+            f'{source}: expected {{"0": "description", ...}} or a semantic spec '
+            "with Input.Description"
+        )
+    return {str(k): v for k, v in data.items()}
 
 
 def _url_option(parser: argparse.ArgumentParser) -> None:
@@ -473,6 +501,18 @@ def add_commands(
     search.add_argument("--k", type=int, default=100, help="with --table: RKME size")
     search.add_argument("--gamma", type=parse_gamma, default=0.1)
     search.add_argument("--seed", type=int, default=0)
+    search.add_argument(
+        "--describe",
+        metavar="header|FILE",
+        help="your columns' descriptions, to find learnwares with other columns in "
+        "the specification world: 'header' (the table's column names) or a JSON "
+        'file ({"0": "age in years", ...} or a semantic spec)',
+    )
+    search.add_argument(
+        "--hetero",
+        action="store_true",
+        help="search the specification world even if learnwares share your columns",
+    )
     search.add_argument("--json", action="store_true", help="machine-readable output")
     _url_option(search)
     search.set_defaults(func=run_search)

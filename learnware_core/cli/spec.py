@@ -55,14 +55,22 @@ def parse_gamma(value: str) -> float | str:
 
 def build_table_spec(args: argparse.Namespace, *, data: str) -> StatSpecification:
     """Read a table and fit an ``RKMETableSpecification`` (options from ``args``)."""
+    return build_table_spec_named(args, data=data)[0]
+
+
+def build_table_spec_named(
+    args: argparse.Namespace, *, data: str
+) -> tuple[StatSpecification, list[str]]:
+    """:func:`build_table_spec` and the table's column names."""
     from learnware_core.specification.rkme import RKMETableSpecification
 
-    X, _ = read_table(
+    X, names = read_table(
         data, columns=split_names(args.columns), drop=split_names(args.drop)
     )
-    return RKMETableSpecification(
+    spec = RKMETableSpecification(
         gamma=args.gamma, n_points=args.k, random_state=args.seed
     ).fit(X)
+    return spec, names
 
 
 def build_text_spec(args: argparse.Namespace, *, data: str) -> StatSpecification:

@@ -298,6 +298,7 @@ def test_client_searches_the_specification_world_with_other_columns(
     spec: dict[str, Any],
     settings: Any,
     celery_worker_process: dict[str, Any],
+    tmp_path: Path,
 ) -> None:
     """Two table learnwares of different feature spaces, an engine trained on them;
     a user whose columns match neither finds the right one through the client."""
@@ -354,3 +355,14 @@ def test_client_searches_the_specification_world_with_other_columns(
     with pytest.raises(ClientError) as bad:
         client.search(stat_spec=mine, input_descriptions={"0": "one column only"})
     assert bad.value.status == 400
+    # the CLI: the CSV header names the columns
+    table = tmp_path / "mine.csv"
+    np.savetxt(table, X, delimiter=",", header=",".join(columns), comments="")
+    home = tmp_path / "home"
+    login = _bmw(home, "login", "--url", dock, "--token", client.token or "")
+    assert login.returncode == 0, login.stderr
+    cli = _bmw(home, "search", "--table", str(table), "--describe", "header", "--json")
+    assert cli.returncode == 0, cli.stderr
+    answer = json.loads(cli.stdout)
+    assert answer["heterogeneous"] is True
+    assert answer["results"][0]["learnware"]["id"] == ids["weather"]
