@@ -321,3 +321,122 @@ test('the market’s example user specs come first when it has some', async () =
   expect(await screen.findByText('RKMETableSpecification, 6 features, K=2')).toBeInTheDocument();
   expect(screen.getByRole('combobox', { name: 'Data type' })).toHaveValue('Table');
 });
+
+const columnsBox = () => screen.getByRole('textbox', { name: 'Column descriptions (optional)' });
+const heteroBox = () =>
+  screen.getByRole('checkbox', {
+    name: 'Search the specification world even if learnwares share my columns',
+  });
+
+test('column descriptions are offered for a table spec only', async () => {
+  const { user } = await renderSearch();
+  expect(
+    screen.queryByRole('textbox', { name: 'Column descriptions (optional)' }),
+  ).not.toBeInTheDocument();
+
+  await user.upload(
+    fileInput(),
+    statFile(JSON.stringify({ type: 'RKMEImageSpecification', z: [[1, 2]] })),
+  );
+  expect(await screen.findByText('RKMEImageSpecification, 2 features, K=1')).toBeInTheDocument();
+  expect(
+    screen.queryByRole('textbox', { name: 'Column descriptions (optional)' }),
+  ).not.toBeInTheDocument();
+
+  await user.upload(fileInput(), statFile());
+  expect(await screen.findByText('RKMETableSpecification, 6 features, K=2')).toBeInTheDocument();
+  expect(columnsBox()).toHaveValue('');
+  expect(columnsBox()).toHaveAccessibleDescription(
+    /Descriptions let the dock also find learnwares whose tables have different columns.*Your specification has 6 columns\./,
+  );
+  expect(heteroBox()).toBeDisabled();
+});
+
+test('column descriptions are sent as the semantic Input and a world ranking is announced', async () => {
+  const form = recordForm();
+  server.use(
+    http.post('*/api/learnwares/search/', () =>
+      HttpResponse.json({
+        count: 1,
+        results: [aSearchHit({ learnware: wine, score: 0.6, mmd2: null })],
+        multiple: null,
+        heterogeneous: true,
+        engine_version: 'w-2025.07',
+      }),
+    ),
+  );
+  const { user } = await renderSearch();
+  await user.upload(fileInput(), statFile());
+  await screen.findByText('RKMETableSpecification, 6 features, K=2');
+  await user.type(columnsBox(), 'age in years{Enter}  yearly income {Enter}{Enter}city{Enter}');
+  await user.click(screen.getByRole('button', { name: 'Search' }));
+
+  expect(await screen.findByText('1 learnware found')).toBeInTheDocument();
+  const notice = screen.getByRole('status', {
+    name: 'Ranked in the specification world (engine w-2025.07)',
+  });
+  expect(notice).toHaveTextContent(/other columns than yours/);
+  // The notice comes before the results.
+  expect(
+    notice.compareDocumentPosition(screen.getByRole('article', { name: 'Wine classifier' })),
+  ).toBe(Node.DOCUMENT_POSITION_FOLLOWING);
+
+  const sent = form();
+  expect(JSON.parse(sent.input as string)).toEqual({
+    Dimension: 4,
+    Description: { 0: 'age in years', 1: 'yearly income', 2: '', 3: 'city' },
+  });
+  expect(sent).not.toHaveProperty('hetero');
+});
+
+test('the specification-world checkbox sends hetero with the descriptions', async () => {
+  const form = recordForm();
+  server.use(
+    http.post('*/api/learnwares/search/', () =>
+      HttpResponse.json({
+        count: 0,
+        results: [],
+        multiple: null,
+        heterogeneous: false,
+        engine_version: null,
+      }),
+    ),
+  );
+  const { user } = await renderSearch();
+  await user.upload(fileInput(), statFile());
+  await screen.findByText('RKMETableSpecification, 6 features, K=2');
+  expect(heteroBox()).toBeDisabled();
+  await user.type(columnsBox(), 'a{Enter}b{Enter}c{Enter}d{Enter}e{Enter}f');
+  expect(heteroBox()).toBeEnabled();
+  await user.click(heteroBox());
+  expect(heteroBox()).toBeChecked();
+  await user.click(screen.getByRole('button', { name: 'Search' }));
+
+  expect(await screen.findByText('0 learnwares found')).toBeInTheDocument();
+  expect(
+    screen.queryByRole('status', { name: /Ranked in the specification world/ }),
+  ).not.toBeInTheDocument();
+  const sent = form();
+  expect(sent).toMatchObject({ hetero: 'true' });
+  expect(JSON.parse(sent.input as string)).toMatchObject({ Dimension: 6 });
+});
+
+test('a 400 naming input is shown next to the column descriptions', async () => {
+  const problem = 'Dimension is 2 but your RKME has 6 columns';
+  server.use(
+    http.post('*/api/learnwares/search/', () =>
+      HttpResponse.json(anError(`input: ${problem}`, { fields: { input: [problem] } }), {
+        status: 400,
+      }),
+    ),
+  );
+  const { user } = await renderSearch();
+  await user.upload(fileInput(), statFile());
+  await screen.findByText('RKMETableSpecification, 6 features, K=2');
+  await user.type(columnsBox(), 'age{Enter}income');
+  await user.click(screen.getByRole('button', { name: 'Search' }));
+
+  expect(await screen.findByRole('alert')).toHaveTextContent('The search was refused');
+  expect(columnsBox()).toBeInvalid();
+  expect(columnsBox()).toHaveAccessibleDescription(expect.stringContaining(problem));
+});

@@ -19,6 +19,30 @@ export type SearchInput = {
   statSpec?: string | null;
   topK?: number;
   multiple?: boolean;
+  /** The user's table columns, described (the semantic spec's Input): for heterogeneous search. */
+  input?: ColumnsInput | null;
+  /** Search the specification world even if some learnware shares the user's columns. */
+  hetero?: boolean;
+};
+
+/** The semantic specification's Input: one description per column of the user's table RKME. */
+export type ColumnsInput = { Dimension: number; Description: Record<string, string> };
+
+/**
+ * The column descriptions typed one per line (line i describes column i) as the semantic
+ * spec's Input; null when nothing is typed. Trailing empty lines are ignored.
+ */
+export const columnsInput = (text: string): ColumnsInput | null => {
+  if (!text.trim()) return null;
+  const lines = text
+    .replace(/\r\n?/g, '\n')
+    .replace(/\s+$/, '')
+    .split('\n')
+    .map((line) => line.trim());
+  return {
+    Dimension: lines.length,
+    Description: Object.fromEntries(lines.map((line, index) => [String(index), line])),
+  };
 };
 
 type SearchBody = components['schemas']['LearnwareSearchInputRequest'];
@@ -34,6 +58,8 @@ export const searchBody = (input: SearchInput): SearchBody => {
   if (input.query?.trim()) body.query = input.query.trim();
   if (input.topK) body.top_k = input.topK;
   if (input.statSpec) body.stat_spec = input.statSpec;
+  if (input.input) body.input = input.input;
+  if (input.hetero) body.hetero = true;
   return body;
 };
 

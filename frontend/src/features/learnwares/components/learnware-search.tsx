@@ -26,9 +26,18 @@ import { paths } from '@/config/paths';
 import { ApiError } from '@/lib/api/errors';
 
 import { useSemanticVocabulary } from '../api/get-semantic-vocabulary';
-import { type SearchHit, type SearchMultiple, useSearchLearnwares } from '../api/search-learnwares';
+import {
+  columnsInput,
+  type SearchHit,
+  type SearchMultiple,
+  useSearchLearnwares,
+} from '../api/search-learnwares';
 import { useCsvStatSpec } from '../rkme/use-csv-stat-spec';
 import { checkStatSpec, readText, type StatSpecCheck } from '../utils/stat-spec';
+import {
+  ColumnDescriptionsField,
+  type ColumnDescriptionsValues,
+} from './column-descriptions-field';
 import { CsvStatSpecField } from './csv-stat-spec-field';
 import { MultipleDeploy } from './deploy-snippet';
 import { ExampleSpecs } from './example-specs';
@@ -187,6 +196,8 @@ function SearchError({ error }: { error: Error }) {
 
 type StatSource = 'file' | 'csv';
 
+const TABLE_SPEC = 'RKMETableSpecification';
+
 /**
  * Tag filters, a text query and an optional RKME (an uploaded stat.json, or one built in the
  * browser from a CSV); single and combined results.
@@ -207,6 +218,10 @@ export function LearnwareSearch({ signedIn }: { signedIn?: boolean | undefined }
   const [stat, setStat] = useState<StatSpecCheck | null>(null);
   const [multiple, setMultiple] = useState(true);
   const [statSource, setStatSource] = useState<StatSource>('file');
+  const [columns, setColumns] = useState<ColumnDescriptionsValues>({
+    descriptions: '',
+    hetero: false,
+  });
   const csv = useCsvStatSpec();
 
   const pickStat = async (file: File | null) => {
@@ -220,6 +235,22 @@ export function LearnwareSearch({ signedIn }: { signedIn?: boolean | undefined }
   const statText = statSource === 'csv' ? csvStat : stat?.ok ? stat.text : null;
   const canSearch =
     statSource === 'csv' ? !(csv.file && csvStat === null) : !(statFile && !stat?.ok);
+  // Column descriptions only make sense for a table spec (a CSV always gives one); its
+  // dimension is shown so that the user writes one line per column.
+  const tableDimension =
+    statSource === 'csv'
+      ? csv.state.status === 'done'
+        ? csv.state.result.columns
+        : undefined
+      : stat?.ok && stat.summary.type === TABLE_SPEC
+        ? stat.summary.dimension
+        : undefined;
+  const hasTableStat = tableDimension !== undefined;
+  const input = hasTableStat ? columnsInput(columns.descriptions) : null;
+  const inputError =
+    search.error instanceof ApiError && search.error.status === 400
+      ? search.error.fields.input?.join(' ')
+      : undefined;
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
@@ -229,10 +260,14 @@ export function LearnwareSearch({ signedIn }: { signedIn?: boolean | undefined }
       query,
       statSpec: statText,
       multiple,
+      input,
+      hetero: input !== null && columns.hetero,
     });
   };
 
   const vocab = vocabulary.data;
+  const worldTitle = (version: string | null | undefined) =>
+    version ? t('search.world.title', { version }) : t('search.world.titleNoVersion');
 
   return (
     <Stack>
@@ -314,6 +349,14 @@ export function LearnwareSearch({ signedIn }: { signedIn?: boolean | undefined }
                 : stat.summary.type}
             </Text>
           )}
+          {hasTableStat && (
+            <ColumnDescriptionsField
+              values={columns}
+              dimension={tableDimension}
+              error={inputError}
+              onChange={setColumns}
+            />
+          )}
           <Group justify="space-between">
             <Switch
               label={t('search.multipleSwitch')}
@@ -334,6 +377,11 @@ export function LearnwareSearch({ signedIn }: { signedIn?: boolean | undefined }
       {search.isError && <SearchError error={search.error} />}
       {search.data && (
         <Stack>
+          {search.data.heterogeneous && (
+            <Alert color="grape" role="status" title={worldTitle(search.data.engine_version)}>
+              {t('search.world.body')}
+            </Alert>
+          )}
           {search.data.multiple && (
             <MultipleResult multiple={search.data.multiple} signedIn={signedIn} />
           )}

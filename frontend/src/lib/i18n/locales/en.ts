@@ -287,6 +287,21 @@ export const en = {
           'No column of this file is numeric: there is nothing to build the specification from.',
       },
     },
+    columns: {
+      label: 'Column descriptions (optional)',
+      help: 'One description per line, in column order: line 1 describes column 1. Descriptions let the dock also find learnwares whose tables have different columns from yours.',
+      dimension_one: 'Your specification has {{count}} column.',
+      dimension_other: 'Your specification has {{count}} columns.',
+      placeholder: 'e.g.\nage in years\nyearly income',
+      hetero: 'Search the specification world even if learnwares share my columns',
+      heteroHelp:
+        'Needs column descriptions. Without this, the specification world is searched only when no learnware has your columns.',
+    },
+    world: {
+      title: 'Ranked in the specification world (engine {{version}})',
+      titleNoVersion: 'Ranked in the specification world',
+      body: 'These learnwares may have other columns than yours: they were ranked by mapping both tables into the specification world, through which they can be reused.',
+    },
     multipleSwitch: 'Look for combinations',
     multipleHelp: 'Also look for a weighted mix of learnwares that fits your data better (slower).',
     submit: 'Search',
