@@ -169,12 +169,14 @@ class AuditEntry(models.Model):
         USER_ROLE = "user.role", "Changed a user's role"
         USER_DEACTIVATE = "user.deactivate", "Deactivated a user"
         USER_REACTIVATE = "user.reactivate", "Reactivated a user"
+        WORLD_TRAIN = "world.train", "Started a specification-world training"
+        WORLD_ACTIVATE = "world.activate", "Activated a specification-world engine"
 
     actor = models.ForeignKey(
         User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     action = models.CharField(max_length=32, choices=Action.choices, db_index=True)
-    target_type = models.CharField(max_length=16)  # "learnware" | "user"
+    target_type = models.CharField(max_length=32)  # model name: "learnware", "user"…
     target_id = models.BigIntegerField()
     target_label = models.CharField(max_length=200)
     detail = models.JSONField(default=dict, blank=True)

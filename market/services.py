@@ -570,6 +570,13 @@ def world_training_start(
     transaction.on_commit(
         lambda: tasks.world_engine_train.apply_async((row.id,), task_id=task_id)
     )
+    if triggered_by is not None:
+        audit_record(
+            actor=triggered_by,
+            action=AuditEntry.Action.WORLD_TRAIN,
+            target=row,
+            detail={"trigger": trigger},
+        )
     logger.info("world engine #%s queued (%s)", row.id, trigger)
     return row
 
@@ -817,6 +824,12 @@ def world_activation_request(
             extra={"state": row.state},
             status_code=409,
         )
+    audit_record(
+        actor=by,
+        action=AuditEntry.Action.WORLD_ACTIVATE,
+        target=row,
+        detail={"engine": version, "previous_state": row.state},
+    )
     if row.state == WorldState.ACTIVE or not selectors.world_specs_missing(engine=row):
         return activate_engine_version(version=version, by=by), None
     task_id = str(uuid.uuid4())

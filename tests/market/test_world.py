@@ -14,7 +14,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
-from accounts.models import User
+from accounts.models import AuditEntry, User
 from learnware_core.specification.base import load_spec
 from learnware_core.specification.rkme import RKMETableSpecification
 from learnware_core.specworld import WorldEngine
@@ -138,6 +138,9 @@ def test_admin_trains_a_version_on_a_worker_and_it_becomes_active(
     )
     assert row["config"]["train"]["epochs"] == 2  # the tiny test configuration
     assert row["activated_at"] is not None
+    (audited,) = AuditEntry.objects.filter(action="world.train")
+    assert audited.actor == admin
+    assert audited.target_id == row_id
     specs = SystemSpec.objects.filter(engine_id=row_id)
     assert specs.count() == 3
 
@@ -332,3 +335,8 @@ def test_activation_is_atomic_and_an_older_version_can_be_rolled_back_to(
     assert again.status_code == 200, again.content  # every spec exists: at once
     assert again.json()["state"] == "active"
     assert used_version() == second.version
+    audited = AuditEntry.objects.filter(action="world.activate").order_by("id")
+    assert [(e.actor, e.detail["engine"]) for e in audited] == [
+        (admin, first.version),
+        (admin, second.version),
+    ]

@@ -999,9 +999,11 @@ export interface components {
          *     * `user.role` - Changed a user's role
          *     * `user.deactivate` - Deactivated a user
          *     * `user.reactivate` - Reactivated a user
+         *     * `world.train` - Started a specification-world training
+         *     * `world.activate` - Activated a specification-world engine
          * @enum {string}
          */
-        ActionEnum: "learnware.approve" | "learnware.reject" | "learnware.update" | "learnware.delete" | "learnware.recheck" | "user.role" | "user.deactivate" | "user.reactivate";
+        ActionEnum: "learnware.approve" | "learnware.reject" | "learnware.update" | "learnware.delete" | "learnware.recheck" | "user.role" | "user.deactivate" | "user.reactivate" | "world.train" | "world.activate";
         ApiRootLinksOutput: {
             schema: string;
             docs: string;
@@ -1934,8 +1936,10 @@ export interface operations {
                  *     * `user.role` - Changed a user's role
                  *     * `user.deactivate` - Deactivated a user
                  *     * `user.reactivate` - Reactivated a user
+                 *     * `world.train` - Started a specification-world training
+                 *     * `world.activate` - Activated a specification-world engine
                  */
-                action?: "learnware.approve" | "learnware.reject" | "learnware.update" | "learnware.delete" | "learnware.recheck" | "user.role" | "user.deactivate" | "user.reactivate";
+                action?: "learnware.approve" | "learnware.reject" | "learnware.update" | "learnware.delete" | "learnware.recheck" | "user.role" | "user.deactivate" | "user.reactivate" | "world.train" | "world.activate";
                 /** @description The acting user's id. */
                 actor?: number;
                 /** @description A page number within the paginated result set. */

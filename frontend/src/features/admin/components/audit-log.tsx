@@ -20,6 +20,8 @@ const ACTION_KEYS = {
   'user.role': 'user_role',
   'user.deactivate': 'user_deactivate',
   'user.reactivate': 'user_reactivate',
+  'world.train': 'world_train',
+  'world.activate': 'world_activate',
 } as const satisfies Record<AuditAction, string>;
 const ACTIONS = Object.keys(ACTION_KEYS) as AuditAction[];
 const actionKey = (action: AuditAction) => ACTION_KEYS[action];
@@ -30,6 +32,7 @@ function Detail({ entry }: { entry: AuditEntry }) {
   const d = entry.detail as Record<string, unknown>;
   const parts: string[] = [];
   if (typeof d.version === 'number') parts.push(`v${d.version.toString()}`);
+  if (typeof d.engine === 'string') parts.push(d.engine);
   if (typeof d.from === 'string' && typeof d.to === 'string') {
     parts.push(`${t(`roles.${d.from}`, d.from)} → ${t(`roles.${d.to}`, d.to)}`);
   }

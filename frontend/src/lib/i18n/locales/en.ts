@@ -613,6 +613,8 @@ export const en = {
       user_role: 'Changed a role',
       user_deactivate: 'Deactivated a user',
       user_reactivate: 'Reactivated a user',
+      world_train: 'Started a world training',
+      world_activate: 'Activated a world engine',
     },
   },
   world: {

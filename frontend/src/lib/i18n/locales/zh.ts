@@ -599,6 +599,8 @@ export const zh: Translations = {
       user_role: '更改角色',
       user_deactivate: '停用用户',
       user_reactivate: '恢复用户',
+      world_train: '启动规约世界训练',
+      world_activate: '启用规约世界引擎',
     },
   },
   world: {
