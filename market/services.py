@@ -40,6 +40,7 @@ from market.models import (
 )
 
 if TYPE_CHECKING:
+    from learnware_core.specification.rkme import RKMETableSpecification
     from learnware_core.specworld import WorldEngine
 
 logger = logging.getLogger(__name__)
@@ -498,6 +499,7 @@ def usage_count(*, kind: str) -> None:
 # ------------------------------------------------------------ specification world
 WorldState = WorldEngineVersion.State
 WorldProgress = Callable[[str, int, int], None]
+WorldInput = tuple["RKMETableSpecification", dict[str, str]]  # world.table_input
 
 
 def _world_lost_mark() -> None:
@@ -627,8 +629,8 @@ def world_engine_train(
             progress(phase, done, total)
 
     try:
-        engine = _world_train(row, beat)
-        _world_regenerate(row, engine, beat)
+        engine, inputs = _world_train(row, beat)
+        _world_regenerate(row, engine, inputs, beat)
         if activate:
             _world_activate(row, engine=engine, allowed=(WorldState.REGENERATING,))
         else:
@@ -649,11 +651,16 @@ def world_engine_train(
     return row
 
 
-def _world_train(row: WorldEngineVersion, beat: WorldProgress) -> WorldEngine:
+def _world_train(
+    row: WorldEngineVersion, beat: WorldProgress
+) -> tuple[WorldEngine, list[tuple[LearnwareVersion, WorldInput]]]:
+    """Train and store the engine; also the inputs it was trained on (each stat
+    spec is read once, for training and regeneration)."""
     from learnware_core.specworld import WorldTable, train_engine
 
     net_config, train_config = world.engine_configs()
     tables = []
+    inputs: list[tuple[LearnwareVersion, WorldInput]] = []
     versions = LearnwareVersion.objects.filter(
         id__in=row.candidates, learnware__deleted_at__isnull=True
     ).select_related("learnware")
@@ -665,6 +672,7 @@ def _world_train(row: WorldEngineVersion, beat: WorldProgress) -> WorldEngine:
             continue
         if found is not None:
             rkme, descriptions = found
+            inputs.append((version, found))
             tables.append(
                 WorldTable.from_rkme(rkme, descriptions, str(version.learnware_id))
             )
@@ -709,19 +717,23 @@ def _world_train(row: WorldEngineVersion, beat: WorldProgress) -> WorldEngine:
         ]
     )
     world.engine_remember(engine)
-    return engine
+    return engine, inputs
 
 
 def _system_spec_store(
-    engine: WorldEngine, row: WorldEngineVersion, version: LearnwareVersion
+    engine: WorldEngine,
+    row: WorldEngineVersion,
+    version: LearnwareVersion,
+    found: WorldInput | None = None,
 ) -> SystemSpec | None:
-    """Map the version's table RKME under ``engine`` and store it (None: the
-    version is not eligible or its stat spec is unreadable)."""
-    try:
-        found = world.table_input(version)
-    except world.WorldUnavailable as exc:
-        logger.warning("no system spec for version %s: %s", version.id, exc)
-        return None
+    """Map the version's table RKME (``found``, else read now) under ``engine`` and
+    store it (None: the version is not eligible or its stat spec is unreadable)."""
+    if found is None:
+        try:
+            found = world.table_input(version)
+        except world.WorldUnavailable as exc:
+            logger.warning("no system spec for version %s: %s", version.id, exc)
+            return None
     if found is None:
         return None
     spec = engine.system_spec(*found)
@@ -732,13 +744,17 @@ def _system_spec_store(
 
 
 def _world_regenerate(
-    row: WorldEngineVersion, engine: WorldEngine, beat: WorldProgress
+    row: WorldEngineVersion,
+    engine: WorldEngine,
+    inputs: list[tuple[LearnwareVersion, WorldInput]],
+    beat: WorldProgress,
 ) -> None:
-    targets = selectors.world_candidates()
-    beat("regenerating", 0, len(targets))
-    for i, version in enumerate(targets, start=1):
-        _system_spec_store(engine, row, version)
-        beat("regenerating", i, len(targets))
+    """System specs of the learnwares the engine was trained on (activation fills
+    in any approved since)."""
+    beat("regenerating", 0, len(inputs))
+    for i, (version, found) in enumerate(inputs, start=1):
+        _system_spec_store(engine, row, version, found)
+        beat("regenerating", i, len(inputs))
 
 
 def _world_activate(
