@@ -18,6 +18,7 @@ same training (same tables, seed and configuration) gives the same version.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
 import json
@@ -118,9 +119,13 @@ class WorldEngine:
         default_factory=threading.Lock, repr=False, compare=False
     )
 
-    @property
+    @functools.cached_property
     def version(self) -> str:
-        """``"w-"`` + 12 hex digits of the hash of weights and configuration."""
+        """``"w-"`` + 12 hex digits of the hash of weights and configuration.
+
+        Computed once (every system spec carries it): an engine is not changed
+        after :func:`train_engine` returns it.
+        """
         digest = hashlib.sha256()
         digest.update(json.dumps(self._header(), sort_keys=True).encode())
         for name, tensor in sorted(self.net.state_dict().items()):
@@ -239,12 +244,14 @@ class WorldEngine:
             )
         net = WorldNet(NetConfig(**header["net"]))
         net.load_state_dict(blob["state"])
-        engine = cls(
-            net, embedder, float(header["gamma"]), TrainConfig(**header["train"])
+        return cls(
+            net,
+            embedder,
+            float(header["gamma"]),
+            TrainConfig(**header["train"]),
+            metrics=metrics,
+            vocabulary=tuple(header.get("vocabulary", ())),
         )
-        engine.metrics = metrics
-        engine.vocabulary = tuple(header.get("vocabulary", ()))
-        return engine
 
 
 # ------------------------------------------------------------------ training
