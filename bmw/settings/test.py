@@ -15,6 +15,10 @@ os.environ.setdefault(
     "BMW_WORLD_NET_CONFIG", '{"hidden": 16, "out_dim": 8, "n_layers": 1, "n_heads": 2}'
 )
 os.environ.setdefault("BMW_WORLD_TRAIN_CONFIG", '{"epochs": 2, "batch_size": 32}')
+# No automatic retraining: a training the worker starts after one test's approvals
+# would still be reading the tables when the next test flushes them (a deadlock).
+# Tests that exercise the trigger set the setting themselves.
+os.environ.setdefault("BMW_WORLD_RETRAIN_EVERY", "0")
 
 from bmw.settings.base import *  # noqa: F403
 
