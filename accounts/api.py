@@ -68,7 +68,10 @@ class UserMeOutputSerializer(serializers.Serializer):
 
 
 class UserMeUpdateInputSerializer(serializers.Serializer):
-    display_name = serializers.CharField(max_length=100, allow_blank=True)
+    # Optional, as in any PATCH (and the schema): left out, it stays as it is.
+    display_name = serializers.CharField(
+        max_length=100, allow_blank=True, required=False
+    )
 
 
 class CsrfTokenOutputSerializer(serializers.Serializer):
@@ -422,7 +425,9 @@ class UserMeApi(APIView):
     )
     def patch(self, request: Request) -> Response:
         data = validated(UserMeUpdateInputSerializer, request.data)
-        user = services.user_profile_update(user=_user(request), **data)
+        user = _user(request)
+        if data:
+            user = services.user_profile_update(user=user, **data)
         return Response(UserMeOutputSerializer(user).data)
 
 

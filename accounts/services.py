@@ -47,11 +47,17 @@ def admin_ensure(*, email: str, password: str | None = None) -> AdminEnsured:
     """Create the first admin if no admin exists; side effect: a user row.
 
     An existing admin is left untouched (re-running set-up is safe). Without a given
-    password a random one is generated and returned once.
+    password a random one is generated and returned once; a given one must pass the
+    password validators (``ValidationError`` otherwise).
     """
     existing = User.objects.filter(role=User.Role.ADMIN).order_by("id").first()
     if existing is not None:
         return AdminEnsured(user=existing, created=False, password=None)
+    if password:
+        # A given password meets the same rules as everyone's (no "admin"/"admin").
+        validate_password(
+            password, user=User(email=email, display_name="Administrator")
+        )
     generated = None if password else secrets.token_urlsafe(12)
     user = User.objects.create_superuser(
         email, password or generated, display_name="Administrator"

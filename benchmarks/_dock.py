@@ -36,7 +36,7 @@ class Dock:
         }
         env.update(
             DJANGO_SETTINGS_MODULE="bmw.settings.base",
-            DJANGO_SECRET_KEY="benchmark-only",
+            DJANGO_SECRET_KEY="benchmark-only-secret-not-for-production-0123456789abcdef",
             BMW_STATE_DIR=str(state),
             BMW_ENV_CACHE_DIR=str(state / "envs"),  # empty: the first build is fresh
             **({"REDIS_URL": redis_url} if redis_url else {}),

@@ -379,5 +379,21 @@ def write_report(
         *_targets_section(results.get("targets")),
     ]
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text("\n".join(lines).rstrip() + "\n", encoding="utf-8")
+    text = "\n".join(lines).rstrip() + "\n"
+    kept = _kept_sections(out)
+    out.write_text(text + (f"\n{kept}" if kept else ""), encoding="utf-8")
     return out
+
+
+KEPT_HEADINGS = ("## Load: the dock under concurrent users",)
+"""Sections of the page written by other benchmarks (``benchmarks.load``): kept,
+from the first of these headings to the end, when the page is regenerated."""
+
+
+def _kept_sections(page: Path) -> str:
+    if not page.is_file():
+        return ""
+    text = page.read_text(encoding="utf-8")
+    starts = [text.find(f"\n{h}\n") for h in KEPT_HEADINGS]
+    found = [i for i in starts if i >= 0]
+    return text[min(found) + 1 :].rstrip() + "\n" if found else ""

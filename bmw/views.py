@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import sys
+
 from django.conf import settings
 from django.http import (
-    FileResponse,
     HttpRequest,
     HttpResponse,
     HttpResponseBase,
@@ -13,6 +14,9 @@ from django.http import (
 from django.views.defaults import page_not_found, server_error
 
 from bmw.api.exceptions import error_body
+from bmw.outages import RETRY_AFTER_S, unavailable_dependency
+
+CSP_NONCE_PLACEHOLDER = b"BMW_CSP_NONCE"
 
 
 def frontend_index(request: HttpRequest, path: str = "") -> HttpResponseBase:
@@ -24,7 +28,11 @@ def frontend_index(request: HttpRequest, path: str = "") -> HttpResponseBase:
             status=503,
             content_type="text/plain",
         )
-    response = FileResponse(index.open("rb"), content_type="text/html")
+    # The response's CSP nonce goes where Vite left its placeholder (vite.config.ts
+    # html.cspNonce): Mantine reads it from the csp-nonce meta tag for its <style>s.
+    nonce = str(getattr(request, "csp_nonce", ""))
+    html = index.read_bytes().replace(CSP_NONCE_PLACEHOLDER, nonce.encode())
+    response = HttpResponse(html, content_type="text/html; charset=utf-8")
     response["Cache-Control"] = "no-cache"
     return response
 
@@ -42,6 +50,20 @@ def handler404(request: HttpRequest, exception: Exception) -> HttpResponse:
 
 
 def handler500(request: HttpRequest) -> HttpResponse:
+    """500, or 503 with ``Retry-After`` when a dependency (database, Redis) is down:
+    the request may succeed once it is back, so clients should retry."""
+    dependency = unavailable_dependency(sys.exc_info()[1])
+    if dependency is not None:
+        message = f"The {dependency} is unavailable; try again shortly."
+        response: HttpResponse
+        if _is_api(request):
+            response = JsonResponse(
+                error_body(message, {"dependency": dependency}), status=503
+            )
+        else:
+            response = HttpResponse(message, status=503, content_type="text/plain")
+        response["Retry-After"] = str(RETRY_AFTER_S)
+        return response
     if _is_api(request):
         return JsonResponse(
             error_body("Internal server error; it has been logged."), status=500

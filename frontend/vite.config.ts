@@ -38,6 +38,9 @@ export default defineConfig({
   },
   server: { proxy },
   preview: { proxy },
+  // Django replaces this placeholder in index.html with each response's CSP nonce
+  // (bmw/views.py frontend_index); Mantine reads it from the csp-nonce meta tag.
+  html: { cspNonce: 'BMW_CSP_NONCE' },
   build: {
     outDir: 'dist',
     emptyOutDir: true,

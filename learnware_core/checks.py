@@ -1,10 +1,25 @@
 """The quality checks a submitted learnware goes through, in order.
 
-``format → semantic → statistical → environment → model_loads → model_predicts →
-sensitive_words``. The first failing step fails the package; later steps are
-skipped. Steps that run the uploader's code (environment and model) go through
-:mod:`learnware_core.runtime` (an isolated environment and the sandbox). Progress is
-reported through ``on_step`` as each step starts and ends, so callers can show it live.
+``format → pickle_scan → semantic → statistical → environment → model_loads →
+model_predicts → sensitive_words``. The first failing step fails the package; later
+steps are skipped. Steps that run the uploader's code (environment and model) go
+through :mod:`learnware_core.runtime` (an isolated environment and the sandbox).
+Progress is reported through ``on_step`` as each step starts and ends, so callers can
+show it live. A step may attach structured ``details`` to its result (the pickle scan's
+findings) for the dock to show reviewers.
+
+The pickle scan (:mod:`learnware_core.pickle_scan`, picklescan) runs before anything
+loads the model. Its policy:
+
+* a global rated **dangerous** (``os``/``posix.system``, ``subprocess``,
+  ``builtins.eval``/``exec``/``getattr``, ``socket``, ``runpy`` ...) fails the step,
+  naming the file and the globals;
+* a file that is a pickle but cannot be scanned to its end (truncated or corrupt,
+  trailing data, a 7z archive, data joblib would read past the end) fails it too: a
+  pickle the scanner cannot follow may hide what it loads;
+* **suspicious** globals (anything picklescan does not know: the scikit-learn, PyTorch
+  or other library classes a model needs) and **innocuous** ones (``numpy.ndarray``
+  ...) do not fail it; they are listed in the step's log and ``details`` for reviewers.
 """
 
 from __future__ import annotations
@@ -16,13 +31,16 @@ import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 
 from learnware_core.errors import LearnwareError
 from learnware_core.package import PackageInfo, extract_package, inspect_package
 from learnware_core.specification.semantic import SemanticSpec
+
+if TYPE_CHECKING:
+    from learnware_core.pickle_scan import PickleScanReport
 
 __all__ = [
     "CHECK_STEPS",
@@ -34,6 +52,7 @@ __all__ = [
 
 CHECK_STEPS: tuple[str, ...] = (
     "format",
+    "pickle_scan",
     "semantic",
     "statistical",
     "environment",
@@ -49,21 +68,38 @@ _MAX_SCAN_BYTES = 2 << 20
 class CheckFailed(LearnwareError):
     """A check step found a problem; ``log`` holds supporting output."""
 
-    def __init__(self, message: str, log: str = "") -> None:
+    def __init__(
+        self, message: str, log: str = "", details: Mapping[str, Any] | None = None
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.log = log
+        self.details = dict(details or {})
 
 
 @dataclass(frozen=True)
 class StepResult:
-    """The outcome of one check step (``status``: passed, failed, skipped, running)."""
+    """The outcome of one check step (``status``: passed, failed, skipped, running).
+
+    ``details`` is JSON-ready structured output, by kind: ``pickle_scan`` holds
+    :meth:`learnware_core.pickle_scan.PickleScanReport.to_dict`.
+    """
 
     name: str
     status: str
     message: str = ""
     log: str = ""
     duration_s: float | None = None
+    details: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class _Outcome:
+    """What a passing step reports besides its message."""
+
+    message: str
+    log: str = ""
+    details: Mapping[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -107,6 +143,50 @@ class _Context:
 def _step_format(ctx: _Context) -> str:
     ctx.info = extract_package(ctx.package, ctx.workdir)
     return f"{len(ctx.info.files)} files, {ctx.info.total_bytes:,} bytes unpacked"
+
+
+def _step_pickle_scan(ctx: _Context) -> _Outcome:
+    from learnware_core.pickle_scan import scan_files
+
+    if ctx.info is None:  # run on its own: the package is not unpacked yet
+        ctx.info = extract_package(ctx.package, ctx.workdir)
+    report = scan_files(ctx.workdir)
+    details = {"pickle_scan": report.to_dict()}
+    log = _pickle_log(report)
+    by_file: dict[str, list[str]] = {}
+    for finding in report.dangerous:
+        by_file.setdefault(finding.file, []).append(finding.qualified)
+    problems = [
+        f"{name}: dangerous global{'s' if len(found) > 1 else ''} {', '.join(found)}"
+        for name, found in by_file.items()
+    ]
+    problems += [f"{f.file}: {f.error}" for f in report.errors]
+    if problems:
+        raise CheckFailed("; ".join(problems), log, details)
+    if not report.files:
+        return _Outcome("no pickle files in the package", log, details)
+    review = sum(f.severity == "suspicious" for f in report.findings)
+    files = ", ".join(f.file for f in report.files[:5])
+    more = f" and {len(report.files) - 5} more" if len(report.files) > 5 else ""
+    return _Outcome(
+        f"{len(report.files)} pickle file{'s' if len(report.files) > 1 else ''} "
+        f"({files}{more}): no dangerous globals, {review} to review",
+        log,
+        details,
+    )
+
+
+def _pickle_log(report: PickleScanReport) -> str:
+    lines = [report.scanner]
+    for scanned in report.files:
+        error = f": {scanned.error}" if scanned.error else ""
+        lines.append(f"{scanned.file} ({scanned.format}){error}")
+        for finding in report.findings:
+            if finding.file == scanned.file:
+                lines.append(f"  {finding.severity:<10}  {finding.qualified}")
+    if report.truncated:
+        lines.append("(more files or globals not listed)")
+    return "\n".join(lines)
 
 
 def _step_semantic(ctx: _Context) -> str:
@@ -191,8 +271,9 @@ def _semantic_text(semantic: Mapping[str, Any]) -> str:
     return "\n".join(walk(semantic))
 
 
-_STEPS: dict[str, Callable[[_Context], str]] = {
+_STEPS: dict[str, Callable[[_Context], str | _Outcome]] = {
     "format": _step_format,
+    "pickle_scan": _step_pickle_scan,
     "semantic": _step_semantic,
     "statistical": _step_statistical,
     "environment": lambda ctx: _runtime_steps(ctx, "environment"),
@@ -251,13 +332,29 @@ def run_checks(
                 continue
             report(StepResult(name, RUNNING), position, True)
             start = time.perf_counter()
+            details: Mapping[str, Any] = {}
             try:
-                message, log, status = _STEPS[name](ctx), "", PASSED
+                outcome = _STEPS[name](ctx)
+                if isinstance(outcome, _Outcome):
+                    message, log, details = (
+                        outcome.message,
+                        outcome.log,
+                        outcome.details,
+                    )
+                else:
+                    message, log = outcome, ""
+                status = PASSED
             except CheckFailed as exc:
-                message, log, status = exc.message, exc.log, FAILED
+                message, log, status, details = (
+                    exc.message,
+                    exc.log,
+                    FAILED,
+                    exc.details,
+                )
             except LearnwareError as exc:  # PackageError, SpecificationError, ...
                 message, log, status = str(exc), "", FAILED
-            result = StepResult(name, status, message, log, time.perf_counter() - start)
+            duration = time.perf_counter() - start
+            result = StepResult(name, status, message, log, duration, details)
             failed = status == FAILED
             results.append(result)
             report(result, position, False)

@@ -14,7 +14,7 @@ class CheckStepInline(admin.TabularInline[CheckStep, LearnwareVersion]):
     model = CheckStep
     extra = 0
     readonly_fields = ("position", "name", "status", "message", "duration_s")
-    exclude = ("log",)
+    exclude = ("log", "details")
 
 
 @admin.register(Learnware)

@@ -117,12 +117,56 @@ class OwnerOutputSerializer(serializers.Serializer):
     display_name = serializers.CharField(source="name")
 
 
+class PickleScanFileOutputSerializer(serializers.Serializer):
+    file = serializers.CharField(help_text="Path in the package.")
+    format = serializers.CharField(
+        help_text="pickle, joblib, zip, pytorch or numpy; '+zlib' etc. if compressed."
+    )
+    error = serializers.CharField(
+        help_text="Why it could not be scanned; '' if it was."
+    )
+
+
+class PickleScanFindingOutputSerializer(serializers.Serializer):
+    file = serializers.CharField()
+    module = serializers.CharField()
+    name = serializers.CharField()
+    severity = serializers.ChoiceField(
+        choices=[
+            ("dangerous", "Dangerous"),
+            ("suspicious", "Suspicious"),
+            ("innocuous", "Innocuous"),
+        ],
+        help_text="picklescan's rating of the global; dangerous ones fail the check.",
+    )
+
+
+class PickleScanOutputSerializer(serializers.Serializer):
+    scanner = serializers.CharField(help_text="The scanner and its version.")
+    files = PickleScanFileOutputSerializer(many=True)
+    findings = PickleScanFindingOutputSerializer(
+        many=True, help_text="The globals the pickles refer to, dangerous first."
+    )
+    truncated = serializers.BooleanField(
+        help_text="More files or findings than are listed."
+    )
+
+
+class CheckStepDetailsOutputSerializer(serializers.Serializer):
+    pickle_scan = PickleScanOutputSerializer(
+        allow_null=True, help_text="The pickle scan step's findings."
+    )
+
+
 class CheckStepOutputSerializer(serializers.Serializer):
     position = serializers.IntegerField()
     name = serializers.CharField()
     status = serializers.ChoiceField(choices=CheckStep.Status.choices)
     message = serializers.CharField()
     log = serializers.CharField()
+    details = CheckStepDetailsOutputSerializer(
+        help_text="Structured findings of the step, by kind."
+    )
     started_at = serializers.DateTimeField(allow_null=True)
     duration_s = serializers.FloatField(allow_null=True)
 
@@ -261,13 +305,22 @@ def _json_file(field: FieldFile) -> FileResponse:
 
 
 # ------------------------------------------------------------------ learnwares
-LIST_FILTERS = [
-    OpenApiParameter("data_type", str, description="Table, Image or Text"),
-    OpenApiParameter("task_type", str),
-    OpenApiParameter("library_type", str),
-    OpenApiParameter("license", str),
-    OpenApiParameter("owner", int, description="only this owner's learnwares"),
-]
+class LearnwareListFilterInputSerializer(serializers.Serializer):
+    data_type = serializers.CharField(
+        required=False, allow_blank=True, help_text="Table, Image or Text"
+    )
+    task_type = serializers.CharField(required=False, allow_blank=True)
+    library_type = serializers.CharField(required=False, allow_blank=True)
+    license = serializers.CharField(required=False, allow_blank=True)
+    owner = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=2**63 - 1,
+        help_text="only this owner's learnwares",
+    )
+
+
+LIST_FILTERS = [LearnwareListFilterInputSerializer]
 
 
 class LearnwareListCreateApi(generics.ListAPIView):
@@ -282,15 +335,16 @@ class LearnwareListCreateApi(generics.ListAPIView):
         return [AllowAny()]
 
     def get_queryset(self) -> Any:
-        params = self.request.query_params
-        owner = params.get("owner")
+        filters = validated(
+            LearnwareListFilterInputSerializer, self.request.query_params
+        )
         return selectors.learnware_list(
             viewer=_viewer(self.request),
-            data_type=params.get("data_type"),
-            task_type=params.get("task_type"),
-            library_type=params.get("library_type"),
-            license=params.get("license"),
-            owner_id=int(owner) if owner and owner.isdigit() else None,
+            data_type=filters.get("data_type"),
+            task_type=filters.get("task_type"),
+            library_type=filters.get("library_type"),
+            license=filters.get("license"),
+            owner_id=filters.get("owner"),
         )
 
     @extend_schema(
@@ -622,22 +676,30 @@ class VersionReviewApi(APIView):
 
 
 # ------------------------------------------------------------------ notifications
+class NotificationListFilterInputSerializer(serializers.Serializer):
+    unread = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="only unread notices (count = unread)",
+    )
+
+
 class NotificationListApi(generics.ListAPIView):
     serializer_class = NotificationOutputSerializer
     permission_classes = (IsAuthenticated,)
 
     def get_queryset(self) -> Any:
         assert isinstance(self.request.user, User)
-        unread = self.request.query_params.get("unread") in ("1", "true")
-        return selectors.notification_list(user=self.request.user, unread=unread)
+        filters = validated(
+            NotificationListFilterInputSerializer, self.request.query_params
+        )
+        return selectors.notification_list(
+            user=self.request.user, unread=filters["unread"]
+        )
 
     @extend_schema(
         operation_id="notifications_list",
-        parameters=[
-            OpenApiParameter(
-                "unread", bool, description="only unread notices (count = unread)"
-            )
-        ],
+        parameters=[NotificationListFilterInputSerializer],
         tags=["notifications"],
     )
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:

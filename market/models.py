@@ -149,6 +149,11 @@ class CheckStep(models.Model):
     )
     message = models.TextField(blank=True)
     log = models.TextField(blank=True, help_text="Excerpt of the step's output.")
+    details = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="Structured findings, by kind (pickle_scan: the pickle scan's).",
+    )
     started_at = models.DateTimeField(null=True, blank=True)
     duration_s = models.FloatField(null=True, blank=True)
 

@@ -22,6 +22,7 @@ from accounts import tasks as account_tasks
 from accounts.models import AuditEntry, User
 from accounts.services import audit_record
 from bmw.api.exceptions import ApplicationError
+from bmw.outages import BROKER_ERRORS
 from learnware_core.checks import StepResult, run_checks
 from learnware_core.errors import PackageError, SpecificationError
 from learnware_core.package import PackageLimits, inspect_package
@@ -74,9 +75,12 @@ def _require_owner_or_admin(learnware: Learnware, user: User) -> None:
 
 
 def _validated_package(
-    package: UploadedFile, spec: SemanticSpec
+    package: UploadedFile, spec: SemanticSpec, uploader: User
 ) -> tuple[Any, str, str, int]:
-    """Cheap synchronous checks: limits, structure, spec types and sizes, duplicates."""
+    """Cheap synchronous checks: limits, structure, spec types and sizes, duplicates.
+
+    A duplicate names the learnware it duplicates only if ``uploader`` may see it
+    (an unapproved upload of someone else's stays unknown)."""
     if package.size is not None and package.size > settings.BMW_MAX_PACKAGE_BYTES:
         raise ApplicationError(
             f"package: {package.size} bytes is over the limit of "
@@ -103,9 +107,15 @@ def _validated_package(
         .first()
     )
     if duplicate is not None:
+        visible = Learnware.objects.filter(
+            selectors.learnware_visible_q(uploader), id=duplicate
+        ).exists()
         raise ApplicationError(
             "package: the same package was already uploaded",
-            extra={"fields": {"package": ["duplicate"]}, "learnware_id": duplicate},
+            extra={
+                "fields": {"package": ["duplicate"]},
+                **({"learnware_id": duplicate} if visible else {}),
+            },
             status_code=409,
         )
     return info, sha256, md5, size
@@ -131,7 +141,7 @@ def _version_add(
         input_dimension=spec.input_dimension,
     )
     if package is not None:
-        info, sha256, md5, size = _validated_package(package, spec)
+        info, sha256, md5, size = _validated_package(package, spec, by)
         version.package_sha256, version.package_md5, version.package_size = (
             sha256,
             md5,
@@ -158,13 +168,45 @@ def _version_add(
             setattr(version, field, getattr(reuse_package_of, field))
     version.full_clean()
     version.save()
-    tasks.learnware_version_check.delay_on_commit(version.id)
+    _check_enqueue_on_commit(version.id)
     return version
+
+
+def _check_enqueue_on_commit(version_id: int) -> None:
+    """Queue the version's check once its row is committed.
+
+    A broker outage does not fail (or lose) the upload: the version stays queued and
+    beat's :func:`checks_requeue_stale` queues it again once the broker is back (as it
+    does for messages a restarted Redis forgot).
+    """
+
+    def send() -> None:
+        try:
+            tasks.learnware_version_check.delay(version_id)
+        except BROKER_ERRORS as exc:
+            logger.warning(
+                "version %s: check not queued (%s); the stale-check sweep queues it",
+                version_id,
+                exc,
+            )
+
+    transaction.on_commit(send)
 
 
 def _index_event(learnware_id: int, action: str) -> None:
     """Tell the search workers (through the event log) that a learnware changed."""
     SearchIndexEvent.objects.create(learnware_id=learnware_id, action=action)
+
+
+_SEMANTIC_FIELDS = (
+    "semantic_spec",
+    "name",
+    "data_type",
+    "task_type",
+    "library_type",
+    "license",
+    "scenarios",
+)
 
 
 def _apply_semantic(learnware: Learnware, spec: SemanticSpec) -> None:
@@ -175,6 +217,21 @@ def _apply_semantic(learnware: Learnware, spec: SemanticSpec) -> None:
     learnware.library_type = spec.library
     learnware.license = spec.license
     learnware.scenarios = list(spec.scenarios)
+
+
+def _with_compatibility_of(
+    spec: Mapping[str, Any], other: Mapping[str, Any]
+) -> SemanticSpec | None:
+    """``spec`` with Data/Task/Input/Output taken from ``other`` (None if the mix is
+    not a valid spec)."""
+    merged = {
+        **spec,
+        **{key: other[key] for key in COMPATIBILITY_KEYS if key in other},
+    }
+    try:
+        return _parse_semantic(merged)
+    except ApplicationError:
+        return None
 
 
 @transaction.atomic
@@ -205,8 +262,10 @@ def learnware_version_create(
 ) -> LearnwareVersion:
     """Upload a new version (new package and/or a compatibility-changing spec).
 
-    The live version stays live until the new one is approved. Side effects: package
-    file, check task.
+    The live version stays live until the new one is approved, and so does what a
+    listed learnware shows of the model (Data, Task, Input, Output: everyone would
+    see, filter and "try it" by an unreviewed spec otherwise); its cosmetic keys apply
+    at once, as edits do. Side effects: package file, check task.
     """
     _require_owner_or_admin(learnware, by)
     spec = _parse_semantic(semantic_spec or learnware.semantic_spec)
@@ -215,8 +274,15 @@ def learnware_version_create(
         raise ApplicationError(
             "package: required", extra={"fields": {"package": ["required"]}}
         )
-    _apply_semantic(learnware, spec)
-    learnware.save()
+    live = learnware.live_version
+    shown = (
+        spec
+        if live is None
+        else _with_compatibility_of(spec.to_dict(), live.semantic_spec)
+    )
+    if shown is not None:
+        _apply_semantic(learnware, shown)
+        learnware.save()
     return _version_add(
         learnware=learnware, by=by, spec=spec, package=package, reuse_package_of=latest
     )
@@ -288,7 +354,7 @@ def learnware_version_recheck(
         target=version.learnware,
         detail={"version": version.number},
     )
-    tasks.learnware_version_check.delay_on_commit(version.id)
+    _check_enqueue_on_commit(version.id)
     version.refresh_from_db()
     return version
 
@@ -326,6 +392,7 @@ def learnware_version_check(*, version_id: int) -> None:
                 message=result.message[:5000],
                 log=result.log[-20000:],
                 duration_s=result.duration_s,
+                details=dict(result.details),
             )
         CheckStep.objects.update_or_create(
             version=version, position=position, defaults=defaults
@@ -423,7 +490,15 @@ def learnware_version_review(
     if approve:
         live = learnware.live_version
         if live is None or live.number < version.number:
-            Learnware.objects.filter(id=learnware.id).update(live_version=version)
+            # Now the listing shows what this version is (learnware_version_create).
+            learnware.refresh_from_db()
+            learnware.live_version = version
+            listed = _with_compatibility_of(
+                learnware.semantic_spec, version.semantic_spec
+            )
+            if listed is not None:
+                _apply_semantic(learnware, listed)
+            learnware.save(update_fields=[*_SEMANTIC_FIELDS, "live_version"])
             _index_event(learnware.id, SearchIndexEvent.Action.UPSERT)
             _world_after_approval(version)
     notification_send(

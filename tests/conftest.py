@@ -46,7 +46,7 @@ def process_env(**overrides: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_")}
     env.update(
         DJANGO_SETTINGS_MODULE="bmw.settings.base",
-        DJANGO_SECRET_KEY="test-subprocess-secret",
+        DJANGO_SECRET_KEY="test-subprocess-secret-not-for-production-0123456789abcdef",
         PATH=f"{VENV_BIN}{os.pathsep}{env.get('PATH', '')}",
     )
     env.update(overrides)
@@ -94,7 +94,14 @@ def wait_until(predicate: Any, *, timeout: float, what: str, process: Process) -
     )
 
 
-def start_worker(env: dict[str, str], log: Path, hostname: str) -> Process:
+def start_worker(
+    env: dict[str, str],
+    log: Path,
+    hostname: str,
+    *,
+    queues: str = "default,ml,search",
+    concurrency: int = 2,
+) -> Process:
     """Start a real Celery worker and wait until it answers pings."""
     proc = start_process(
         [
@@ -105,9 +112,9 @@ def start_worker(env: dict[str, str], log: Path, hostname: str) -> Process:
             "--pool",
             "threads",
             "--concurrency",
-            "2",
+            str(concurrency),
             "--queues",
-            "default,ml,search",
+            queues,
             "--hostname",
             hostname,
             "--without-gossip",

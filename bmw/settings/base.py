@@ -15,6 +15,7 @@ from typing import Any
 
 import django_stubs_ext
 import environ
+from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 django_stubs_ext.monkeypatch()  # ModelAdmin[User] etc. subscript at run time
@@ -49,6 +50,26 @@ def _bool(var: str, default: bool) -> bool:
 # ------------------------------------------------------------------ core
 DEBUG = _bool("DJANGO_DEBUG", False)
 SECRET_KEY: str = env.str("DJANGO_SECRET_KEY", default="")
+# Defaults that were ever shipped or documented (here, .env.example, the original
+# Beimingwu's "my_secret_key"): a deployment must never run with one of them.
+_KNOWN_SECRET_KEYS = {
+    "change-me",
+    "changeme",
+    "my_secret_key",
+    "secret",
+    "insecure-debug-only-key",
+}
+
+
+def _secret_key_problem(key: str) -> str | None:
+    """Why ``key`` is unfit outside DEBUG (Django's own deploy check, enforced)."""
+    if key.strip().lower() in _KNOWN_SECRET_KEYS or key.startswith("django-insecure-"):
+        return "is a published default"
+    if len(key) < 50 or len(set(key)) < 5:
+        return "is too weak (need at least 50 characters, 5 of them different)"
+    return None
+
+
 if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured(
@@ -56,6 +77,11 @@ if not SECRET_KEY:
             "(`make run` generates one in var/env)"
         )
     SECRET_KEY = "insecure-debug-only-key"
+elif not DEBUG and (_problem := _secret_key_problem(SECRET_KEY)):
+    raise ImproperlyConfigured(  # never echo the key itself
+        f"DJANGO_SECRET_KEY: {_problem}; generate one with "
+        "python -c 'import secrets; print(secrets.token_urlsafe(50))'"
+    )
 ALLOWED_HOSTS: list[str] = _parse(
     "DJANGO_ALLOWED_HOSTS", env.list, ["localhost", "127.0.0.1", "[::1]"]
 )
@@ -78,6 +104,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "csp",
     "bmw.apps.BmwConfig",
     "accounts.apps.AccountsConfig",
     "market.apps.MarketConfig",
@@ -85,6 +112,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before whitenoise, so the files it serves (the web app) get the CSP header too.
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -332,7 +361,7 @@ def _rate(var: str, default: str) -> str:
 
 
 REST_FRAMEWORK = {
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "bmw.api.schema.AutoSchema",  # + the framework's errors
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # First, so a request without credentials gets 401 + WWW-Authenticate
         # (DRF takes the header from the first class), not 403.
@@ -373,6 +402,8 @@ SPECTACULAR_SETTINGS = {
     # The docs page must work offline: its JS/CSS come from drf-spectacular-sidecar.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    # No badge image from validator.swagger.io (the CSP admits no other origin).
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_NAME_OVERRIDES": {
@@ -394,13 +425,42 @@ LOGGING = {
 }
 
 # ------------------------------------------------------------------ security
+# docs/security.md lists every measure and the test that holds it.
 SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"  # not HttpOnly: the web app sends it back as X-CSRFToken
 SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-if _bool("BMW_BEHIND_TLS_PROXY", False):
+BMW_BEHIND_TLS_PROXY = _bool("BMW_BEHIND_TLS_PROXY", False)
+if BMW_BEHIND_TLS_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+    # HSTS only here: a plain-HTTP dock must not tell browsers to insist on HTTPS.
+    SECURE_HSTS_SECONDS = _parse("BMW_HSTS_SECONDS", env.int, 365 * 24 * 60 * 60)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = _bool("BMW_HSTS_INCLUDE_SUBDOMAINS", False)
+# Content-Security-Policy (django-csp 4). Scripts only from this origin (the web app's
+# bundles, Swagger UI's sidecar files and its init script at /api/docs/?script,
+# Django admin's static files): no inline script, no eval. Inline <style> needs the
+# per-request nonce: the web app passes it to Mantine (index.html's csp-nonce meta,
+# filled in by bmw.views.frontend_index), the docs page puts it on its one <style>.
+CONTENT_SECURITY_POLICY: dict[str, Any] = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, NONCE],
+        "img-src": [SELF, "data:"],  # Swagger UI's and Mantine's inline SVG icons
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "worker-src": [SELF],  # the in-browser RKME builder
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
 
 # ------------------------------------------------------------------ market
 BMW_MAX_PACKAGE_BYTES: int = _parse("BMW_MAX_PACKAGE_BYTES", env.int, 512 * 2**20)

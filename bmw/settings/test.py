@@ -6,7 +6,10 @@ to the services on this machine.
 
 import os
 
-os.environ.setdefault("DJANGO_SECRET_KEY", "test-secret-key-not-for-production")
+# Long enough for the production check on the key (base.py); only ever for tests.
+os.environ.setdefault(
+    "DJANGO_SECRET_KEY", "test-secret-key-not-for-production-0123456789abcdefghij"
+)
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/test")
 os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/15")
 # A tiny specification-world engine that trains in a second or two; in os.environ, so

@@ -37,6 +37,18 @@ export const test = base.extend<Fixtures>({
     page.on('pageerror', (error) => {
       problems.push(`uncaught exception on ${page.url()}: ${error.message}`);
     });
+    // Content-Security-Policy violations (Chromium also logs most as console errors).
+    await page.exposeFunction('__reportCspViolation', (report: string) => {
+      problems.push(`CSP violation on ${page.url()}: ${report}`);
+    });
+    await page.addInitScript(() => {
+      document.addEventListener('securitypolicyviolation', (event) => {
+        const report = `${event.effectiveDirective} blocked ${event.blockedURI || 'inline'} (${event.sourceFile}:${event.lineNumber})`;
+        (window as unknown as { __reportCspViolation: (r: string) => void }).__reportCspViolation(
+          report,
+        );
+      });
+    });
 
     await use(page);
 

@@ -12,6 +12,10 @@ Name similarity is written here (``rapidfuzz`` is not a dependency): the best of
 (a) exact or substring match, (b) an optimal-string-alignment (Damerau-Levenshtein
 with adjacent transpositions) similarity between the query and the best-matching
 run of name words, and (c) the Dice coefficient of character trigrams.
+:func:`name_similarity` is the plain definition for one name;
+:func:`name_similarities` computes the same numbers for a whole market at once
+(every distinct run of words in one bit-parallel pass, Hyyro 2003, vectorised over
+the runs with NumPy): ~0.2 s instead of ~45 s for 10,000 names.
 
 The original engine matched only the user's *name* against names/descriptions with
 ``rapidfuzz.partial_ratio >= 75`` and ignored the description (learnware reference
@@ -20,8 +24,10 @@ The original engine matched only the user's *name* against names/descriptions wi
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -36,6 +42,7 @@ __all__ = [
     "embed_query",
     "learnware_text",
     "matches_tags",
+    "name_similarities",
     "name_similarity",
     "rank_text",
 ]
@@ -200,6 +207,228 @@ def name_similarity(query: str, name: str) -> float:
     return float(max(0.9 * best, dice))
 
 
+_WORD_BITS = 64  # bit-parallel OSA: one machine word per string
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _name_parts(name: str) -> tuple[str, tuple[str, ...], IntArray]:
+    """A name's normalised form, words and sorted distinct trigram codes (cached:
+    a market's names are ranked again and again)."""
+    n = _normalise(name)
+    if not n:
+        return n, (), np.zeros(0, dtype=np.int64)
+    return n, tuple(n.split()), _trigram_codes(n)
+
+
+def _trigram_codes(text: str) -> IntArray:
+    """``_trigrams(text)`` as sorted distinct int64 codes (3 x 21-bit code points)."""
+    a = _code_points(f"  {text} ").astype(np.int64)
+    codes: IntArray = np.unique((a[:-2] << 42) | (a[1:-1] << 21) | a[2:])
+    return codes
+
+
+def _code_points(text: str) -> NDArray[np.uint32]:
+    return np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+
+
+def _osa_query_pattern(q: str, spans: Sequence[str], lengths: IntArray) -> IntArray:
+    """OSA distances of ``q`` (<= 64 characters: the bit pattern) to every span.
+
+    Hyyro's bit-vector algorithm (2003) with the transposition term, one lane per
+    span; spans sorted by decreasing length so each column only touches the spans
+    still running.
+    """
+    m, n = len(q), len(spans)
+    order = np.argsort(-lengths, kind="stable")
+    lengths_sorted = lengths[order]
+    alphabet = sorted(set(q))
+    peq = np.zeros(len(alphabet) + 1, dtype=np.uint64)  # 0: not in the query
+    for i, ch in enumerate(q):
+        peq[alphabet.index(ch) + 1] |= np.uint64(1 << i)
+    text = _code_points("".join([spans[r] for r in order.tolist()]))
+    known = np.array([ord(c) for c in alphabet], dtype=np.uint32)
+    at = np.minimum(np.searchsorted(known, text), len(known) - 1)
+    codes = np.where(known[at] == text, at + 1, 0).astype(np.intp)
+    longest = int(lengths_sorted[0]) if n else 0
+    columns = np.zeros((longest, n), dtype=np.intp)  # column j: every span's j-th
+    starts = np.concatenate(([0], np.cumsum(lengths_sorted)[:-1]))
+    lanes = np.repeat(np.arange(n), lengths_sorted)
+    columns[np.arange(text.size) - np.repeat(starts, lengths_sorted), lanes] = codes
+    running = np.searchsorted(-lengths_sorted, -np.arange(longest), side="left")
+    one, top = np.uint64(1), np.uint64(1 << (m - 1))
+    vp = np.full(n, np.uint64(2**64 - 1))
+    vn = np.zeros(n, dtype=np.uint64)
+    d0 = np.zeros(n, dtype=np.uint64)
+    pm_old = np.zeros(n, dtype=np.uint64)
+    dist = np.full(n, m, dtype=np.int64)
+    for j in range(longest):
+        k = int(running[j])
+        vp, vn, d0, pm_old = vp[:k], vn[:k], d0[:k], pm_old[:k]
+        pm = peq[columns[j, :k]]
+        tr = (((~d0) & pm) << one) & pm_old
+        d0 = (((pm & vp) + vp) ^ vp) | pm | vn | tr
+        hp = vn | ~(d0 | vp)
+        hn = d0 & vp
+        dist[:k] += ((hp & top) != 0).astype(np.int64) - ((hn & top) != 0)
+        hp = (hp << one) | one
+        hn = hn << one
+        vp = hn | ~(d0 | hp)
+        vn = hp & d0
+        pm_old = pm
+    out = np.empty(n, dtype=np.int64)
+    out[order] = dist
+    return out
+
+
+def _osa_span_pattern(q: str, spans: Sequence[str], lengths: IntArray) -> IntArray:
+    """OSA distances with each span (<= 64 characters) as the bit pattern and
+    ``q`` (any length) as the text: for long queries (the distance is symmetric)."""
+    n = len(spans)
+    longest = int(lengths.max()) if n else 0
+    grid = np.zeros((n, max(longest, 1)), dtype=np.uint32)
+    text = _code_points("".join(spans))
+    starts = np.concatenate(([0], np.cumsum(lengths)[:-1]))
+    lanes = np.repeat(np.arange(n), lengths)
+    grid[lanes, np.arange(text.size) - np.repeat(starts, lengths)] = text
+    weights = np.uint64(1) << np.arange(grid.shape[1], dtype=np.uint64)
+    masks = {
+        ch: ((grid == ord(ch)).astype(np.uint64) * weights).sum(axis=1, dtype=np.uint64)
+        for ch in set(q)
+    }
+    one = np.uint64(1)
+    top = one << (lengths.astype(np.uint64) - one)
+    vp = np.full(n, np.uint64(2**64 - 1))
+    vn = np.zeros(n, dtype=np.uint64)
+    d0 = np.zeros(n, dtype=np.uint64)
+    pm_old = np.zeros(n, dtype=np.uint64)
+    dist = lengths.astype(np.int64)
+    for ch in q:
+        pm = masks[ch]
+        tr = (((~d0) & pm) << one) & pm_old
+        d0 = (((pm & vp) + vp) ^ vp) | pm | vn | tr
+        hp = vn | ~(d0 | vp)
+        hn = d0 & vp
+        dist += ((hp & top) != 0).astype(np.int64) - ((hn & top) != 0)
+        hp = (hp << one) | one
+        hn = hn << one
+        vp = hn | ~(d0 | hp)
+        vn = hp & d0
+        pm_old = pm
+    return dist
+
+
+def _osa_distances(q: str, spans: Sequence[str]) -> IntArray:
+    """``_osa_distance(q, span)`` for every span, vectorised."""
+    lengths = np.fromiter(map(len, spans), dtype=np.int64, count=len(spans))
+    out = np.zeros(len(spans), dtype=np.int64)
+    if not spans:
+        return out
+    if len(q) <= _WORD_BITS:
+        return _osa_query_pattern(q, spans, lengths)
+    short = np.flatnonzero(lengths <= _WORD_BITS)
+    out[short] = _osa_span_pattern(
+        q, [spans[i] for i in short.tolist()], lengths[short]
+    )
+    for i in np.flatnonzero(lengths > _WORD_BITS).tolist():  # rare: long names
+        out[i] = _osa_distance(q, spans[i])
+    return out
+
+
+def _segment_starts(counts: Sequence[int] | IntArray) -> IntArray:
+    starts: IntArray = np.concatenate(([0], np.cumsum(counts)[:-1])).astype(np.int64)
+    return starts
+
+
+@dataclass(frozen=True)
+class _PreparedNames:
+    """What :func:`name_similarities` needs of a list of names for queries of one
+    word-run width set, built once (a market's names are ranked again and again)."""
+
+    named: IntArray  # positions of the names with some text
+    normalised: tuple[str, ...]  # their normalised forms
+    spans: tuple[str, ...]  # distinct runs of words over all of them
+    span_lengths: IntArray
+    pair_spans: IntArray  # each name's runs (index into spans), name after name
+    pair_starts: IntArray  # where each name's runs start in pair_spans
+    trigrams: IntArray  # each name's distinct trigram codes, name after name
+    trigram_starts: IntArray
+    trigram_sizes: IntArray
+
+
+@functools.lru_cache(maxsize=6)
+def _prepared_names(names: tuple[str, ...], widths: tuple[int, ...]) -> _PreparedNames:
+    named: list[int] = []
+    normalised: list[str] = []
+    pairs: list[str] = []  # every name's runs of words, name after name
+    pair_counts: list[int] = []
+    trigrams: list[IntArray] = []
+    for idx, name in enumerate(names):
+        n, words, tn = _name_parts(name)
+        if not n:
+            continue
+        named.append(idx)
+        normalised.append(n)
+        trigrams.append(tn)
+        before = len(pairs)
+        for width in widths:
+            pairs.extend(
+                " ".join(words[start : start + width])
+                for start in range(max(1, len(words) - width + 1))
+            )
+        pair_counts.append(len(pairs) - before)
+    span_ids = {span: i for i, span in enumerate(dict.fromkeys(pairs))}
+    sizes = np.fromiter(map(len, trigrams), dtype=np.int64, count=len(trigrams))
+    return _PreparedNames(
+        named=np.asarray(named, dtype=np.int64),
+        normalised=tuple(normalised),
+        spans=tuple(span_ids),
+        span_lengths=np.fromiter(map(len, span_ids), np.int64, len(span_ids)),
+        pair_spans=np.fromiter(map(span_ids.__getitem__, pairs), np.int64, len(pairs)),
+        pair_starts=_segment_starts(pair_counts),
+        trigrams=np.concatenate(trigrams) if trigrams else np.zeros(0, np.int64),
+        trigram_starts=_segment_starts(sizes),
+        trigram_sizes=sizes,
+    )
+
+
+def name_similarities(query: str, names: Sequence[str]) -> FloatArray:
+    """:func:`name_similarity` of ``query`` and every name, equal to it to the bit.
+
+    Each distinct run of name words is compared once, in one vectorised
+    bit-parallel pass; what depends only on the names (normalised forms, runs,
+    trigrams) is prepared once per list of names and query width, and cached.
+
+    Returns
+    -------
+    similarities : ndarray of shape (len(names),)
+    """
+    out = np.zeros(len(names), dtype=float)
+    q = _normalise(query)
+    if not q or not names:
+        return out
+    n_q = len(q.split())
+    prep = _prepared_names(tuple(names), tuple(sorted({max(1, n_q - 1), n_q, n_q + 1})))
+    if not prep.named.size:
+        return out
+    tq = _trigram_codes(q)
+    distances = _osa_distances(q, prep.spans)
+    similarity = 1.0 - distances / np.maximum(len(q), prep.span_lengths)
+    # Every segment is non-empty: a name has >= 1 run and >= 2 trigrams.
+    best = np.maximum.reduceat(similarity[prep.pair_spans], prep.pair_starts)
+    shared = np.add.reduceat(
+        np.isin(prep.trigrams, tq).astype(np.int64), prep.trigram_starts
+    )
+    dice = 2.0 * shared / (tq.size + prep.trigram_sizes)
+    # A partial (span) match is discounted slightly below a whole-name match.
+    scores = np.maximum(0.9 * best, dice)
+    contains = np.fromiter((q in n for n in prep.normalised), bool, prep.named.size)
+    scores[contains] = 0.95
+    equal = np.fromiter((q == n for n in prep.normalised), bool, prep.named.size)
+    scores[equal] = EXACT_NAME_SCORE
+    out[prep.named] = scores
+    return out
+
+
 def rank_text(
     query: str,
     names: Sequence[str],
@@ -239,7 +468,7 @@ def rank_text(
     if not 0.0 <= name_weight <= 1.0:
         raise SpecificationError(f"name_weight must be in [0, 1], got {name_weight}")
     n = len(names)
-    name_sim = np.array([name_similarity(query, nm) for nm in names], dtype=float)
+    name_sim = name_similarities(query, names)
     if vectors is None or n == 0:
         score = name_sim
     else:

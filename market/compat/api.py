@@ -144,6 +144,7 @@ class CompatAddLearnwareUploadedInputSerializer(serializers.Serializer):
 
 
 class CompatUpdateLearnwareInputSerializer(serializers.Serializer):
+    strict_strings = False  # learnware_id: "00000082" or 82, as the original took
     learnware_id = serializers.CharField()
     semantic_specification = serializers.CharField(
         help_text="The semantic specification as a JSON string."
@@ -156,11 +157,12 @@ class CompatUpdateLearnwareInputSerializer(serializers.Serializer):
 
 
 class CompatLearnwareIdInputSerializer(serializers.Serializer):
+    strict_strings = False  # learnware_id: "00000082" or 82, as the original took
     learnware_id = serializers.CharField()
 
 
 class CompatListLearnwareInputSerializer(serializers.Serializer):
-    page = serializers.IntegerField(min_value=0, help_text="0-based.")
+    page = serializers.IntegerField(min_value=0, max_value=2**31, help_text="0-based.")
     limit = serializers.IntegerField(min_value=1, max_value=10000)
     is_verified = serializers.BooleanField(required=False, allow_null=True)
 
@@ -174,6 +176,9 @@ class CompatApi(APIView):
     )
     permission_classes: Sequence[Any] = (IsAuthenticated,)
     renderer_classes: Sequence[type[BaseRenderer]] = (CompatJSONRenderer,)
+    # For the schema (bmw.api.schema): errors are {code, msg}; invalid input is a 200.
+    error_serializer = CompatStatusOutputSerializer
+    invalid_input_status = 200
     parser_classes: Sequence[type[BaseParser]] = (
         JSONParser,
         MultiPartParser,

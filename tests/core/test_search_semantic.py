@@ -10,6 +10,7 @@ from learnware_core.search.semantic import (
     embed_learnware_text,
     embed_query,
     matches_tags,
+    name_similarities,
     name_similarity,
     rank_text,
 )
@@ -30,6 +31,25 @@ def test_name_similarity_exact_substring_typo_unrelated() -> None:
     unrelated = name_similarity("fligth dealy", "Sentiment classifier")
     assert typo > 0.6 > unrelated
     assert name_similarity("", "anything") == 0.0
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_name_similarities_equal_name_similarity_to_the_bit(seed: int) -> None:
+    """The vectorised bit-parallel version computes exactly the plain definition:
+    typos, transpositions, repeated words, queries and names over 64 characters
+    (the other bit-parallel orientation and the plain fallback), non-ASCII."""
+    rng = np.random.default_rng(seed)
+    alphabet = list("ab c-d,Dé ß") if seed % 2 else list("ab ")
+
+    def text(longest: int) -> str:
+        return "".join(rng.choice(alphabet, size=int(rng.integers(0, longest + 1))))
+
+    for _ in range(25):
+        query = text(100 if rng.random() < 0.3 else 15)
+        names = [text(90 if rng.random() < 0.1 else 25) for _ in range(40)]
+        names += [query.upper(), f"x {query} y", "", *NAMES]
+        expected = [name_similarity(query, name) for name in names]
+        assert name_similarities(query, names).tolist() == expected
 
 
 def test_rank_text_puts_the_exact_name_first() -> None:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import pickle
 import signal
 import time
 from typing import Any
@@ -47,6 +49,7 @@ def test_official_learnware_passes_every_check_then_reviewer_approves(
     steps = {s["name"]: s for s in version["check_steps"]}
     assert list(steps) == [
         "format",
+        "pickle_scan",
         "semantic",
         "statistical",
         "environment",
@@ -56,6 +59,20 @@ def test_official_learnware_passes_every_check_then_reviewer_approves(
     ]
     assert all(s["status"] == "passed" for s in steps.values()), steps
     assert all(s["duration_s"] is not None for s in steps.values())
+    # The reviewer's queue shows what the pickle imports (rated, nothing dangerous).
+    queue = client_for(reviewer).get("/api/reviews/").json()["results"]
+    (item,) = [i for i in queue if i["id"] == version["id"]]
+    (scan_step,) = [s for s in item["check_steps"] if s["name"] == "pickle_scan"]
+    scan = scan_step["details"]["pickle_scan"]
+    assert scan["files"] == [{"file": "model.pkl", "format": "pickle", "error": ""}]
+    assert {
+        "file": "model.pkl",
+        "module": "sklearn.linear_model._logistic",
+        "name": "LogisticRegression",
+        "severity": "suspicious",
+    } in scan["findings"]
+    assert all(f["severity"] != "dangerous" for f in scan["findings"])
+    assert steps["format"]["details"] == {"pickle_scan": None}
     approved = client_for(reviewer).post(
         f"/api/versions/{version['id']}/review/",
         {"decision": "approve"},
@@ -119,6 +136,45 @@ def test_failing_learnware_reports_the_step_and_reason(
     ]
     assert set(after) <= {"skipped"}
     assert LearnwareVersion.objects.get(id=version["id"]).checked_at is not None
+
+
+class _RunsCommand:
+    """Pickles to a call of os.system; only ever written, never loaded."""
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (os.system, ("echo pwned",))
+
+
+def test_pickle_calling_os_system_fails_the_scan_and_reviewers_see_the_global(
+    celery_worker_process: dict[str, Any],
+    user: User,
+    reviewer: User,
+    package_bytes: bytes,
+    semantic_spec: dict[str, Any],
+) -> None:
+    evil = pickle.dumps(_RunsCommand(), protocol=4)
+    package = rezip(package_bytes, replace={"model.pkl": evil})
+
+    version = upload_and_wait(client_for(user), package, semantic_spec)
+
+    system = f"{os.system.__module__}.system"
+    assert version["status"] == "check_failed"
+    assert version["failure_reason"] == (
+        f"pickle_scan: model.pkl: dangerous global {system}"
+    )
+    seen = client_for(reviewer).get(f"/api/versions/{version['id']}/").json()
+    steps = {s["name"]: s for s in seen["check_steps"]}
+    assert steps["pickle_scan"]["status"] == "failed"
+    assert steps["pickle_scan"]["details"]["pickle_scan"]["findings"] == [
+        {
+            "file": "model.pkl",
+            "module": os.system.__module__,
+            "name": "system",
+            "severity": "dangerous",
+        }
+    ]
+    # The model was never loaded: every later step is skipped.
+    assert {steps[n]["status"] for n in ("environment", "model_loads")} == {"skipped"}
 
 
 def test_sensitive_word_in_description_fails_last_step(
@@ -203,7 +259,7 @@ def test_check_killed_with_its_worker_is_taken_over_and_finishes(
                 process.stop()
     assert version.status == "awaiting_review", version.failure_reason
     assert version.check_attempts == 2
-    assert version.check_steps.filter(status="passed").count() == 7
+    assert version.check_steps.filter(status="passed").count() == 8
 
 
 def _wait_for(version: LearnwareVersion, statuses: set[str], *, timeout: float) -> None:

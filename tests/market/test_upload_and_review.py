@@ -113,10 +113,14 @@ def test_learnware_create_refuses_duplicate_package_with_409(
 ) -> None:
     first = post_package(_client(user), package_bytes, semantic_spec)
 
-    again = post_package(_client(other_user), package_bytes, semantic_spec)
+    again = post_package(_client(user), package_bytes, semantic_spec)
+    others = post_package(_client(other_user), package_bytes, semantic_spec)
 
     assert again.status_code == 409
     assert again.json()["extra"]["learnware_id"] == first.json()["id"]
+    # Not listed yet: another user learns that it is a duplicate, not of which one.
+    assert others.status_code == 409
+    assert "learnware_id" not in others.json()["extra"]
     assert Learnware.objects.count() == 1
 
 

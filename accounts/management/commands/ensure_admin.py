@@ -2,7 +2,8 @@
 
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from accounts import services
 
@@ -21,7 +22,13 @@ class Command(BaseCommand):
             "BMW_ADMIN_EMAIL", "admin@example.com"
         )
         password = options["password"] or os.environ.get("BMW_ADMIN_PASSWORD") or None
-        result = services.admin_ensure(email=email, password=password)
+        try:
+            result = services.admin_ensure(email=email, password=password)
+        except ValidationError as exc:
+            raise CommandError(
+                "BMW_ADMIN_PASSWORD (or --password) is too weak: "
+                + " ".join(exc.messages)
+            ) from exc
         if not result.created:
             self.stdout.write(f"Admin account exists: {result.user.email}")
         elif result.password:

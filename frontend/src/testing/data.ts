@@ -98,8 +98,27 @@ export const aCheckStep = (
   status: 'passed',
   message: 'learnware.yaml, __init__.py and requirements.txt found',
   log: '',
+  details: { pickle_scan: null },
   started_at: '2026-11-27T10:00:01Z',
   duration_s: 0.4,
+  ...overrides,
+});
+
+export const aPickleScan = (
+  overrides: Partial<Schemas['PickleScanOutput']> = {},
+): Schemas['PickleScanOutput'] => ({
+  scanner: 'picklescan 1.0.5',
+  files: [{ file: 'model.pkl', format: 'pickle', error: '' }],
+  findings: [
+    {
+      file: 'model.pkl',
+      module: 'sklearn.linear_model._logistic',
+      name: 'LogisticRegression',
+      severity: 'suspicious',
+    },
+    { file: 'model.pkl', module: 'numpy', name: 'ndarray', severity: 'innocuous' },
+  ],
+  truncated: false,
   ...overrides,
 });
 

@@ -4,11 +4,13 @@ import { expect, test } from 'vitest';
 
 import {
   aMarketStats,
+  aCheckStep,
   aMyLearnware,
   anAdminUser,
   anAuditEntry,
   anError,
   aPage,
+  aPickleScan,
   aReviewItem,
   aVersion,
   aVersionDetail,
@@ -45,6 +47,59 @@ test('a reviewer sees the check report and approves a version', async () => {
   await user.click(within(item).getByRole('button', { name: 'Approve' }));
   expect(await screen.findByText('Nothing waits for review.')).toBeInTheDocument();
   expect(reviews).toEqual([{ decision: 'approve', reason: '' }]);
+});
+
+test('a reviewer sees the pickle scan findings, the dangerous global first and highlighted', async () => {
+  signedInAs({ role: 'reviewer' });
+  const scan = aPickleScan({
+    files: [
+      { file: 'model.pkl', format: 'pickle', error: '' },
+      { file: 'weights.bin', format: 'pickle', error: 'not a valid pickle: truncated' },
+    ],
+    findings: [
+      { file: 'model.pkl', module: 'posix', name: 'system', severity: 'dangerous' },
+      ...aPickleScan().findings,
+    ],
+  });
+  server.use(
+    http.get('*/api/reviews/', () => HttpResponse.json(aPage([aReviewItem()]))),
+    http.get('*/api/versions/11/', () =>
+      HttpResponse.json(
+        aVersionDetail({
+          status: 'check_failed',
+          check_steps: [
+            aCheckStep({
+              position: 1,
+              name: 'pickle_scan',
+              status: 'failed',
+              message: 'model.pkl: dangerous global posix.system',
+              details: { pickle_scan: scan },
+            }),
+          ],
+        }),
+      ),
+    ),
+  );
+  renderApp('/admin-console');
+
+  const item = await screen.findByRole('article', { name: 'Iris classifier' });
+  const step = await within(item).findByRole('listitem', { name: 'Pickle scan: failed' });
+  const table = within(step).getByRole('table', { name: 'Pickle scan findings' });
+  const rows = within(table).getAllByRole('row').slice(1);
+  expect(rows.map((row) => row.textContent)).toEqual([
+    'model.pklposix.systemdangerous',
+    'model.pklsklearn.linear_model._logistic.LogisticRegressionto review',
+    'model.pklnumpy.ndarrayinnocuous',
+  ]);
+  expect(rows.map((row) => row.dataset.severity)).toEqual(['dangerous', 'suspicious', 'innocuous']);
+  expect(rows[0]).toHaveAttribute('style', expect.stringContaining('--mantine-color-red-light'));
+  expect(rows[1]).not.toHaveAttribute('style');
+  expect(within(step).getByRole('alert')).toHaveTextContent(
+    'weights.bin: not a valid pickle: truncated',
+  );
+  expect(
+    within(step).getByText(/2 files scanned with picklescan 1\.0\.5: model\.pkl \(pickle\)/),
+  ).toBeVisible();
 });
 
 test('rejecting without a reason is blocked; with one it is sent', async () => {

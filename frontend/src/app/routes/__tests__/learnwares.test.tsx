@@ -2,7 +2,15 @@ import { screen, within } from '@testing-library/react';
 import { http, HttpResponse } from 'msw';
 import { expect, test } from 'vitest';
 
-import { aLearnware, anError, aPage, aVersion, aVersionDetail, aCheckStep } from '@/testing/data';
+import {
+  aCheckStep,
+  aLearnware,
+  anError,
+  aPage,
+  aPickleScan,
+  aVersion,
+  aVersionDetail,
+} from '@/testing/data';
 import { server } from '@/testing/mocks/server';
 import { renderApp, signedInAs } from '@/testing/test-utils';
 
@@ -65,6 +73,12 @@ const detailHandlers = (versions = [aVersion()]) => [
         check_steps: [
           aCheckStep(),
           aCheckStep({
+            position: 3,
+            name: 'pickle_scan',
+            message: '1 pickle file (model.pkl): no dangerous globals, 1 to review',
+            details: { pickle_scan: aPickleScan() },
+          }),
+          aCheckStep({
             position: 2,
             name: 'model_loads',
             status: 'passed',
@@ -109,6 +123,13 @@ test('the detail page shows the spec, input/output, description, versions and ch
   expect(within(step).getByText('2.5 s')).toBeInTheDocument();
   expect(within(step).getByText('Model() built')).toBeInTheDocument();
   expect(within(step).getByText('Log')).toBeInTheDocument();
+  const pickles = screen.getByRole('listitem', { name: 'Pickle scan: passed' });
+  const findings = within(pickles).getByRole('table', { name: 'Pickle scan findings' });
+  expect(
+    within(findings).getByText('sklearn.linear_model._logistic.LogisticRegression'),
+  ).toBeVisible();
+  expect(within(findings).getByText('to review')).toBeVisible();
+  expect(within(pickles).queryByRole('alert')).not.toBeInTheDocument();
 
   expect(screen.getByText(/bmw download 1/)).toBeInTheDocument();
   // A visitor gets no owner actions.

@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { formatDuration } from '@/utils/format';
 
 import type { CheckStep } from '../api/get-version';
+import { PickleScanFindings } from './pickle-scan-findings';
 
 const COLORS: Record<CheckStep['status'], string> = {
   pending: 'gray',
@@ -16,6 +17,7 @@ const COLORS: Record<CheckStep['status'], string> = {
 /** The check steps the dock runs (learnware_core.checks.CHECK_STEPS), by translation key. */
 const STEP_NAMES = {
   format: 'format',
+  pickle_scan: 'pickle_scan',
   semantic: 'semantic',
   statistical: 'statistical',
   environment: 'environment',
@@ -25,7 +27,10 @@ const STEP_NAMES = {
 } as const;
 const isKnownStep = (name: string): name is keyof typeof STEP_NAMES => name in STEP_NAMES;
 
-/** The check report: each step with its status, duration and message; the log folds away. */
+/**
+ * The check report: each step with its status, duration and message, the pickle scan's
+ * findings as a table; the log folds away.
+ */
 export function CheckSteps({ steps }: { steps: CheckStep[] }) {
   const { t } = useTranslation();
   if (steps.length === 0) {
@@ -71,6 +76,7 @@ export function CheckSteps({ steps }: { steps: CheckStep[] }) {
               {step.message}
             </Text>
           )}
+          {step.details.pickle_scan && <PickleScanFindings scan={step.details.pickle_scan} />}
           {step.log && (
             <details>
               <summary>

@@ -341,6 +341,7 @@ export const en = {
   checks: {
     steps: {
       format: 'Package format',
+      pickle_scan: 'Pickle scan',
       semantic: 'Semantic specification',
       statistical: 'Statistical specification',
       environment: 'Environment',
@@ -354,6 +355,21 @@ export const en = {
     checkedAt: 'checked {{when}}',
     failureReason: 'Why the checks failed',
     reviewReason: 'Reviewer’s note',
+    pickle: {
+      title: 'Pickle scan findings',
+      file: 'File',
+      global: 'Global',
+      severity: 'Severity',
+      severities: {
+        dangerous: 'dangerous',
+        suspicious: 'to review',
+        innocuous: 'innocuous',
+      },
+      unscanned: 'Could not be scanned',
+      scanned_one: '{{count}} file scanned with {{scanner}}: {{files}}.',
+      scanned_other: '{{count}} files scanned with {{scanner}}: {{files}}.',
+      truncated: 'More findings than are listed here.',
+    },
     status: {
       pending: 'pending',
       running: 'running',

@@ -334,6 +334,7 @@ export const zh: Translations = {
   checks: {
     steps: {
       format: '包格式',
+      pickle_scan: 'Pickle 文件扫描',
       semantic: '语义规约',
       statistical: '统计规约',
       environment: '运行环境',
@@ -347,6 +348,21 @@ export const zh: Translations = {
     checkedAt: '检查于 {{when}}',
     failureReason: '检查未通过的原因',
     reviewReason: '审核意见',
+    pickle: {
+      title: 'Pickle 扫描结果',
+      file: '文件',
+      global: '导入的全局对象',
+      severity: '级别',
+      severities: {
+        dangerous: '危险',
+        suspicious: '待审查',
+        innocuous: '无害',
+      },
+      unscanned: '无法扫描',
+      scanned_one: '已用 {{scanner}} 扫描 {{count}} 个文件：{{files}}。',
+      scanned_other: '已用 {{scanner}} 扫描 {{count}} 个文件：{{files}}。',
+      truncated: '此处未列出全部结果。',
+    },
     status: {
       pending: '等待',
       running: '进行中',
