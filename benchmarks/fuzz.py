@@ -24,8 +24,10 @@ No operation is excluded. What is held back, and why:
   ``missing_required_header``) are off there; every other check runs.
 * Requests whose request line exceeds :data:`MAX_REQUEST_LINE` bytes are not sent:
   the HTTP server refuses them (gunicorn: 414) before the dock sees them.
-* Form bodies that are not objects are not sent: a form is a set of named fields, so
-  "an array instead of an object" arrives as an empty form, a valid request.
+* Form cases whose invalid part the form encoding erases are not sent: a form is a
+  set of named text fields, so an array instead of the body arrives as an empty
+  form, an array for a single field as the field repeated (Django reads the last),
+  an object for a text field as its JSON text: all valid requests.
 
 Use a throw-away account on a throw-away dock: the fuzzer registers accounts, edits
 the profile and, as an admin, changes other users and learnwares (administrators
@@ -245,10 +247,11 @@ def _sendable(context: Any, case: Any) -> bool:
     """Whether the case reaches the dock as generated (a ``filter_case`` hook).
 
     Not sent: request lines over :data:`MAX_REQUEST_LINE` (the HTTP server refuses
-    them), and form bodies whose "invalid" part cannot be told from valid text on
+    them), and form bodies whose "invalid" part cannot be told from valid input on
     the wire: a form is a set of named text fields, so an array instead of the whole
-    object arrives as an empty form, and an object or nested array in a text field
-    arrives as its JSON, which is valid text.
+    object arrives as an empty form, an array for a single field as that field
+    repeated (or absent when empty; Django reads the last), and an object in a text
+    field as its JSON, which is valid text.
     """
     from schemathesis.core import NotSet
 
@@ -258,7 +261,10 @@ def _sendable(context: Any, case: Any) -> bool:
         if isinstance(case.body, dict):
             fields = _form_fields(case)
             for name, value in case.body.items():
-                if _structured(value) and _is_text(fields.get(name)):
+                field = fields.get(name)
+                if isinstance(value, list) and not _is_array(field):
+                    return False
+                if _structured(value) and _is_text(field):
                     return False
     try:
         kwargs = case.as_transport_kwargs(base_url="http://h")
@@ -287,6 +293,10 @@ def _structured(value: Any) -> bool:
     if isinstance(value, dict):
         return True
     return isinstance(value, list) and any(isinstance(v, dict | list) for v in value)
+
+
+def _is_array(schema: Any) -> bool:
+    return isinstance(schema, dict) and schema.get("type") == "array"
 
 
 def _is_text(schema: Any) -> bool:

@@ -60,7 +60,7 @@ def input_descriptions(raw_input: Any) -> dict[str, str] | None:
     found = {
         str(k): v.strip()
         for k, v in raw.items()
-        if str(k).isdigit() and isinstance(v, str) and v.strip()
+        if str(k).isascii() and str(k).isdigit() and isinstance(v, str) and v.strip()
     }
     if dimension is not None:
         if not isinstance(dimension, int) or isinstance(dimension, bool):

@@ -36,7 +36,11 @@ def column_texts(
     if descriptions is None:
         got: dict[int, str] = {}
     elif isinstance(descriptions, Mapping):
-        got = {int(k): str(v) for k, v in descriptions.items() if str(k).isdigit()}
+        got = {
+            int(k): str(v)
+            for k, v in descriptions.items()
+            if str(k).isascii() and str(k).isdigit()  # not "¹": int() refuses it
+        }
     else:
         got = dict(enumerate(str(v) for v in descriptions))
     return [got.get(i, "").strip() or f"{UNNAMED} {i + 1} of {d}" for i in range(d)]

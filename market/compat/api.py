@@ -203,7 +203,8 @@ def _viewer(request: Request) -> User | None:
 def _learnware_pk(raw: Any) -> int | None:
     """``"00000082"`` or ``82`` → 82; anything else → None."""
     text = str(raw).strip()
-    return int(text) if text.isdigit() and len(text) <= 18 else None
+    # isascii: str.isdigit() also admits "¹" or "٣", which int() refuses
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= 18 else None
 
 
 def _semantic_spec(raw: Any) -> Mapping[str, Any]:
