@@ -108,8 +108,8 @@ _hook_installed = False
 
 
 @dataclass
-class IdentityStats:
-    """One identity's share of a run."""
+class FuzzCounts:
+    """What a run (or one identity's share of it) counted."""
 
     cases: int = 0
     five_xx: int = 0
@@ -118,6 +118,12 @@ class IdentityStats:
     errors: int = 0
     operations: int = 0
     elapsed_s: float = 0.0
+
+
+@dataclass
+class IdentityStats(FuzzCounts):
+    """One identity's share of a run."""
+
     # phase -> "success", "failure", "skipped (disabled)", ...
     phases: dict[str, str] = field(default_factory=dict)
     phase_cases: dict[str, int] = field(default_factory=dict)
@@ -126,17 +132,10 @@ class IdentityStats:
 
 
 @dataclass
-class FuzzReport:
+class FuzzReport(FuzzCounts):
     """The outcome of :func:`run_fuzz`. Failures are counted once per distinct
     (identity, operation, check, problem, status), not per response."""
 
-    cases: int = 0
-    five_xx: int = 0
-    schema_violations: int = 0
-    other_failures: int = 0
-    errors: int = 0
-    operations: int = 0
-    elapsed_s: float = 0.0
     seed: int = 0
     max_examples: int = 0
     # "[identity] METHOD /path -> status: check: problem"

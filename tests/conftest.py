@@ -53,6 +53,18 @@ def process_env(**overrides: str) -> dict[str, str]:
     return env
 
 
+def run_python(code: str, **env: str) -> subprocess.CompletedProcess[str]:
+    """``python -c code`` in the repository, :func:`process_env`, output captured."""
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=REPO,
+        env=process_env(**env),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
 @dataclass
 class Process:
     popen: subprocess.Popen[str]

@@ -11,6 +11,7 @@ import hashlib
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from itertools import zip_longest
 from pathlib import Path
 from typing import Any
 
@@ -380,6 +381,7 @@ def build_demo_market(
     folder = Path(cache)
     folder.mkdir(parents=True, exist_ok=True)
     market = DemoMarket()
+    per_part: list[list[DemoLearnware]] = []
     for name in parts:
         build = _PARTS[name]
         try:
@@ -387,6 +389,11 @@ def build_demo_market(
         except ScenarioDataMissing as exc:
             market.skipped.append(f"{name}: {exc}")
             continue
-        market.learnwares += part.learnwares
+        per_part.append(part.learnwares)
         market.examples += part.examples
+    # Round-robin over the parts: a market being filled (each learnware checked in
+    # turn) shows every data type from its first few learnwares.
+    market.learnwares = [
+        lw for batch in zip_longest(*per_part) for lw in batch if lw is not None
+    ]
     return market

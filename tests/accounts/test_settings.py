@@ -1,12 +1,11 @@
 """Accounts settings come from the environment and are checked at start-up."""
 
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import REPO, process_env
+from tests.conftest import run_python
 
 _PRINT = (
     "import django; django.setup(); from django.conf import settings as s; "
@@ -17,14 +16,7 @@ _PRINT = (
 
 
 def _settings(state: Path, **env: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-c", _PRINT],
-        cwd=REPO,
-        env=process_env(BMW_STATE_DIR=str(state), **env),
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    return run_python(_PRINT, BMW_STATE_DIR=str(state), **env)
 
 
 def test_accounts_settings_are_read_from_the_environment(tmp_path: Path) -> None:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 import subprocess
-import sys
 
 import pytest
 import yaml
@@ -18,7 +17,7 @@ from django.core.management import CommandError, call_command
 
 from accounts.models import User
 from bmw.settings.base import _secret_key_problem
-from tests.conftest import REPO, process_env
+from tests.conftest import REPO, run_python
 
 STRONG_KEY = "x7-Gq2" * 10
 
@@ -46,14 +45,7 @@ def test_a_generated_key_is_accepted() -> None:
 
 
 def _start(**env: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-c", "import django; django.setup()"],
-        cwd=REPO,
-        env=process_env(**env),
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    return run_python("import django; django.setup()", **env)
 
 
 def test_start_up_refuses_a_weak_key_without_echoing_it() -> None:

@@ -1,25 +1,17 @@
 """Bad configuration stops start-up with a message naming the variable."""
 
 import subprocess
-import sys
 
 import pytest
 
-from tests.conftest import REPO, VENV_BIN, process_env
+from tests.conftest import REPO, VENV_BIN, process_env, run_python
 
 UNREACHABLE_DB = "postgres://postgres@127.0.0.1:1/nowhere"
 UNREACHABLE_REDIS = "redis://127.0.0.1:1/0"
 
 
 def _start_wsgi(**env: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-c", "import bmw.wsgi"],
-        cwd=REPO,
-        env=process_env(**env),
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    return run_python("import bmw.wsgi", **env)
 
 
 @pytest.mark.parametrize(

@@ -8,15 +8,18 @@ import io
 import json
 import time
 import zipfile
+from collections.abc import Iterator
 from typing import Any
 
+import boto3
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from moto.server import ThreadedMotoServer
 
 from accounts.models import User
 from market.models import LearnwareVersion
-from tests.conftest import OFFICIAL_ZIP, TABLE_SPEC
+from tests.conftest import OFFICIAL_ZIP, TABLE_SPEC, free_port
 
 
 @pytest.fixture
@@ -169,3 +172,57 @@ def publish_unchecked(
     )
     assert approved.status_code == 200, approved.content
     return int(response.json()["id"])
+
+
+# An S3-compatible bucket: a real server (moto's) on loopback, spoken to over HTTP.
+KEY, SECRET, REGION = "bmw-test-key", "bmw-test-secret", "us-east-1"
+PREFIX = "dock"
+
+
+@pytest.fixture(scope="module")
+def s3_endpoint() -> Iterator[str]:
+    """A moto S3 server on a free loopback port."""
+    port = free_port()
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    server.start()
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def s3_client(s3_endpoint: str) -> Any:
+    return boto3.client(
+        "s3",
+        endpoint_url=s3_endpoint,
+        region_name=REGION,
+        aws_access_key_id=KEY,
+        aws_secret_access_key=SECRET,
+    )
+
+
+def s3_storages(
+    endpoint: str, bucket: str, base: dict[str, Any], **extra: Any
+) -> dict[str, Any]:
+    """``base`` (the STORAGES setting) with the default storage in ``bucket``.
+
+    The options are those bmw/settings/base.py builds from the BMW_S3_* variables.
+    """
+    options = {
+        "bucket_name": bucket,
+        "endpoint_url": endpoint,
+        "region_name": REGION,
+        "access_key": KEY,
+        "secret_key": SECRET,
+        "location": PREFIX,
+        "signature_version": "s3v4",
+        "addressing_style": "path",
+        "default_acl": "private",
+        "querystring_auth": True,
+        "file_overwrite": False,
+        "max_memory_size": 16 << 20,
+        **extra,
+    }
+    default = {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": options}
+    return {**base, "default": default}

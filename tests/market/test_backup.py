@@ -26,7 +26,6 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-import boto3
 import psycopg2  # type: ignore[import-untyped]
 import pytest
 from django.contrib.admin.models import CHANGE, LogEntry
@@ -39,7 +38,6 @@ from django.core.management.base import CommandError
 from django.db import connection, models
 from django.test import Client
 from django.utils import timezone
-from moto.server import ThreadedMotoServer
 
 from accounts import services as account_services
 from accounts import tasks as account_tasks
@@ -58,9 +56,8 @@ from market.models import (
     UsageDay,
     WorldEngineVersion,
 )
-from tests.conftest import PASSWORD, REPO, database_url, free_port, process_env
-from tests.market.conftest import mark_checked, rezip
-from tests.market.test_s3_storage import KEY, REGION, SECRET, _s3_storages
+from tests.conftest import PASSWORD, REPO, database_url, process_env
+from tests.market.conftest import mark_checked, rezip, s3_storages
 
 pytestmark = pytest.mark.django_db(transaction=True)
 SECRET_KEY = "test-backup-secret-key-not-for-production-0123456789abcdefghij"
@@ -545,37 +542,19 @@ def test_a_postgresql_backup_restores_into_the_embedded_sqlite_default(
     assert _dump_rows(copy) == _dump_rows(archive)
 
 
-@pytest.fixture(scope="module")
-def s3_endpoint() -> Iterator[str]:
-    """An S3-compatible server (moto's) on a free loopback port."""
-    port = free_port()
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
-    server.start()
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.stop()
-
-
 def test_backup_and_restore_through_an_s3_bucket(
     settings: Any,
     s3_endpoint: str,
+    s3_client: Any,
     package_bytes: bytes,
     semantic_spec: dict[str, Any],
     tmp_path: Path,
 ) -> None:
     """Files are read and written through the default storage: an S3 bucket too."""
-    s3_client = boto3.client(
-        "s3",
-        endpoint_url=s3_endpoint,
-        region_name=REGION,
-        aws_access_key_id=KEY,
-        aws_secret_access_key=SECRET,
-    )
     bucket = f"bmw-backup-{uuid.uuid4().hex[:8]}"
     s3_client.create_bucket(Bucket=bucket)
     local = settings.STORAGES
-    settings.STORAGES = _s3_storages(s3_endpoint, bucket, local, location="dock")
+    settings.STORAGES = s3_storages(s3_endpoint, bucket, local, location="dock")
     owner = User.objects.create_user("alice@example.org", PASSWORD)
     learnware = services.learnware_create(
         owner=owner,
@@ -599,7 +578,7 @@ def test_backup_and_restore_through_an_s3_bucket(
     # An empty instance: the tables flushed (content types and permissions made
     # again), a new place in the bucket.
     call_command("flush", "--no-input", verbosity=0)
-    settings.STORAGES = _s3_storages(s3_endpoint, bucket, local, location="restored")
+    settings.STORAGES = s3_storages(s3_endpoint, bucket, local, location="restored")
     call_command("restore_dock", str(archive), stdout=io.StringIO())
 
     restored = psycopg2.connect(database_url(connection.settings_dict))

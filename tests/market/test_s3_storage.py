@@ -7,78 +7,22 @@ to it over HTTP through django-storages, as it would to MinIO, Ceph or AWS S3.
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 import uuid
-from collections.abc import Iterator
 from typing import Any
 
-import boto3
 import pytest
 from botocore.config import Config
 from botocore.exceptions import EndpointConnectionError
 from django.core.files.storage import FileSystemStorage, default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client, override_settings
-from moto.server import ThreadedMotoServer
 from storages.backends.s3 import S3Storage
 
 from accounts.models import User
 from market.models import LearnwareVersion
 from market.storage import StorageUnavailable, local_copy
-from tests.conftest import REPO, free_port, process_env
-
-KEY, SECRET, REGION = "bmw-test-key", "bmw-test-secret", "us-east-1"
-PREFIX = "dock"
-
-
-@pytest.fixture(scope="module")
-def s3_endpoint() -> Iterator[str]:
-    """A moto S3 server on a free loopback port."""
-    port = free_port()
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
-    server.start()
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.stop()
-
-
-@pytest.fixture
-def s3_client(s3_endpoint: str) -> Any:
-    return boto3.client(
-        "s3",
-        endpoint_url=s3_endpoint,
-        region_name=REGION,
-        aws_access_key_id=KEY,
-        aws_secret_access_key=SECRET,
-    )
-
-
-def _s3_storages(
-    endpoint: str, bucket: str, base: dict[str, Any], **extra: Any
-) -> dict[str, Any]:
-    """``base`` (the STORAGES setting) with the default storage in ``bucket``.
-
-    The options are those bmw/settings/base.py builds from the BMW_S3_* variables.
-    """
-    options = {
-        "bucket_name": bucket,
-        "endpoint_url": endpoint,
-        "region_name": REGION,
-        "access_key": KEY,
-        "secret_key": SECRET,
-        "location": PREFIX,
-        "signature_version": "s3v4",
-        "addressing_style": "path",
-        "default_acl": "private",
-        "querystring_auth": True,
-        "file_overwrite": False,
-        "max_memory_size": 16 << 20,
-        **extra,
-    }
-    default = {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": options}
-    return {**base, "default": default}
+from tests.conftest import free_port, run_python
+from tests.market.conftest import KEY, PREFIX, SECRET, s3_storages
 
 
 @pytest.fixture
@@ -91,7 +35,7 @@ def bucket(settings: Any, s3_endpoint: str, s3_client: Any) -> str:
     """
     name = f"bmw-{uuid.uuid4().hex[:12]}"
     s3_client.create_bucket(Bucket=name)
-    settings.STORAGES = _s3_storages(s3_endpoint, name, settings.STORAGES)
+    settings.STORAGES = s3_storages(s3_endpoint, name, settings.STORAGES)
     return name
 
 
@@ -105,7 +49,7 @@ def test_settings_override_switches_default_storage_and_back(
 ) -> None:
     from django.conf import settings
 
-    s3 = _s3_storages(s3_endpoint, "any-bucket", settings.STORAGES)
+    s3 = s3_storages(s3_endpoint, "any-bucket", settings.STORAGES)
     with override_settings(STORAGES=s3):
         assert isinstance(default_storage, S3Storage)
         assert default_storage.bucket_name == "any-bucket"
@@ -166,7 +110,7 @@ def test_unreachable_bucket_is_a_transient_storage_error(settings: Any) -> None:
     """The check task retries on StorageUnavailable; S3 errors are not OSErrors."""
     dead = f"http://127.0.0.1:{free_port()}"  # nothing listens there
     no_retries = Config(retries={"max_attempts": 1, "mode": "standard"})
-    settings.STORAGES = _s3_storages(
+    settings.STORAGES = s3_storages(
         dead, "gone", settings.STORAGES, client_config=no_retries
     )
     version = LearnwareVersion(package="packages/2025/01/x.zip")
@@ -196,7 +140,7 @@ def test_bucket_without_credentials_stops_start_up_naming_the_variable(
         **dict.fromkeys(present, "set"),
     }
 
-    result = _python("import bmw.wsgi", env)
+    result = run_python("import bmw.wsgi", **env)
 
     assert result.returncode != 0
     last_line = result.stderr.strip().splitlines()[-1]
@@ -205,23 +149,21 @@ def test_bucket_without_credentials_stops_start_up_naming_the_variable(
 
 
 def test_bucket_settings_from_the_environment(s3_endpoint: str) -> None:
-    result = _python(
+    result = run_python(
         "import bmw.wsgi\n"
         "from django.core.files.storage import default_storage as s\n"
         "print(s.__class__.__name__, s.bucket_name, s.endpoint_url, s.region_name,"
         " s.location, s.default_acl, s.file_overwrite, s.querystring_auth,"
         " s.signature_version, s.addressing_style)",
-        {
-            "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/postgres",
-            "REDIS_URL": "redis://127.0.0.1:6379/6",
-            "BMW_S3_BUCKET": "bmw-files",
-            "BMW_S3_ACCESS_KEY_ID": KEY,
-            "BMW_S3_SECRET_ACCESS_KEY": SECRET,
-            "BMW_S3_ENDPOINT_URL": s3_endpoint,
-            "BMW_S3_REGION": "",
-            "BMW_S3_PREFIX": "/dock/",
-            "BMW_S3_ADDRESSING_STYLE": "",
-        },
+        DATABASE_URL="postgres://postgres@127.0.0.1:5432/postgres",
+        REDIS_URL="redis://127.0.0.1:6379/6",
+        BMW_S3_BUCKET="bmw-files",
+        BMW_S3_ACCESS_KEY_ID=KEY,
+        BMW_S3_SECRET_ACCESS_KEY=SECRET,
+        BMW_S3_ENDPOINT_URL=s3_endpoint,
+        BMW_S3_REGION="",
+        BMW_S3_PREFIX="/dock/",
+        BMW_S3_ADDRESSING_STYLE="",
     )
 
     assert result.returncode == 0, result.stderr
@@ -237,17 +179,6 @@ def test_bucket_settings_from_the_environment(s3_endpoint: str) -> None:
         "s3v4",
         "path",
     ]
-
-
-def _python(code: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-c", code],
-        cwd=REPO,
-        env=process_env(**env),
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
 
 
 def test_default_storage_is_the_filesystem_again() -> None:
