@@ -84,9 +84,12 @@ def demo_market_seed(
             },
         )
         if _stored(row) != data:  # a re-seed keeps the file it already has
-            if row.stat_spec_file:
-                row.stat_spec_file.delete(save=False)
+            # The new file under a new name first, then the old one goes: a backup
+            # taken meanwhile never pairs this row with another file's bytes.
+            old = row.stat_spec_file.name if row.stat_spec_file else None
             row.stat_spec_file.save(f"{example.key}.json", ContentFile(data))
+            if old:
+                row.stat_spec_file.storage.delete(old)
         report.examples += 1
     return report
 

@@ -12,9 +12,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django.test import Client
+from django.http import HttpResponse
+from django.test import Client, RequestFactory
 
 from accounts.models import User
+from bmw.app_files import AppFilesMiddleware
 from tests.conftest import PASSWORD, run_python
 
 pytestmark = pytest.mark.django_db
@@ -80,6 +82,28 @@ def test_web_app_gets_a_fresh_nonce_for_its_styles(
         nonces.append(nonce)
     assert nonces[0] != nonces[1]
     assert len(nonces[0]) >= 22  # 16 random bytes
+
+
+@pytest.mark.parametrize("autorefresh", [False, True])
+def test_index_html_by_name_is_the_app_page_with_its_nonce(
+    client: Client, web_app: Path, settings: Any, autorefresh: bool
+) -> None:
+    """WhiteNoise serves the app's other files but leaves ``/index.html`` to the
+    view that fills in the nonce."""
+    (web_app / "app.js").write_text("console.log(1)")
+    settings.WHITENOISE_ROOT = web_app
+    settings.WHITENOISE_AUTOREFRESH = autorefresh
+    files = AppFilesMiddleware(lambda request: HttpResponse("from the view"))
+    factory = RequestFactory()
+
+    assert files(factory.get("/index.html")).content == b"from the view"
+    served = files(factory.get("/app.js"))
+    assert b"".join(served.streaming_content) == b"console.log(1)"
+
+    page = client.get("/index.html")
+    nonce = _check_policy(page)
+    assert nonce is not None
+    assert page.getvalue().decode().count(f'nonce="{nonce}"') == 2
 
 
 def test_api_docs_page_has_no_inline_script_and_a_nonced_style(client: Client) -> None:

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.test import Client
@@ -88,6 +89,21 @@ def test_seeded_learnwares_pass_the_real_checks_and_an_example_finds_its_source(
     # The examples' files are kept, not written again under new names.
     assert sorted(ExampleSpec.objects.values_list("stat_spec_file", flat=True)) == files
     assert Learnware.objects.count() == 2
+
+    # A stored example that differs from the demo's is written anew under a new
+    # name before the old file goes (a backup never pairs the row with other bytes).
+    stale = ExampleSpec.objects.get(stat_spec_file=files[0])
+    storage = stale.stat_spec_file.storage
+    with storage.open(files[0]) as f:
+        wanted = f.read()
+    storage.delete(files[0])
+    storage.save(files[0], ContentFile(b'{"type": "stale"}'))
+    demo.demo_market_seed(cache=demo_cache, parts=("table",), keys=KEYS)
+    stale.refresh_from_db()
+    assert stale.stat_spec_file.name != files[0]
+    assert not storage.exists(files[0])
+    with stale.stat_spec_file.open() as f:
+        assert f.read() == wanted
 
 
 def test_seed_command_reports_and_needs_an_admin(
