@@ -11,7 +11,6 @@ import hashlib
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from itertools import zip_longest
 from pathlib import Path
 from typing import Any
 
@@ -381,7 +380,6 @@ def build_demo_market(
     folder = Path(cache)
     folder.mkdir(parents=True, exist_ok=True)
     market = DemoMarket()
-    per_part: list[list[DemoLearnware]] = []
     for name in parts:
         build = _PARTS[name]
         try:
@@ -389,11 +387,6 @@ def build_demo_market(
         except ScenarioDataMissing as exc:
             market.skipped.append(f"{name}: {exc}")
             continue
-        per_part.append(part.learnwares)
+        market.learnwares += part.learnwares
         market.examples += part.examples
-    # Round-robin over the parts: a market being filled (each learnware checked in
-    # turn) shows every data type from its first few learnwares.
-    market.learnwares = [
-        lw for batch in zip_longest(*per_part) for lw in batch if lw is not None
-    ]
     return market
