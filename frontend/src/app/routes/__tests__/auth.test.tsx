@@ -180,11 +180,13 @@ test('signing out ends the session and shows the sign-in link again', async () =
     }),
   );
   const { user, router } = renderApp('/learnwares');
-  // Wait for the lazy page: in jsdom a header menu opened while it loads is hidden once it lands.
+  // Wait for the lazy page and its list: in jsdom a header menu opened while the page is
+  // still settling is hidden when it re-renders (seen on a loaded machine).
   await screen.findByRole('heading', { name: 'Browse learnwares' });
+  await screen.findByText('No learnwares match.', undefined, { timeout: 10_000 });
 
   await user.click(await screen.findByRole('button', { name: 'Account menu' }));
-  await user.click(await screen.findByRole('menuitem', { name: 'Sign out' }));
+  await user.click(await screen.findByRole('menuitem', { name: 'Sign out' }, { timeout: 5_000 }));
 
   expect(await screen.findByRole('link', { name: 'Sign in' })).toBeInTheDocument();
   await waitFor(() => {
