@@ -8,6 +8,12 @@ Progress is reported through ``on_step`` as each step starts and ends, so caller
 show it live. A step may attach structured ``details`` to its result (the pickle scan's
 findings) for the dock to show reviewers.
 
+:class:`CheckStepResult` is the one shape of a check step, from the sandboxed model
+run (``load model``, ``predict`` ...) through the runtime's phases to the steps
+:func:`run_checks` reports; the dock records the last ones field by field, and
+``to_dict``/``from_dict`` carry a step across a process boundary (the sandbox's
+worker writes its steps in the ``to_dict`` layout).
+
 The pickle scan (:mod:`learnware_core.pickle_scan`, picklescan) runs before anything
 loads the model. Its policy:
 
@@ -30,6 +36,7 @@ import tempfile
 import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -46,6 +53,8 @@ __all__ = [
     "CHECK_STEPS",
     "CheckConfig",
     "CheckFailed",
+    "CheckStatus",
+    "CheckStepResult",
     "StepResult",
     "run_checks",
 ]
@@ -60,7 +69,6 @@ CHECK_STEPS: tuple[str, ...] = (
     "model_predicts",
     "sensitive_words",
 )
-PASSED, FAILED, SKIPPED, RUNNING = "passed", "failed", "skipped", "running"
 _TEXT_SUFFIXES = (".txt", ".yaml", ".yml", ".json", ".py", ".md", ".cfg", ".toml")
 _MAX_SCAN_BYTES = 2 << 20
 
@@ -77,20 +85,115 @@ class CheckFailed(LearnwareError):
         self.details = dict(details or {})
 
 
-@dataclass(frozen=True)
-class StepResult:
-    """The outcome of one check step (``status``: passed, failed, skipped, running).
+class CheckStatus(StrEnum):
+    """Where a check step stands; the values of ``market.models.CheckStep.Status``.
 
-    ``details`` is JSON-ready structured output, by kind: ``pickle_scan`` holds
-    :meth:`learnware_core.pickle_scan.PickleScanReport.to_dict`.
+    The dock's own ``pending`` (a row whose step has not started) is never a result.
+    """
+
+    RUNNING = "running"
+    PASSED = "passed"
+    FAILED = "failed"
+    SKIPPED = "skipped"
+
+
+_STEP_FIELDS = frozenset({"name", "status", "message", "log", "duration_s", "details"})
+
+
+@dataclass(frozen=True)
+class CheckStepResult:
+    """The outcome of one check step, the same type at every level.
+
+    Attributes
+    ----------
+    name : str
+        A :data:`CHECK_STEPS` name, a runtime phase or a step of the sandboxed run.
+    status : CheckStatus
+        A plain string is accepted and converted; an unknown one is a ``ValueError``.
+    message : str
+        One line, or a short explanation (a traceback excerpt on failure).
+    log : str
+        Supporting output (tracebacks, installer output, sandbox stderr); may be empty.
+    duration_s : float or None
+        Seconds; None for a step that did not run (skipped, or still running).
+    details : Mapping
+        JSON-ready structured output, by kind: ``pickle_scan`` holds
+        :meth:`learnware_core.pickle_scan.PickleScanReport.to_dict`.
     """
 
     name: str
-    status: str
+    status: CheckStatus
     message: str = ""
     log: str = ""
     duration_s: float | None = None
     details: Mapping[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "status", CheckStatus(self.status))
+
+    @property
+    def ok(self) -> bool:
+        """True if the step passed."""
+        return self.status is CheckStatus.PASSED
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready fields (``status`` as its plain string)."""
+        return {
+            "name": self.name,
+            "status": self.status.value,
+            "message": self.message,
+            "log": self.log,
+            "duration_s": self.duration_s,
+            "details": dict(self.details),
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> CheckStepResult:
+        """Rebuild a step from :meth:`to_dict`'s layout, checking every field.
+
+        ``name`` and ``status`` are required; the other fields default as in the
+        class. Raises ``ValueError`` for an unknown field, status or a wrong type.
+        """
+        if not isinstance(data, Mapping):
+            raise ValueError(f"a check step is a mapping, not {type(data).__name__}")
+        unknown = sorted(str(key) for key in set(data) - _STEP_FIELDS)
+        if unknown:
+            raise ValueError(f"unknown check step fields: {', '.join(unknown)}")
+        if "name" not in data or "status" not in data:
+            raise ValueError("a check step needs a 'name' and a 'status'")
+        name, status, message, log = (
+            _text(data, key) for key in ("name", "status", "message", "log")
+        )
+        duration = data.get("duration_s")
+        if duration is not None and (
+            isinstance(duration, bool)
+            or not isinstance(duration, int | float)
+            or not math.isfinite(duration)
+            or duration < 0
+        ):
+            raise ValueError("check step 'duration_s' must be a number >= 0 or null")
+        details = data.get("details", {})
+        if not isinstance(details, Mapping):
+            raise ValueError("check step 'details' must be a mapping")
+        return cls(
+            name,
+            CheckStatus(status),
+            message,
+            log,
+            None if duration is None else float(duration),
+            dict(details),
+        )
+
+
+def _text(data: Mapping[str, Any], key: str) -> str:
+    value = data.get(key, "")
+    if not isinstance(value, str):
+        raise ValueError(f"check step '{key}' must be a string")
+    return value
+
+
+#: The name the dock imports (``market.services``); the same class.
+StepResult = CheckStepResult
 
 
 @dataclass(frozen=True)
@@ -126,7 +229,9 @@ class CheckConfig:
 
 
 class OnStep(Protocol):
-    def __call__(self, result: StepResult, position: int, *, started: bool) -> None: ...
+    def __call__(
+        self, result: CheckStepResult, position: int, *, started: bool
+    ) -> None: ...
 
 
 @dataclass
@@ -290,7 +395,7 @@ def run_checks(
     config: CheckConfig | Mapping[str, Any] | None = None,
     on_step: OnStep | None = None,
     steps: Iterable[str] = CHECK_STEPS,
-) -> list[StepResult]:
+) -> list[CheckStepResult]:
     """Run the checks on a package zip; report each step as it starts and ends.
 
     Parameters
@@ -308,17 +413,17 @@ def run_checks(
 
     Returns
     -------
-    results : list of StepResult
+    results : list of CheckStepResult
         One per step, in order; after a failure the rest are ``skipped``.
     """
     cfg = (
         config if isinstance(config, CheckConfig) else CheckConfig.from_mapping(config)
     )
     wanted = [name for name in CHECK_STEPS if name in set(steps)]
-    results: list[StepResult] = []
+    results: list[CheckStepResult] = []
     failed = False
 
-    def report(result: StepResult, position: int, started: bool) -> None:
+    def report(result: CheckStepResult, position: int, started: bool) -> None:
         if on_step is not None:
             on_step(result, position, started=started)
 
@@ -326,11 +431,13 @@ def run_checks(
         ctx = _Context(Path(package), Path(tmp) / "package", semantic_spec, cfg)
         for position, name in enumerate(wanted):
             if failed:
-                result = StepResult(name, SKIPPED, "skipped: an earlier check failed")
+                result = CheckStepResult(
+                    name, CheckStatus.SKIPPED, "skipped: an earlier check failed"
+                )
                 results.append(result)
                 report(result, position, False)
                 continue
-            report(StepResult(name, RUNNING), position, True)
+            report(CheckStepResult(name, CheckStatus.RUNNING), position, True)
             start = time.perf_counter()
             details: Mapping[str, Any] = {}
             try:
@@ -343,19 +450,19 @@ def run_checks(
                     )
                 else:
                     message, log = outcome, ""
-                status = PASSED
+                status = CheckStatus.PASSED
             except CheckFailed as exc:
                 message, log, status, details = (
                     exc.message,
                     exc.log,
-                    FAILED,
+                    CheckStatus.FAILED,
                     exc.details,
                 )
             except LearnwareError as exc:  # PackageError, SpecificationError, ...
-                message, log, status = str(exc), "", FAILED
+                message, log, status = str(exc), "", CheckStatus.FAILED
             duration = time.perf_counter() - start
-            result = StepResult(name, status, message, log, duration, details)
-            failed = status == FAILED
+            result = CheckStepResult(name, status, message, log, duration, details)
+            failed = status is CheckStatus.FAILED
             results.append(result)
             report(result, position, False)
     return results

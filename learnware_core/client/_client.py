@@ -30,7 +30,6 @@ __all__ = ["CHECKS_DONE", "Client", "ClientError", "UploadResult"]
 
 # Version statuses after which checks no longer change (API v1's VersionStatusEnum).
 CHECKS_DONE = frozenset({"check_failed", "awaiting_review", "approved", "rejected"})
-_STEP_DONE = frozenset({"passed", "failed", "skipped"})
 _CHUNK = 1 << 20
 StepCallback = Callable[[dict[str, Any]], object]
 
@@ -255,23 +254,21 @@ class Client:
         TimeoutError
             If the checks are not done after ``timeout`` seconds.
         """
-        from learnware_core.checks import CHECK_STEPS
+        from learnware_core.checks import CHECK_STEPS, CheckStatus
 
+        done = {CheckStatus.PASSED, CheckStatus.FAILED, CheckStatus.SKIPPED}
         deadline = time.monotonic() + timeout
         reported: set[int] = set()
         with _bar(len(CHECK_STEPS), "Checking", progress, unit="step") as bar:
             while True:
                 version = self.status(version_id)
                 for step in version.get("check_steps", []):
-                    if (
-                        step["status"] in _STEP_DONE
-                        and step["position"] not in reported
-                    ):
+                    if step["status"] in done and step["position"] not in reported:
                         reported.add(step["position"])
                         bar(1)
                         if on_step is not None:
                             on_step(step)
-                    elif step["status"] == "running":
+                    elif step["status"] == CheckStatus.RUNNING:
                         bar.describe(f"Checking: {step['name']}")
                 if version["status"] in CHECKS_DONE:
                     return version

@@ -32,7 +32,6 @@ from learnware_core.runtime.inputs import sample_rkme_inputs
 from learnware_core.runtime.model_check import (
     PHASES,
     ModelCheckReport,
-    PhaseResult,
     check_model,
 )
 from learnware_core.runtime.requirements import (
@@ -43,7 +42,6 @@ from learnware_core.runtime.requirements import (
 )
 from learnware_core.runtime.runner import (
     CheckReport,
-    CheckStep,
     check_learnware,
     predict_learnware,
 )
@@ -63,7 +61,6 @@ __all__ = [
     "PHASES",
     "Bind",
     "CheckReport",
-    "CheckStep",
     "DeployedLearnware",
     "Environment",
     "EnvironmentBuildError",
@@ -71,7 +68,6 @@ __all__ = [
     "IndexOptions",
     "LearnwareRunError",
     "ModelCheckReport",
-    "PhaseResult",
     "Requirements",
     "RequirementsError",
     "SandboxCommand",

@@ -66,6 +66,7 @@ from learnware_core.runtime.runner import (
     _make_readable,
     _manifest,
     _spec,
+    _worker_steps,
 )
 from learnware_core.runtime.sandbox import Bind, SandboxLimits, sandbox_command
 from learnware_core.specification.base import StatSpecification
@@ -471,11 +472,11 @@ class DeployedLearnware:
         header, _ = self._receive(started + self.limits.wall_seconds, "start")
         if header.get("ok") is not True:
             self._stop()
-            failed = [s for s in header.get("steps", []) if not s.get("ok")]
-            detail = failed[0] if failed else {"name": "start", "message": "?"}
-            raise LearnwareRunError(
-                f"{self.name}: {detail.get('name')} failed:\n{detail.get('message')}"
+            failed = [step for step in _worker_steps(header) if not step.ok]
+            name, message = (
+                (failed[0].name, failed[0].message) if failed else ("start", "?")
             )
+            raise LearnwareRunError(f"{self.name}: {name} failed:\n{message}")
         self.input_shape = header.get("input_shape")
         self.output_shape = header.get("output_shape")
         self._has_proba = header.get("has_proba") is True

@@ -2,7 +2,8 @@
 
 :func:`check_model` builds (or reuses) the learnware's environment and runs
 :func:`check_learnware`, then groups the detailed steps into the three phases that
-:mod:`learnware_core.checks` records.
+:mod:`learnware_core.checks` records. Steps and phases are both
+:class:`~learnware_core.checks.CheckStepResult`.
 """
 
 from __future__ import annotations
@@ -16,14 +17,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from learnware_core.checks import CheckStatus, CheckStepResult
 from learnware_core.errors import LearnwareError
 from learnware_core.runtime.environment import EnvironmentBuilder, IndexOptions
 from learnware_core.runtime.requirements import read_requirements
-from learnware_core.runtime.runner import CheckReport, CheckStep, check_learnware
+from learnware_core.runtime.runner import CheckReport, check_learnware
 from learnware_core.runtime.sandbox import SandboxLimits
 from learnware_core.specification.semantic import SemanticSpec
 
-__all__ = ["PHASES", "ModelCheckReport", "PhaseResult", "check_model"]
+__all__ = ["PHASES", "ModelCheckReport", "check_model"]
 
 PHASES = ("environment", "model_loads", "model_predicts")
 _PREDICT_STEPS = frozenset(
@@ -39,34 +41,20 @@ _PREDICT_STEPS = frozenset(
 
 
 @dataclass(frozen=True)
-class PhaseResult:
-    """One phase of :func:`check_model`.
+class ModelCheckReport:
+    """The three phases plus the detailed steps they summarise.
 
     Attributes
     ----------
-    name : str
-        One of :data:`PHASES`.
-    ok : bool
-    message : str
-        One line: a summary, or the failing step and its first line.
-    log : str
-        Details (tracebacks, installer output, sandbox stderr); may be empty.
-    duration : float
-        Seconds.
+    phases : tuple of CheckStepResult
+        One per :data:`PHASES` name, in order. ``message`` is one line: a summary,
+        or the failing step and its first line; ``log`` holds the details
+        (tracebacks, installer output, sandbox stderr) and may be empty.
+    detail : CheckReport or None
+        The steps of :func:`check_learnware`, if it ran.
     """
 
-    name: str
-    ok: bool
-    message: str
-    log: str = ""
-    duration: float = 0.0
-
-
-@dataclass(frozen=True)
-class ModelCheckReport:
-    """The three phases plus the detailed steps they summarise."""
-
-    phases: tuple[PhaseResult, ...]
+    phases: tuple[CheckStepResult, ...]
     detail: CheckReport | None = None
 
     @property
@@ -74,7 +62,7 @@ class ModelCheckReport:
         """True if every phase passed."""
         return all(phase.ok for phase in self.phases)
 
-    def step(self, name: str) -> PhaseResult:
+    def step(self, name: str) -> CheckStepResult:
         """Return the phase called ``name`` (see :data:`PHASES`)."""
         for phase in self.phases:
             if phase.name == name:
@@ -112,7 +100,7 @@ def check_model(
     Returns
     -------
     report : ModelCheckReport
-        Phases after a failed one are reported as failed with ``"skipped"``.
+        Phases after a failed one are reported as skipped.
     """
     spec = semantic_spec
     if spec is not None and not isinstance(spec, SemanticSpec):
@@ -132,18 +120,18 @@ def check_model(
         cached = builder.get(requirements) is not None
         environment = builder.build(requirements)
     except LearnwareError as exc:
-        failed = PhaseResult(
+        failed = CheckStepResult(
             "environment",
-            False,
+            CheckStatus.FAILED,
             str(exc).splitlines()[0],
             getattr(exc, "log", "") or str(exc),
             time.perf_counter() - start,
         )
         return ModelCheckReport((failed, *_skipped(PHASES[1:])))
     packages = ", ".join(requirements.lines)
-    env_phase = PhaseResult(
+    env_phase = CheckStepResult(
         "environment",
-        True,
+        CheckStatus.PASSED,
         f"{'reused' if cached else 'built'} environment {environment.key}: {packages}",
         "\n".join(requirements.notes),
         time.perf_counter() - start,
@@ -164,15 +152,16 @@ def _pip_index() -> IndexOptions:
     return IndexOptions.from_pip_config()
 
 
-def _skipped(names: tuple[str, ...]) -> tuple[PhaseResult, ...]:
+def _skipped(names: tuple[str, ...]) -> tuple[CheckStepResult, ...]:
     return tuple(
-        PhaseResult(n, False, "skipped: an earlier step failed") for n in names
+        CheckStepResult(n, CheckStatus.SKIPPED, "skipped: an earlier step failed")
+        for n in names
     )
 
 
-def _group(detail: CheckReport) -> tuple[PhaseResult, PhaseResult]:
-    loads: list[CheckStep] = []
-    predicts: list[CheckStep] = []
+def _group(detail: CheckReport) -> tuple[CheckStepResult, CheckStepResult]:
+    loads: list[CheckStepResult] = []
+    predicts: list[CheckStepResult] = []
     for step in detail.steps:
         in_predict = step.name in _PREDICT_STEPS or (
             step.name == "sandbox"
@@ -185,11 +174,13 @@ def _group(detail: CheckReport) -> tuple[PhaseResult, PhaseResult]:
     return load_phase, _phase("model_predicts", predicts, detail)
 
 
-def _phase(name: str, steps: list[CheckStep], detail: CheckReport) -> PhaseResult:
-    duration = sum(step.duration for step in steps)
+def _phase(
+    name: str, steps: list[CheckStepResult], detail: CheckReport
+) -> CheckStepResult:
+    duration = sum(step.duration_s or 0.0 for step in steps)
     failed = [step for step in steps if not step.ok]
     if not steps:
-        return PhaseResult(name, False, "not reached", "", duration)
+        return CheckStepResult(name, CheckStatus.FAILED, "not reached", "", duration)
     if failed:
         first = failed[0]
         lines = first.message.strip().splitlines() or [""]
@@ -197,8 +188,9 @@ def _phase(name: str, steps: list[CheckStep], detail: CheckReport) -> PhaseResul
         log = "\n\n".join(f"{s.name}:\n{s.message}" for s in failed)
         if detail.sandbox is not None and detail.sandbox.stdout.strip():
             log += "\n\nstdout:\n" + detail.sandbox.stdout[-4000:]
-        return PhaseResult(name, False, f"{first.name}: {line}", log, duration)
+        message = f"{first.name}: {line}"
+        return CheckStepResult(name, CheckStatus.FAILED, message, log, duration)
     summary = "; ".join(
         f"{s.name}: {s.message}" if s.message else s.name for s in steps
     )
-    return PhaseResult(name, True, summary, "", duration)
+    return CheckStepResult(name, CheckStatus.PASSED, summary, "", duration)

@@ -17,13 +17,14 @@ import stat
 import tempfile
 import time
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, TypeVar
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from learnware_core.checks import CheckStatus, CheckStepResult
 from learnware_core.package.manifest import LearnwareManifest
 from learnware_core.package.yaml_io import load_yaml
 from learnware_core.runtime.environment import Environment
@@ -44,7 +45,7 @@ from learnware_core.specification.base import StatSpecification, load_spec
 from learnware_core.specification.rkme import RKMETableSpecification
 from learnware_core.specification.semantic import SemanticSpec
 
-__all__ = ["CheckReport", "CheckStep", "check_learnware", "predict_learnware"]
+__all__ = ["CheckReport", "check_learnware", "predict_learnware"]
 
 _RUNTIME = Path(__file__).resolve().parent
 _WORKER = _RUNTIME / "guest" / "worker.py"
@@ -55,39 +56,20 @@ _T = TypeVar("_T")
 
 
 @dataclass(frozen=True)
-class CheckStep:
-    """One step of a check, as the dock records it.
-
-    Attributes
-    ----------
-    name : str
-    ok : bool
-    message : str
-        Empty or a short explanation (a traceback excerpt on failure).
-    duration : float
-        Seconds.
-    """
-
-    name: str
-    ok: bool
-    message: str
-    duration: float
-
-
-@dataclass(frozen=True)
 class CheckReport:
     """Outcome of :func:`check_learnware`.
 
     Attributes
     ----------
-    steps : tuple of CheckStep
-        In order; they stop at the first failure, followed by a ``"sandbox"``
-        step with the stop reason if a limit was hit or the worker did not finish.
+    steps : tuple of CheckStepResult
+        In order, each passed or failed; they stop at the first failure, followed
+        by a ``"sandbox"`` step with the stop reason if a limit was hit or the
+        worker did not finish.
     sandbox : SandboxResult or None
         The sandboxed run, if it got that far.
     """
 
-    steps: tuple[CheckStep, ...]
+    steps: tuple[CheckStepResult, ...]
     sandbox: SandboxResult | None = None
 
     @property
@@ -106,7 +88,7 @@ class CheckReport:
 
 class _Recorder:
     def __init__(self) -> None:
-        self.steps: list[CheckStep] = []
+        self.steps: list[CheckStepResult] = []
 
     def run(
         self,
@@ -125,7 +107,10 @@ class _Recorder:
         return value
 
     def add(self, name: str, ok: bool, message: str, duration: float) -> None:
-        self.steps.append(CheckStep(name, ok, message, round(duration, 6)))
+        status = CheckStatus.PASSED if ok else CheckStatus.FAILED
+        self.steps.append(
+            CheckStepResult(name, status, message, duration_s=round(duration, 6))
+        )
 
 
 class _Stop(Exception):
@@ -344,15 +329,7 @@ def _merge_worker_steps(
 ) -> None:
     """Copy the worker's steps; stop with the sandbox's reason if it did not finish."""
     first = len(record.steps)
-    steps = report.get("steps", [])
-    for item in steps if isinstance(steps, list) else []:
-        if isinstance(item, dict):
-            record.add(
-                str(item.get("name", "?"))[:100],
-                item.get("ok") is True,
-                str(item.get("message", ""))[:4000],
-                float(item.get("duration", 0.0)),
-            )
+    record.steps.extend(_worker_steps(report))
     worker_failed = any(not record.steps[i].ok for i in range(first, len(record.steps)))
     if sandbox.ok and len(record.steps) > first and not worker_failed:
         return
@@ -361,6 +338,39 @@ def _merge_worker_steps(
         message = sandbox.describe() + (f"\n{detail}" if detail else "")
         record.add("sandbox", False, message, sandbox.duration)
     raise _Stop
+
+
+def _worker_steps(report: Mapping[str, Any]) -> list[CheckStepResult]:
+    """The steps of a worker's report, in order (entries that are no object skipped)."""
+    steps = report.get("steps", [])
+    items = steps if isinstance(steps, list) else []
+    return [_worker_step(item) for item in items if isinstance(item, dict)]
+
+
+def _worker_step(item: Mapping[str, Any]) -> CheckStepResult:
+    """One step of the worker's report (``CheckStepResult.to_dict`` layout), bounded.
+
+    The report comes out of the sandbox: a step passes only if it says ``passed``;
+    any other status, or a malformed step, becomes a failed one.
+    """
+    try:
+        step = CheckStepResult.from_dict(item)
+    except ValueError as exc:
+        name = item.get("name")
+        return CheckStepResult(
+            name[:100] if isinstance(name, str) else "?",
+            CheckStatus.FAILED,
+            f"malformed step in the worker's report: {exc}"[:4000],
+            duration_s=0.0,
+        )
+    return replace(
+        step,
+        status=CheckStatus.PASSED if step.ok else CheckStatus.FAILED,
+        name=step.name[:100],
+        message=step.message[:4000],
+        log=step.log[:4000],
+        duration_s=round(step.duration_s or 0.0, 6),
+    )
 
 
 def _make_readable(root: Path) -> None:

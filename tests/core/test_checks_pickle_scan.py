@@ -18,7 +18,7 @@ import numpy as np
 import pytest
 from sklearn.ensemble import RandomForestClassifier
 
-from learnware_core.checks import CHECK_STEPS, StepResult, run_checks
+from learnware_core.checks import CHECK_STEPS, CheckStepResult, run_checks
 from learnware_core.pickle_scan import scan_file
 from tests.conftest import OFFICIAL_ZIP, TABLE_SPEC
 
@@ -49,7 +49,7 @@ def _package(
 
 def _check(
     tmp_path: Path, package: bytes, steps: tuple[str, ...] = CHECK_STEPS
-) -> dict[str, StepResult]:
+) -> dict[str, CheckStepResult]:
     path = tmp_path / "package.zip"
     path.write_bytes(package)
     results = run_checks(
@@ -58,7 +58,7 @@ def _check(
     return {r.name: r for r in results}
 
 
-def _findings(result: StepResult) -> set[tuple[str, str, str]]:
+def _findings(result: CheckStepResult) -> set[tuple[str, str, str]]:
     return {
         (f["file"], f"{f['module']}.{f['name']}", f["severity"])
         for f in result.details["pickle_scan"]["findings"]

@@ -3,9 +3,11 @@
 Usage: ``python -I -B worker.py REQUEST.json``. The request (written by the dock)
 names the package folder, the model entry point, the compatibility path and the
 scratch files. Arrays cross the boundary as ``.npy`` (``allow_pickle=False``); the
-result is a JSON document of steps ``{name, ok, message, duration}`` plus the
-model's declared shapes. Exit status 0 if every step passed, else 1 (the traceback
-also goes to stderr so the sandbox can classify e.g. a MemoryError).
+result is a JSON document of steps ``{name, status, message, duration_s}`` (the
+layout of ``learnware_core.checks.CheckStepResult.to_dict``; ``status`` is
+``passed`` or ``failed``) plus the model's declared shapes. Exit status 0 if every
+step passed, else 1 (the traceback also goes to stderr so the sandbox can classify
+e.g. a MemoryError).
 
 The ``serve`` action keeps the model loaded and answers requests over stdin/stdout
 until stdin closes (see :mod:`learnware_core.runtime.deployed`). Each message is
@@ -69,8 +71,9 @@ class _Steps:
 
     def _add(self, name: str, ok: bool, message: str, start: float) -> None:
         duration = round(time.perf_counter() - start, 6)
+        status = "passed" if ok else "failed"
         self.items.append(
-            {"name": name, "ok": ok, "message": message, "duration": duration}
+            {"name": name, "status": status, "message": message, "duration_s": duration}
         )
 
 
@@ -321,7 +324,7 @@ def main(argv: list[str]) -> int:
             channel.send({**result, "ok": False})
             return 1
     Path(request["result"]).write_text(json.dumps(result))
-    return 0 if all(step["ok"] for step in steps.items) else 1
+    return 0 if all(step["status"] == "passed" for step in steps.items) else 1
 
 
 if __name__ == "__main__":
