@@ -1,1 +1,2 @@
-"""Accounts: users (email login, roles), and later tokens and profiles."""
+"""Accounts: users (e-mail login, roles, verification), API tokens, profiles, the
+audit log and throttles."""

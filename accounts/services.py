@@ -22,13 +22,15 @@ from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Model, Q
 from django.utils import timezone
-from rest_framework import status
 
-from accounts import selectors, tasks, tokens
+from accounts import selectors, tokens
 from accounts.models import ApiToken, AuditEntry, EmailToken, User
-from bmw.api.exceptions import ApplicationError
+from bmw.errors import ApplicationError, ConflictError, NotFoundError
+from bmw.jobs import enqueue_on_commit
 
 logger = logging.getLogger(__name__)
+
+EMAIL_TASK = "accounts.user_email_send"  # accounts.tasks
 
 # last_used_at is a hint for people ("used 3 minutes ago"), not an audit log: writing
 # it at most once a minute keeps token-authenticated requests from each costing a write.
@@ -167,7 +169,13 @@ def _verification_email_enqueue(*, user: User) -> None:
         f"hours:\n\n{link}\n\n"
         "If you did not create an account, ignore this e-mail.\n"
     )
-    tasks.user_email_send.delay_on_commit(user.id, "Confirm your e-mail address", body)
+    enqueue_on_commit(
+        EMAIL_TASK,
+        user.id,
+        "Confirm your e-mail address",
+        body,
+        recovered_by="the user asking for the e-mail again",
+    )
 
 
 @transaction.atomic
@@ -252,7 +260,13 @@ def user_password_reset_request(*, email: str) -> None:
         f"new one within {minutes} minutes here:\n\n{link}\n\n"
         "If it was not you, ignore this e-mail; your password stays unchanged.\n"
     )
-    tasks.user_email_send.delay_on_commit(user.id, "Reset your password", body)
+    enqueue_on_commit(
+        EMAIL_TASK,
+        user.id,
+        "Reset your password",
+        body,
+        recovered_by="the user asking for the e-mail again",
+    )
 
 
 @transaction.atomic
@@ -299,14 +313,11 @@ def user_profile_update(*, user: User, display_name: str) -> User:
 def _user_for_admin(*, actor: User, user_id: int) -> User:
     user = User.objects.select_for_update().filter(id=user_id).first()
     if user is None:
-        raise ApplicationError("No such user.", status_code=status.HTTP_404_NOT_FOUND)
+        raise NotFoundError("No such user.")
     if user.id == actor.id:
         # Keeps at least one active admin: the acting one cannot demote or lock out
         # itself, and any other admin change is made by an admin who stays.
-        raise ApplicationError(
-            "Administrators cannot change their own role or status.",
-            status_code=status.HTTP_409_CONFLICT,
-        )
+        raise ConflictError("Administrators cannot change their own role or status.")
     return user
 
 
@@ -417,9 +428,7 @@ def api_token_revoke(*, user: User, api_token_id: int) -> None:
         id=api_token_id, user=user, revoked_at__isnull=True
     ).update(revoked_at=timezone.now())
     if revoked != 1:
-        raise ApplicationError(
-            "No such API token.", status_code=status.HTTP_404_NOT_FOUND
-        )
+        raise NotFoundError("No such API token.")
     logger.info("user %s revoked API token %s", user.id, api_token_id)
 
 

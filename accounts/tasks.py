@@ -3,12 +3,13 @@
 from smtplib import SMTPException
 
 from celery import shared_task
-from celery.contrib.django.task import DjangoTask
+
+from accounts import services
+from accounts.services import EMAIL_TASK
 
 
 @shared_task(
-    name="accounts.user_email_send",
-    base=DjangoTask,  # delay_on_commit() (also the app's default; explicit for typing)
+    name=EMAIL_TASK,
     autoretry_for=(SMTPException, ConnectionError),  # transient mail-server trouble
     retry_backoff=True,
     max_retries=5,
@@ -16,6 +17,4 @@ from celery.contrib.django.task import DjangoTask
     time_limit=90,
 )
 def user_email_send(user_id: int, subject: str, body: str) -> str:
-    from accounts import services  # deferred: services imports this module to enqueue
-
     return services.user_email_send(user_id=user_id, subject=subject, body=body)

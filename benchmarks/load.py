@@ -442,7 +442,7 @@ def dock(
         "worker": [
             *celery,
             "--queues",
-            "default,ml",
+            "interactive,batch",
             "--concurrency",
             "1",
             "--hostname",
@@ -746,7 +746,7 @@ def run(cfg: Config) -> dict[str, Any]:
         "web": f"gunicorn gthread {cfg.web_workers} workers x {cfg.web_threads} "
         "threads",
         "search_worker": f"celery threads x {cfg.search_threads}",
-        "check_worker": "celery prefork x 1 (queues default, ml)",
+        "check_worker": "celery prefork x 1 (queues interactive, batch)",
         "throttles": _throttles(),
         "load_avg_before": round(load_before[0], 2),
         **usage,

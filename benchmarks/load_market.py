@@ -420,10 +420,10 @@ def _packages(plan: MarketPlan, build_dir: Path) -> dict[tuple[int, str], list[A
     from sklearn.ensemble import RandomForestClassifier, RandomForestRegressor
     from sklearn.linear_model import LogisticRegression, Ridge
 
+    from bmw.storage import file_digests
     from learnware_core.package.pickled import write_pickled_package
     from learnware_core.specification.rkme import RKMETableSpecification
     from learnware_core.specification.semantic import SemanticSpec
-    from market.storage import file_digests
 
     out: dict[tuple[int, str], list[Any]] = {}
     for s, space in enumerate(SPACES):

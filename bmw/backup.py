@@ -62,7 +62,7 @@ from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, models, tran
 from django.db.migrations.recorder import MigrationRecorder
 from tqdm import tqdm
 
-from market.storage import CHUNK, STORAGE_ERRORS
+from bmw.storage import CHUNK, STORAGE_ERRORS
 
 FORMAT, FORMAT_VERSION = "bmw-backup", 1
 DB_MEMBER, MANIFEST_MEMBER, FILES_PREFIX = "db.jsonl.gz", "manifest.json", "files/"

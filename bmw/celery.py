@@ -6,7 +6,7 @@ import os
 from typing import Any
 
 from celery import Celery
-from celery.signals import worker_init, worker_ready
+from celery.signals import worker_init
 from kombu.transport import TRANSPORT_ALIASES
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bmw.settings.base")
@@ -32,13 +32,3 @@ def _verify_services_on_worker_start(**_: Any) -> None:
     except ImproperlyConfigured as exc:
         # Celery swallows exceptions from signal receivers; SystemExit gets through.
         raise SystemExit(f"ImproperlyConfigured: {exc}") from exc
-
-
-@worker_ready.connect
-def _warm_up_search_index(sender: Any = None, **_: Any) -> None:
-    """Workers that serve the ``search`` queue build the market index right away."""
-    consumer = getattr(sender, "task_consumer", None)
-    if "search" in {queue.name for queue in getattr(consumer, "queues", ())}:
-        from market.search_index import warm_up_in_background
-
-        warm_up_in_background()

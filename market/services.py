@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
-import uuid
-from collections.abc import Callable, Mapping
-from dataclasses import asdict
+from collections.abc import Mapping
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -14,20 +12,24 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q, Value
-from django.db.models.functions import Coalesce
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
-from accounts import tasks as account_tasks
 from accounts.models import AuditEntry, User
-from accounts.services import audit_record
-from bmw.api.exceptions import ApplicationError
-from bmw.outages import BROKER_ERRORS
+from accounts.services import EMAIL_TASK, audit_record
+from bmw.errors import (
+    ApplicationError,
+    ConflictError,
+    PermissionDeniedError,
+    TooLargeError,
+)
+from bmw.jobs import enqueue, enqueue_on_commit
+from bmw.storage import StorageUnavailable, file_digests, local_copy
 from learnware_core.checks import StepResult, run_checks
 from learnware_core.errors import PackageError, SpecificationError
 from learnware_core.package import PackageLimits, inspect_package
 from learnware_core.specification.semantic import SemanticSpec
-from market import selectors, storage, tasks, world
+from market import selectors, world
 from market.models import (
     CheckStep,
     Learnware,
@@ -35,18 +37,16 @@ from market.models import (
     Notification,
     ReviewDecision,
     SearchIndexEvent,
-    SystemSpec,
     UsageDay,
-    WorldEngineVersion,
 )
 
 if TYPE_CHECKING:
-    from learnware_core.specification.rkme import RKMETableSpecification
-    from learnware_core.specworld import WorldEngine
+    pass
 
 logger = logging.getLogger(__name__)
 
 Status = LearnwareVersion.Status
+CHECK_TASK = "market.learnware_version_check"  # market.tasks
 # Keys whose change alters what the model accepts or returns: a new version is checked.
 COMPATIBILITY_KEYS = ("Data", "Task", "Input", "Output")
 
@@ -68,9 +68,8 @@ def _parse_semantic(semantic_spec: Mapping[str, Any]) -> SemanticSpec:
 def _require_owner_or_admin(learnware: Learnware, user: User) -> None:
     """Owners and admins change a learnware; reviewers only review it."""
     if learnware.owner_id != user.id and user.role != User.Role.ADMIN:
-        raise ApplicationError(
-            "Only the owner or an administrator may change this learnware",
-            status_code=403,
+        raise PermissionDeniedError(
+            "Only the owner or an administrator may change this learnware"
         )
 
 
@@ -82,15 +81,14 @@ def _validated_package(
     A duplicate names the learnware it duplicates only if ``uploader`` may see it
     (an unapproved upload of someone else's stays unknown)."""
     if package.size is not None and package.size > settings.BMW_MAX_PACKAGE_BYTES:
-        raise ApplicationError(
+        raise TooLargeError(
             f"package: {package.size} bytes is over the limit of "
             f"{settings.BMW_MAX_PACKAGE_BYTES} bytes",
             extra={"fields": {"package": ["too large"]}},
-            status_code=413,
         )
     file = package.file
     assert file is not None
-    sha256, md5, size = storage.file_digests(file)
+    sha256, md5, size = file_digests(file)
     limits = PackageLimits(max_total_bytes=settings.BMW_MAX_UNPACKED_BYTES)
     try:
         info = inspect_package(file, semantic_spec=spec, limits=limits)
@@ -110,13 +108,12 @@ def _validated_package(
         visible = Learnware.objects.filter(
             selectors.learnware_visible_q(uploader), id=duplicate
         ).exists()
-        raise ApplicationError(
+        raise ConflictError(
             "package: the same package was already uploaded",
             extra={
                 "fields": {"package": ["duplicate"]},
                 **({"learnware_id": duplicate} if visible else {}),
             },
-            status_code=409,
         )
     return info, sha256, md5, size
 
@@ -173,24 +170,14 @@ def _version_add(
 
 
 def _check_enqueue_on_commit(version_id: int) -> None:
-    """Queue the version's check once its row is committed.
-
-    A broker outage does not fail (or lose) the upload: the version stays queued and
-    beat's :func:`checks_requeue_stale` queues it again once the broker is back (as it
-    does for messages a restarted Redis forgot).
-    """
-
-    def send() -> None:
-        try:
-            tasks.learnware_version_check.delay(version_id)
-        except BROKER_ERRORS as exc:
-            logger.warning(
-                "version %s: check not queued (%s); the stale-check sweep queues it",
-                version_id,
-                exc,
-            )
-
-    transaction.on_commit(send)
+    """Queue the version's check once its row is committed. A broker outage does not
+    fail (or lose) the upload: the version stays queued and the stale-check sweep
+    queues it again once the broker is back."""
+    enqueue_on_commit(
+        CHECK_TASK,
+        version_id,
+        recovered_by="the stale-check sweep (market.checks_requeue_stale)",
+    )
 
 
 def _index_event(learnware_id: int, action: str) -> None:
@@ -340,12 +327,11 @@ def learnware_version_recheck(
     rechecked = LearnwareVersion.objects.filter(
         id=version.id,
         status__in=(Status.CHECK_FAILED, Status.AWAITING_REVIEW, Status.REJECTED),
-    ).update(status=Status.QUEUED, failure_reason="", claimed_at=None)
+    ).update(status=Status.QUEUED, failure_reason="", claimed_at=None, check_attempts=0)
     if not rechecked:
-        raise ApplicationError(
+        raise ConflictError(
             f"version {version.number} is {version.get_status_display().lower()}; "
-            "only a failed, rejected or waiting version can be checked again",
-            status_code=409,
+            "only a failed, rejected or waiting version can be checked again"
         )
     CheckStep.objects.filter(version=version).delete()
     audit_record(
@@ -371,6 +357,8 @@ def learnware_version_check(*, version_id: int) -> None:
     claimable = Q(status=Status.QUEUED) | Q(
         status=Status.CHECKING, claimed_at__lt=now - _stale_after()
     )
+    if _fail_exhausted(LearnwareVersion.objects.filter(claimable, id=version_id)):
+        return
     claimed = LearnwareVersion.objects.filter(claimable, id=version_id).update(
         status=Status.CHECKING, claimed_at=now, check_attempts=F("check_attempts") + 1
     )
@@ -402,13 +390,23 @@ def learnware_version_check(*, version_id: int) -> None:
             claimed_at=timezone.now()
         )
 
-    with storage.local_copy(version.package) as path:
-        results = run_checks(
-            path,
-            semantic_spec=version.semantic_spec,
-            config=settings.BMW_CHECK_CONFIG,
-            on_step=record,
+    try:
+        with local_copy(version.package) as path:
+            results = run_checks(
+                path,
+                semantic_spec=version.semantic_spec,
+                config=settings.BMW_CHECK_CONFIG,
+                on_step=record,
+            )
+    except StorageUnavailable:
+        # Hand the claim back so the task's retry can take it (the attempt does not
+        # count: the package was never checked), then let the task retry.
+        LearnwareVersion.objects.filter(id=version_id, status=Status.CHECKING).update(
+            status=Status.QUEUED,
+            claimed_at=None,
+            check_attempts=F("check_attempts") - 1,
         )
+        raise
     failed = next((r for r in results if r.status == CheckStep.Status.FAILED), None)
     status = Status.CHECK_FAILED if failed else Status.AWAITING_REVIEW
     reason = f"{failed.name}: {failed.message}" if failed else ""
@@ -441,11 +439,10 @@ def learnware_version_review(
     Side effects: the learnware's live version, a review log row, a notice + e-mail.
     """
     if not reviewer.is_staff:
-        raise ApplicationError("Only reviewers may review learnwares", status_code=403)
+        raise PermissionDeniedError("Only reviewers may review learnwares")
     if version.uploaded_by_id == reviewer.id and reviewer.role != User.Role.ADMIN:
-        raise ApplicationError(
-            "Reviewers may not review a version they uploaded themselves",
-            status_code=403,
+        raise PermissionDeniedError(
+            "Reviewers may not review a version they uploaded themselves"
         )
     if not approve and not reason.strip():
         raise ApplicationError(
@@ -463,9 +460,8 @@ def learnware_version_review(
     )
     if not updated:
         version.refresh_from_db()
-        raise ApplicationError(
-            f"version is {version.get_status_display().lower()}, not awaiting review",
-            status_code=409,
+        raise ConflictError(
+            f"version is {version.get_status_display().lower()}, not awaiting review"
         )
     version.refresh_from_db()
     learnware = version.learnware
@@ -500,7 +496,7 @@ def learnware_version_review(
                 _apply_semantic(learnware, listed)
             learnware.save(update_fields=[*_SEMANTIC_FIELDS, "live_version"])
             _index_event(learnware.id, SearchIndexEvent.Action.UPSERT)
-            _world_after_approval(version)
+            world.learnware_approved(version=version)
     notification_send(
         user=learnware.owner,
         learnware=learnware,
@@ -517,8 +513,12 @@ def notification_send(
     notice = Notification.objects.create(
         user=user, title=title, body=body, learnware=learnware
     )
-    transaction.on_commit(
-        lambda: account_tasks.user_email_send.delay(user.id, title, body)
+    enqueue_on_commit(
+        EMAIL_TASK,
+        user.id,
+        title,
+        body,
+        recovered_by="nothing: the in-app notice stays",
     )
     return notice
 
@@ -529,6 +529,38 @@ def notification_mark_read(*, user: User, notification_id: int | None = None) ->
     if notification_id is not None:
         qs = qs.filter(id=notification_id)
     return qs.update(read_at=timezone.now())
+
+
+def _fail_exhausted(versions: QuerySet[LearnwareVersion]) -> list[int]:
+    """End ``versions`` whose check already started ``BMW_CHECK_MAX_ATTEMPTS`` times
+    (each time its worker died) as check_failed, telling the owner; their ids."""
+    limit = settings.BMW_CHECK_MAX_ATTEMPTS
+    exhausted = list(
+        versions.filter(check_attempts__gte=limit).select_related("learnware__owner")
+    )
+    reason = (
+        f"checks: started {limit} times and never finished (the worker running "
+        "them stopped each time: the package may crash it or exhaust its memory)"
+    )
+    ended = []
+    for version in exhausted:
+        if not versions.filter(id=version.id, check_attempts__gte=limit).update(
+            status=Status.CHECK_FAILED,
+            failure_reason=reason,
+            claimed_at=None,
+            checked_at=timezone.now(),
+        ):
+            continue  # claimed or finished meanwhile
+        ended.append(version.id)
+        learnware = version.learnware
+        logger.warning("version %s: %s", version.id, reason)
+        notification_send(
+            user=learnware.owner,
+            learnware=learnware,
+            title=f"{learnware.name} v{version.number}: check failed",
+            body=f"The checks failed: {reason}",
+        )
+    return ended
 
 
 def checks_requeue_stale() -> int:
@@ -544,10 +576,15 @@ def checks_requeue_stale() -> int:
             created_at__lt=now - _stale_after(),
             claimed_at__isnull=True,
         )
-    ).values_list("id", flat=True)
-    ids = list(stale)
+    )
+    _fail_exhausted(stale)
+    ids = list(stale.values_list("id", flat=True))
     for version_id in ids:
-        tasks.learnware_version_check.delay(version_id)
+        enqueue(
+            CHECK_TASK,
+            version_id,
+            recovered_by="the next run of this sweep",
+        )
     if ids:
         logger.warning("re-enqueued stale checks: %s", ids)
     return len(ids)
@@ -569,424 +606,3 @@ def usage_count(*, kind: str) -> None:
             UsageDay.objects.create(day=day, kind=kind, count=1)
     except IntegrityError:  # another request created the row first
         UsageDay.objects.filter(day=day, kind=kind).update(count=F("count") + 1)
-
-
-# ------------------------------------------------------------ specification world
-WorldState = WorldEngineVersion.State
-WorldProgress = Callable[[str, int, int], None]
-WorldInput = tuple["RKMETableSpecification", dict[str, str]]  # world.table_input
-
-
-def _world_lost_mark() -> None:
-    """Fail trainings whose heartbeat stopped (their worker died)."""
-    now = timezone.now()
-    cutoff = now - timedelta(seconds=settings.BMW_WORLD_TRAIN_TIME_LIMIT_S + 60)
-    lost = WorldEngineVersion.objects.filter(
-        Q(heartbeat_at__lt=cutoff)
-        | Q(heartbeat_at__isnull=True, created_at__lt=cutoff),
-        state__in=WorldEngineVersion.RUNNING_STATES,
-    ).update(
-        state=WorldState.FAILED,
-        error="lost: no progress within BMW_WORLD_TRAIN_TIME_LIMIT_S",
-        finished_at=now,
-    )
-    if lost:
-        logger.warning("marked %d lost world-engine trainings failed", lost)
-
-
-def _world_training_create(
-    *, trigger: str, triggered_by: User | None, task_id: str = ""
-) -> WorldEngineVersion:
-    """A new version row, queued for training, unless one is running (409) or no
-    table learnware is eligible (400)."""
-    _world_lost_mark()
-    running = WorldEngineVersion.objects.filter(
-        state__in=WorldEngineVersion.RUNNING_STATES
-    ).first()
-    busy = ApplicationError(
-        "A specification-world training is already running; wait for it to end",
-        extra={"running": running.pk if running else None},
-        status_code=409,
-    )
-    if running is not None:
-        raise busy
-    candidates = selectors.world_candidates()
-    if not candidates:
-        raise ApplicationError(
-            "No eligible table learnware: the world is trained on listed table "
-            "learnwares (Classification or Regression) with a table RKME and "
-            "column descriptions in their semantic spec's Input",
-            status_code=400,
-        )
-    try:
-        with transaction.atomic():  # the unique index keeps one training at a time
-            return WorldEngineVersion.objects.create(
-                trigger=trigger,
-                triggered_by=triggered_by,
-                candidates=[v.id for v in candidates],
-                task_id=task_id,
-            )
-    except IntegrityError:
-        raise busy from None
-
-
-def world_training_start(
-    *,
-    trigger: str = WorldEngineVersion.Trigger.MANUAL,
-    triggered_by: User | None = None,
-) -> WorldEngineVersion:
-    """Queue the training of a new engine version (the task runs it after commit).
-
-    Raises ``ApplicationError``: 409 while another training runs, 400 if no table
-    learnware is eligible.
-    """
-    task_id = str(uuid.uuid4())
-    row = _world_training_create(
-        trigger=trigger, triggered_by=triggered_by, task_id=task_id
-    )
-    transaction.on_commit(
-        lambda: tasks.world_engine_train.apply_async((row.id,), task_id=task_id)
-    )
-    if triggered_by is not None:
-        audit_record(
-            actor=triggered_by,
-            action=AuditEntry.Action.WORLD_TRAIN,
-            target=row,
-            detail={"trigger": trigger},
-        )
-    logger.info("world engine #%s queued (%s)", row.id, trigger)
-    return row
-
-
-def train_engine_version(
-    *,
-    triggered_by: User | None = None,
-    trigger: str = WorldEngineVersion.Trigger.MANUAL,
-    activate: bool = True,
-    progress: WorldProgress | None = None,
-) -> WorldEngineVersion:
-    """Train a new engine version in this process, regenerate every eligible
-    learnware's system spec under it, and activate it (or leave it ready).
-
-    Failures mark the version failed with the error; the active version stays.
-    Raises ``ApplicationError`` as :func:`world_training_start`.
-    """
-    row = _world_training_create(trigger=trigger, triggered_by=triggered_by)
-    done = world_engine_train(version_id=row.id, activate=activate, progress=progress)
-    assert done is not None  # just created: nobody else claimed it
-    return done
-
-
-def world_engine_train(
-    *, version_id: int, activate: bool = True, progress: WorldProgress | None = None
-) -> WorldEngineVersion | None:
-    """Run a queued training: train, store, regenerate, then activate in one
-    transaction. Idempotent: a version already claimed is left alone (None).
-
-    ``progress(phase, done, total)`` follows the training epochs and the
-    regeneration; each call also renews the heartbeat that tells a live training
-    from a lost one.
-    """
-    claimed = WorldEngineVersion.objects.filter(
-        id=version_id, state=WorldState.TRAINING, heartbeat_at__isnull=True
-    ).update(heartbeat_at=timezone.now())
-    if not claimed:
-        logger.info("world engine #%s: not claimable (done or running)", version_id)
-        return None
-    row = WorldEngineVersion.objects.get(id=version_id)
-
-    def beat(phase: str, done: int, total: int) -> None:
-        WorldEngineVersion.objects.filter(id=version_id).update(
-            heartbeat_at=timezone.now(),
-            progress={"phase": phase, "done": done, "total": total},
-        )
-        if progress is not None:
-            progress(phase, done, total)
-
-    try:
-        engine, inputs = _world_train(row, beat)
-        _world_regenerate(row, engine, inputs, beat)
-        if activate:
-            _world_activate(row, engine=engine, allowed=(WorldState.REGENERATING,))
-        else:
-            WorldEngineVersion.objects.filter(
-                id=row.id, state=WorldState.REGENERATING
-            ).update(state=WorldState.READY, finished_at=timezone.now())
-    except Exception as exc:  # any failure is the version's: recorded, not raised
-        logger.exception("world engine #%s failed", version_id)
-        WorldEngineVersion.objects.filter(
-            id=version_id, state__in=WorldEngineVersion.RUNNING_STATES
-        ).update(
-            state=WorldState.FAILED,
-            error=f"{type(exc).__name__}: {exc}"[:5000],
-            finished_at=timezone.now(),
-        )
-        SystemSpec.objects.filter(engine_id=version_id).delete()
-    row.refresh_from_db()
-    return row
-
-
-def _world_train(
-    row: WorldEngineVersion, beat: WorldProgress
-) -> tuple[WorldEngine, list[tuple[LearnwareVersion, WorldInput]]]:
-    """Train and store the engine; also the inputs it was trained on (each stat
-    spec is read once, for training and regeneration)."""
-    from learnware_core.specworld import WorldTable, train_engine
-
-    net_config, train_config = world.engine_configs()
-    tables = []
-    inputs: list[tuple[LearnwareVersion, WorldInput]] = []
-    versions = LearnwareVersion.objects.filter(
-        id__in=row.candidates, learnware__deleted_at__isnull=True
-    ).select_related("learnware")
-    for version in versions.order_by("id"):
-        try:
-            found = world.table_input(version)
-        except world.WorldUnavailable as exc:
-            logger.warning("world engine #%s: skipping: %s", row.id, exc)
-            continue
-        if found is not None:
-            rkme, descriptions = found
-            inputs.append((version, found))
-            tables.append(
-                WorldTable.from_rkme(rkme, descriptions, str(version.learnware_id))
-            )
-    if not tables:
-        raise world.WorldUnavailable(
-            f"none of the {len(row.candidates)} candidate learnwares has a readable, "
-            "eligible table RKME"
-        )
-    beat("training", 0, train_config.epochs)
-    engine = train_engine(
-        tables,
-        net_config=net_config,
-        train_config=train_config,
-        progress=lambda done, total: beat("training", done, total),
-    )
-    twin = (
-        WorldEngineVersion.objects.filter(version=engine.version)
-        .exclude(id=row.id)
-        .first()
-    )
-    if twin is not None:
-        raise world.WorldUnavailable(
-            f"the trained engine is identical to version {engine.version} "
-            f"({twin.get_state_display().lower()}): same learnwares and configuration"
-        )
-    row.engine_file.save(
-        f"{engine.version}.pt", ContentFile(engine.to_bytes()), save=False
-    )
-    row.version = engine.version
-    row.metrics = engine.metrics
-    row.learnware_count = len(tables)
-    row.config = {"net": asdict(net_config), "train": asdict(train_config)}
-    row.state = WorldState.REGENERATING
-    row.save(
-        update_fields=[
-            "engine_file",
-            "version",
-            "metrics",
-            "learnware_count",
-            "config",
-            "state",
-        ]
-    )
-    world.engine_remember(engine)
-    return engine, inputs
-
-
-def _system_spec_store(
-    engine: WorldEngine,
-    row: WorldEngineVersion,
-    version: LearnwareVersion,
-    found: WorldInput | None = None,
-) -> SystemSpec | None:
-    """Map the version's table RKME (``found``, else read now) under ``engine`` and
-    store it (None: the version is not eligible or its stat spec is unreadable)."""
-    if found is None:
-        try:
-            found = world.table_input(version)
-        except world.WorldUnavailable as exc:
-            logger.warning("no system spec for version %s: %s", version.id, exc)
-            return None
-    if found is None:
-        return None
-    spec = engine.system_spec(*found)
-    stored, _ = SystemSpec.objects.update_or_create(
-        engine=row, learnware_version=version, defaults={"spec": spec.to_dict()}
-    )
-    return stored
-
-
-def _world_regenerate(
-    row: WorldEngineVersion,
-    engine: WorldEngine,
-    inputs: list[tuple[LearnwareVersion, WorldInput]],
-    beat: WorldProgress,
-) -> None:
-    """System specs of the learnwares the engine was trained on (activation fills
-    in any approved since)."""
-    beat("regenerating", 0, len(inputs))
-    for i, (version, found) in enumerate(inputs, start=1):
-        _system_spec_store(engine, row, version, found)
-        beat("regenerating", i, len(inputs))
-
-
-def _world_activate(
-    row: WorldEngineVersion,
-    *,
-    allowed: tuple[str, ...],
-    engine: WorldEngine | None = None,
-    by: User | None = None,
-) -> WorldEngineVersion:
-    """Fill in missing system specs, then in ONE transaction retire the active
-    version and activate ``row``: a search sees the old version or the new one."""
-
-    def fill_missing() -> None:
-        nonlocal engine
-        for version in selectors.world_specs_missing(engine=row):
-            engine = engine or world.engine_of(row)
-            _system_spec_store(engine, row, version)
-
-    fill_missing()  # the slow part, outside the transaction
-    with transaction.atomic():
-        locked = list(
-            WorldEngineVersion.objects.select_for_update()
-            .filter(Q(id=row.id) | Q(state=WorldState.ACTIVE))
-            .order_by("id")
-        )
-        current = next(r for r in locked if r.id == row.id)
-        if current.state == WorldState.ACTIVE:
-            return current
-        if current.state not in allowed:
-            raise ApplicationError(
-                f"version {row.version or row.pk} is "
-                f"{current.get_state_display().lower()}; only a ready or retired "
-                "version can be activated",
-                status_code=409,
-            )
-        fill_missing()  # learnwares approved meanwhile (usually none)
-        now = timezone.now()
-        WorldEngineVersion.objects.filter(state=WorldState.ACTIVE).update(
-            state=WorldState.RETIRED
-        )
-        WorldEngineVersion.objects.filter(id=row.id).update(
-            state=WorldState.ACTIVE,
-            activated_at=now,
-            activated_by=by,
-            finished_at=Coalesce("finished_at", Value(now)),
-            progress={},
-        )
-    row.refresh_from_db()
-    logger.info("world engine %s active", row.version)
-    return row
-
-
-def engine_version_or_404(version: str) -> WorldEngineVersion:
-    """The engine version named ``version``; ``ApplicationError`` 404 if none."""
-    try:
-        return selectors.engine_version_get(version=version)
-    except WorldEngineVersion.DoesNotExist:
-        raise ApplicationError(
-            f"No engine version {version!r}", status_code=404
-        ) from None
-
-
-def activate_engine_version(
-    *, version: str, by: User | None = None
-) -> WorldEngineVersion:
-    """Activate a ready or retired version (rollback), after generating the system
-    specs of learnwares approved since it was trained. 404 unknown, 409 not usable.
-    """
-    row = engine_version_or_404(version)
-    return _world_activate(row, allowed=(WorldState.READY, WorldState.RETIRED), by=by)
-
-
-def world_activation_request(
-    *, version: str, by: User
-) -> tuple[WorldEngineVersion, str | None]:
-    """Activate ``version`` now if it has every system spec; else queue the task
-    that generates the missing ones, then activates (returns its task id)."""
-    row = engine_version_or_404(version)
-    if row.state not in (WorldState.READY, WorldState.RETIRED, WorldState.ACTIVE):
-        raise ApplicationError(
-            f"version {version} is {row.get_state_display().lower()}; only a ready "
-            "or retired version can be activated",
-            extra={"state": row.state},
-            status_code=409,
-        )
-    audit_record(
-        actor=by,
-        action=AuditEntry.Action.WORLD_ACTIVATE,
-        target=row,
-        detail={"engine": version, "previous_state": row.state},
-    )
-    if row.state == WorldState.ACTIVE or not selectors.world_specs_missing(engine=row):
-        return activate_engine_version(version=version, by=by), None
-    task_id = str(uuid.uuid4())
-    transaction.on_commit(
-        lambda: tasks.world_engine_activate.apply_async(
-            (version, by.id), task_id=task_id
-        )
-    )
-    return row, task_id
-
-
-def world_system_spec_generate(*, version_id: int) -> SystemSpec | None:
-    """The system spec of a newly approved version under the active engine."""
-    active = selectors.engine_version_active()
-    version = (
-        LearnwareVersion.objects.filter(id=version_id)
-        .select_related("learnware")
-        .first()
-    )
-    if active is None or version is None:
-        return None
-    return _system_spec_store(world.engine_of(active), active, version)
-
-
-def world_retrain_if_due() -> WorldEngineVersion | None:
-    """Queue a training once ``BMW_WORLD_RETRAIN_EVERY`` eligible table learnwares
-    were approved since the newest version was started (a failed one too)."""
-    every = settings.BMW_WORLD_RETRAIN_EVERY
-    if not every:
-        return None
-    latest = selectors.engine_version_latest()
-    if latest is not None and latest.state in WorldEngineVersion.RUNNING_STATES:
-        return None
-    since = latest.created_at if latest is not None else None
-    if len(selectors.world_candidates(approved_after=since)) < every:
-        return None
-    try:
-        return world_training_start(trigger=WorldEngineVersion.Trigger.APPROVALS)
-    except ApplicationError as exc:
-        logger.info("world retraining not started: %s", exc.message)
-        return None
-
-
-def world_retrain_scheduled() -> WorldEngineVersion | None:
-    """Queue a training if the eligible learnwares changed since the newest usable
-    version (run by beat)."""
-    latest = (
-        selectors.engine_version_list()
-        .filter(state__in=WorldEngineVersion.USABLE_STATES)
-        .first()
-    )
-    current = [v.id for v in selectors.world_candidates()]
-    if not current or (latest is not None and latest.candidates == current):
-        return None
-    try:
-        return world_training_start(trigger=WorldEngineVersion.Trigger.SCHEDULE)
-    except ApplicationError as exc:
-        logger.info("scheduled world retraining not started: %s", exc.message)
-        return None
-
-
-def _world_after_approval(version: LearnwareVersion) -> None:
-    """A table learnware went live: its system spec (if an engine is active), and
-    a retraining once enough were approved."""
-    if not world.version_may_be_eligible(version):
-        return
-    if selectors.engine_version_active() is not None:
-        tasks.world_system_spec_generate.delay_on_commit(version.id)
-    world_retrain_if_due()

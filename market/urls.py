@@ -1,6 +1,10 @@
 from django.urls import path
 
-from market import api, api_admin, api_bundles, api_inference
+from market import api, api_admin
+from market.bundles import api as bundles_api
+from market.inference import api as inference_api
+from market.search import api as search_api
+from market.world import api as world_api
 
 urlpatterns = [
     path(
@@ -11,12 +15,18 @@ urlpatterns = [
     path("learnwares/", api.LearnwareListCreateApi.as_view(), name="learnwares"),
     path("learnwares/mine/", api.MyLearnwareListApi.as_view(), name="learnwares-mine"),
     path(
-        "learnwares/search/", api.LearnwareSearchApi.as_view(), name="learnwares-search"
+        "learnwares/search/",
+        search_api.LearnwareSearchApi.as_view(),
+        name="learnwares-search",
     ),
-    path("search/examples/", api.ExampleSpecListApi.as_view(), name="search-examples"),
+    path(
+        "search/examples/",
+        search_api.ExampleSpecListApi.as_view(),
+        name="search-examples",
+    ),
     path(
         "search/examples/<int:example_id>/stat-spec/",
-        api.ExampleSpecStatSpecApi.as_view(),
+        search_api.ExampleSpecStatSpecApi.as_view(),
         name="search-example-stat-spec",
     ),
     path(
@@ -24,7 +34,9 @@ urlpatterns = [
         api.LearnwareDetailApi.as_view(),
         name="learnware",
     ),
-    path("world/engine/", api.WorldEngineDownloadApi.as_view(), name="world-engine"),
+    path(
+        "world/engine/", world_api.WorldEngineDownloadApi.as_view(), name="world-engine"
+    ),
     path(
         "learnwares/<int:learnware_id>/download/",
         api.LearnwareDownloadApi.as_view(),
@@ -32,10 +44,10 @@ urlpatterns = [
     ),
     path(
         "learnwares/<int:learnware_id>/bundle/",
-        api_bundles.LearnwareBundleApi.as_view(),
+        bundles_api.LearnwareBundleApi.as_view(),
         name="learnware-bundle",
     ),
-    path("bundles/", api_bundles.BundleCreateApi.as_view(), name="bundles"),
+    path("bundles/", bundles_api.BundleCreateApi.as_view(), name="bundles"),
     path(
         "learnwares/<int:learnware_id>/versions/",
         api.VersionListCreateApi.as_view(),
@@ -64,10 +76,10 @@ urlpatterns = [
     ),
     path(
         "learnwares/<int:learnware_id>/predict/",
-        api_inference.LearnwarePredictApi.as_view(),
+        inference_api.LearnwarePredictApi.as_view(),
         name="learnware-predict",
     ),
-    path("predict/", api_inference.PredictMultipleApi.as_view(), name="predict"),
+    path("predict/", inference_api.PredictMultipleApi.as_view(), name="predict"),
     path("reviews/", api.ReviewQueueApi.as_view(), name="review-queue"),
     path(
         "admin/learnwares/",
@@ -77,17 +89,17 @@ urlpatterns = [
     path("admin/stats/", api_admin.MarketStatsApi.as_view(), name="admin-stats"),
     path(
         "admin/world/versions/",
-        api_admin.WorldEngineVersionListApi.as_view(),
+        world_api.WorldEngineVersionListApi.as_view(),
         name="admin-world-versions",
     ),
     path(
         "admin/world/versions/<str:engine_version>/activate/",
-        api_admin.WorldEngineActivateApi.as_view(),
+        world_api.WorldEngineActivateApi.as_view(),
         name="admin-world-version-activate",
     ),
     path(
         "admin/world/projection/",
-        api_admin.WorldProjectionApi.as_view(),
+        world_api.WorldProjectionApi.as_view(),
         name="admin-world-projection",
     ),
     path("notifications/", api.NotificationListApi.as_view(), name="notifications"),

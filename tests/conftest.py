@@ -111,7 +111,7 @@ def start_worker(
     log: Path,
     hostname: str,
     *,
-    queues: str = "default,ml,search",
+    queues: str = "interactive,batch,search",
     concurrency: int = 2,
 ) -> Process:
     """Start a real Celery worker and wait until it answers pings."""

@@ -1,8 +1,9 @@
 """One error shape for every 4xx: ``{"message": str, "extra": {...}}``.
 
-Services raise :class:`ApplicationError` (or Django's ``ValidationError``); views let
-them propagate; :func:`exception_handler` maps them — and DRF's own exceptions — to
-real HTTP status codes. Field errors appear under ``extra.fields``.
+Services raise the domain errors of :mod:`bmw.errors` (or Django's
+``ValidationError``); views let them propagate; :func:`exception_handler` maps them —
+and DRF's own exceptions — to real HTTP status codes (:func:`status_of`). Field
+errors appear under ``extra.fields``.
 """
 
 from __future__ import annotations
@@ -17,20 +18,42 @@ from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from bmw.errors import (
+    ApplicationError,
+    ConflictError,
+    LearnwareFailedError,
+    NotFoundError,
+    PermissionDeniedError,
+    RateLimitedError,
+    TimedOutError,
+    TooLargeError,
+    UnavailableError,
+)
 
-class ApplicationError(Exception):
-    """A business-rule failure a client can fix; rendered as ``status_code``."""
+_STATUS: tuple[tuple[type[ApplicationError], int], ...] = (
+    (PermissionDeniedError, status.HTTP_403_FORBIDDEN),
+    (NotFoundError, status.HTTP_404_NOT_FOUND),
+    (ConflictError, status.HTTP_409_CONFLICT),
+    (TooLargeError, status.HTTP_413_REQUEST_ENTITY_TOO_LARGE),
+    (LearnwareFailedError, status.HTTP_422_UNPROCESSABLE_ENTITY),
+    (RateLimitedError, status.HTTP_429_TOO_MANY_REQUESTS),
+    (UnavailableError, status.HTTP_503_SERVICE_UNAVAILABLE),
+    (TimedOutError, status.HTTP_504_GATEWAY_TIMEOUT),
+)
 
-    status_code: int = status.HTTP_400_BAD_REQUEST
 
-    def __init__(
-        self, message: str, *, extra: dict[str, Any] | None = None, status_code: int = 0
-    ) -> None:
-        super().__init__(message)
-        self.message = message
-        self.extra = extra or {}
-        if status_code:
-            self.status_code = status_code
+def status_of(exc: ApplicationError) -> int:
+    """The HTTP status of a domain error (the one place kinds become codes)."""
+    return next((code for kind, code in _STATUS if isinstance(exc, kind)), 400)
+
+
+def application_error_response(exc: ApplicationError) -> Response:
+    """``{message, extra}`` with the error's status (and ``Retry-After`` if any)."""
+    response = Response(error_body(exc.message, exc.extra), status=status_of(exc))
+    retry_after = getattr(exc, "retry_after_s", None)
+    if retry_after is not None:
+        response["Retry-After"] = str(retry_after)
+    return response
 
 
 def _flatten(fields: Any, prefix: str = "") -> list[str]:
@@ -66,7 +89,7 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         exc = exceptions.PermissionDenied()
 
     if isinstance(exc, ApplicationError):
-        return Response(error_body(exc.message, exc.extra), status=exc.status_code)
+        return application_error_response(exc)
 
     response = drf_exception_handler(exc, context)
     if response is None:

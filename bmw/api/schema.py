@@ -28,10 +28,9 @@ from __future__ import annotations
 from typing import Any
 
 from drf_spectacular import openapi
-from rest_framework.authentication import SessionAuthentication
+from rest_framework.authentication import BaseAuthentication, SessionAuthentication
 from rest_framework.permissions import AllowAny, IsAuthenticated
 
-from accounts.authentication import ApiTokenAuthentication
 from bmw.api.serializers import ErrorOutputSerializer
 
 _SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -63,7 +62,9 @@ class AutoSchema(openapi.AutoSchema):
         codes: list[int] = []
 
         authenticators = _safely(view.get_authenticators, [])
-        if any(isinstance(a, ApiTokenAuthentication) for a in authenticators):
+        # An authenticator with a WWW-Authenticate challenge (the API tokens') turns
+        # "not signed in" into 401 instead of 403.
+        if any(_challenges(a) for a in authenticators):
             codes.append(401)
 
         permissions = _safely(view.get_permissions, [])
@@ -87,6 +88,13 @@ class AutoSchema(openapi.AutoSchema):
         if _safely(view.get_throttles, []) and _throttled(view):
             codes.append(429)
         return [c for c in codes if c >= 400]
+
+
+def _challenges(authenticator: Any) -> bool:
+    return (
+        type(authenticator).authenticate_header
+        is not BaseAuthentication.authenticate_header
+    )
 
 
 def _safely(getter: Any, default: Any) -> Any:

@@ -235,19 +235,26 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_RESULT_EXPIRES = 24 * 60 * 60
 CELERY_TASK_TIME_LIMIT = 30 * 60  # hard cap for tasks that set none themselves
 CELERY_TASK_SOFT_TIME_LIMIT = 25 * 60
-CELERY_TASK_DEFAULT_QUEUE = "default"
+# Queues by latency class, each served by its own worker processes (Procfile):
+# interactive work (hosted inference, e-mail, housekeeping: the default queue) never
+# waits behind batch work (checks, world training), which runs at a lower CPU
+# priority; search workers hold the market's index in memory (market.search.index).
+CELERY_TASK_DEFAULT_QUEUE = "interactive"
+_BATCH_QUEUE = "batch"
 CELERY_TASK_ROUTES: dict[str, dict[str, str]] = {
-    # Long ML work has its own queue so e-mails are not stuck behind checks.
-    "market.learnware_version_check": {"queue": "ml"},
-    # Search workers hold the market's index in memory (market/search_index.py).
+    "market.learnware_version_check": {"queue": _BATCH_QUEUE},
+    "market.world_engine_train": {"queue": _BATCH_QUEUE},
+    "market.world_engine_activate": {"queue": _BATCH_QUEUE},
+    "market.world_system_spec_generate": {"queue": _BATCH_QUEUE},
     "market.learnware_search": {"queue": "search"},
-    # Hosted inference ("try it") runs untrusted models in the checks' sandbox.
-    "market.learnware_predict": {"queue": "ml"},
-    # The specification world: training and system specs need torch and MiniLM.
-    "market.world_engine_train": {"queue": "ml"},
-    "market.world_engine_activate": {"queue": "ml"},
-    "market.world_system_spec_generate": {"queue": "ml"},
 }
+# The slices' task modules (autodiscovery finds only <app>.tasks).
+CELERY_IMPORTS = (
+    "market.compat.tasks",
+    "market.inference.tasks",
+    "market.search.tasks",
+    "market.world.tasks",
+)
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1  # long ML tasks must not hoard messages
 CELERY_WORKER_SEND_TASK_EVENTS = False
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
@@ -296,7 +303,7 @@ WHITENOISE_IMMUTABLE_FILE_TEST = r"^/assets/.+-[0-9A-Za-z_-]{8,}\.\w+$"  # Vite-
 # Uploaded files (packages, stat specs, staged chunks) go through the default storage:
 # the local filesystem (MEDIA_ROOT) unless BMW_S3_BUCKET names a bucket of an S3 or
 # S3-compatible service (MinIO, Ceph, ...). Code needing a local path uses
-# market.storage.local_copy().
+# bmw.storage.local_copy().
 BMW_S3_BUCKET: str = env.str("BMW_S3_BUCKET", default="").strip()
 _DEFAULT_STORAGE: dict[str, Any] = {
     "BACKEND": "django.core.files.storage.FileSystemStorage"
@@ -473,6 +480,9 @@ BMW_CHECK_TIME_LIMIT_S: int = _parse("BMW_CHECK_TIME_LIMIT_S", env.int, 20 * 60)
 BMW_CHECK_STALE_AFTER_S: int = _parse(
     "BMW_CHECK_STALE_AFTER_S", env.int, BMW_CHECK_TIME_LIMIT_S + 60
 )
+# A check started this many times without finishing (its worker died each time, e.g.
+# a package that kills it) ends check_failed instead of being queued again.
+BMW_CHECK_MAX_ATTEMPTS: int = _parse("BMW_CHECK_MAX_ATTEMPTS", env.int, 3)
 BMW_CHECK_REQUEUE_EVERY_S: int = _parse("BMW_CHECK_REQUEUE_EVERY_S", env.int, 5 * 60)
 # The demo market (manage.py seed_demo_market): its owner account and package cache.
 BMW_DEMO_OWNER_EMAIL: str = env.str("BMW_DEMO_OWNER_EMAIL", default="demo@example.com")
@@ -502,12 +512,21 @@ BMW_INFERENCE_MAX_LEARNWARES: int = _parse("BMW_INFERENCE_MAX_LEARNWARES", env.i
 # The web waits this long for the worker's answer (then 504, or 503 if none took it).
 BMW_INFERENCE_TIMEOUT_S: float = _parse("BMW_INFERENCE_TIMEOUT_S", env.float, 60.0)
 # Wall-clock limit of the model's start and of each of its predict calls.
+# A "Try it" job that no interactive worker has started within this many seconds is
+# withdrawn with a 503 (all busy, or none running) instead of holding a web thread.
+BMW_INFERENCE_START_TIMEOUT_S: float = _parse(
+    "BMW_INFERENCE_START_TIMEOUT_S", env.float, 10.0
+)
 BMW_INFERENCE_TIME_LIMIT_S: float = _parse(
     "BMW_INFERENCE_TIME_LIMIT_S", env.float, 20.0
 )
 BMW_INFERENCE_MEMORY_BYTES: int = _parse(
     "BMW_INFERENCE_MEMORY_BYTES", env.int, 4 * 2**30
 )
+# Each interactive worker keeps this many started learnwares warm (LRU), each closed
+# after this long unused: a repeated "Try it" skips the sandbox's start-up.
+BMW_INFERENCE_WARM_MAX: int = _parse("BMW_INFERENCE_WARM_MAX", env.int, 4)
+BMW_INFERENCE_WARM_IDLE_S: float = _parse("BMW_INFERENCE_WARM_IDLE_S", env.float, 600.0)
 for _limit in ("BMW_INFERENCE_MAX_BYTES", "BMW_INFERENCE_MAX_ROWS"):
     if globals()[_limit] < 1:
         raise ImproperlyConfigured(f"{_limit}: must be at least 1")

@@ -87,7 +87,6 @@ from learnware_core.kernels import (
     _weighted_kernel_rows,
 )
 from learnware_core.specification.base import StatSpecification
-from learnware_core.specification.hetero import HeteroMapTableSpecification
 from learnware_core.specification.image import RKMEImageSpecification
 from learnware_core.specification.rkme import RKMETableSpecification
 from learnware_core.specification.text import RKMETextSpecification
@@ -147,22 +146,19 @@ class SearchResult:
 # ------------------------------------------------------------------ public helpers
 
 
-def _gamma_key(gamma: float) -> float:
-    # Specs compare gamma with rel_tol=1e-12; 12 significant digits group them.
-    return float(f"{float(gamma):.12g}")
-
-
 def feature_space_key(spec: StatSpecification) -> SpaceKey:
     """The feature space of a fitted specification; equal keys mean comparable.
 
     Parameters
     ----------
-    spec : RKMETableSpecification, RKMETextSpecification or RKMEImageSpecification
+    spec : StatSpecification
+        Any searchable type: each says its space (:meth:`StatSpecification.space_key`),
+        so a new type plugs in without editing search.
 
     Returns
     -------
     key : tuple
-        ``("RKMETableSpecification", d, gamma)``, ``("RKMETextSpecification",
+        E.g. ``("RKMETableSpecification", d, gamma)``, ``("RKMETextSpecification",
         encoder, d, gamma)`` or ``("RKMEImageSpecification", *kernel_key)``.
 
     Raises
@@ -170,31 +166,7 @@ def feature_space_key(spec: StatSpecification) -> SpaceKey:
     SpecificationError
         Unfitted or of an unsupported type.
     """
-    if isinstance(spec, RKMETextSpecification):
-        check_fitted(spec, "rkme_")
-        return (
-            spec.type_name,
-            spec.encoder_name_,
-            int(spec.n_features_in_),
-            _gamma_key(spec.gamma_),
-        )
-    if isinstance(spec, HeteroMapTableSpecification):
-        check_fitted(spec, "z_")
-        return (
-            spec.type_name,
-            spec.engine_version_,
-            int(spec.n_features_in_),
-            _gamma_key(spec.gamma_),
-        )
-    if isinstance(spec, RKMETableSpecification):
-        check_fitted(spec, "z_")
-        return (spec.type_name, int(spec.n_features_in_), _gamma_key(spec.gamma_))
-    if isinstance(spec, RKMEImageSpecification):
-        check_fitted(spec, "z_")
-        return (spec.type_name, *spec.kernel_key_)
-    raise SpecificationError(
-        f"cannot index specifications of type {type(spec).__name__}"
-    )
+    return spec.space_key()
 
 
 def spec_resolution(spec: StatSpecification) -> float:

@@ -49,11 +49,27 @@ class StatSpecification(ABC):
         """Whether :meth:`dist` is defined between ``self`` and ``other``."""
         return type(self) is type(other)
 
+    def space_key(self) -> tuple[Any, ...]:
+        """The feature space this fitted spec lives in: specs with equal keys are
+        comparable, and search groups them together (``StatIndex``).
+
+        Raises ``SpecificationError`` when the spec is not searchable (the default).
+        """
+        raise SpecificationError(
+            f"cannot index specifications of type {type(self).__name__}"
+        )
+
     def routing_view(self) -> RoutingView | None:
         """This spec as a table RKME in a vector space, with the map of raw inputs
         into that space (for routing rows, e.g. by JobSelector); None if it has none.
         """
         return None
+
+
+def gamma_key(gamma: float) -> float:
+    """``gamma`` as part of a space key: specs compare gamma with rel_tol=1e-12, so
+    12 significant digits group them."""
+    return float(f"{float(gamma):.12g}")
 
 
 @dataclass(frozen=True)

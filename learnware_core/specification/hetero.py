@@ -16,8 +16,13 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
+from learnware_core._validation import check_fitted
 from learnware_core.errors import SpecificationError
-from learnware_core.specification.base import StatSpecification, register_spec_type
+from learnware_core.specification.base import (
+    StatSpecification,
+    gamma_key,
+    register_spec_type,
+)
 from learnware_core.specification.rkme import RKMETableSpecification
 
 __all__ = ["HeteroMapTableSpecification"]
@@ -58,6 +63,16 @@ class HeteroMapTableSpecification(RKMETableSpecification):
             )
         spec.engine_version_ = version
         return spec
+
+    def space_key(self) -> tuple[Any, ...]:
+        """``("HeteroMapTableSpecification", engine version, d, gamma)``."""
+        check_fitted(self, "z_")
+        return (
+            self.type_name,
+            self.engine_version_,
+            int(self.n_features_in_),
+            gamma_key(self.gamma_),
+        )
 
     def is_compatible(self, other: StatSpecification) -> bool:
         """Same engine version, dimension and kernel."""

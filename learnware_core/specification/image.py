@@ -966,6 +966,11 @@ class RKMEImageSpecification(StatSpecification):
             self._embedding = emb
         return self._embedding
 
+    def space_key(self) -> tuple[Any, ...]:
+        """``("RKMEImageSpecification", *kernel_key)``."""
+        check_fitted(self, "z_")
+        return (self.type_name, *self.kernel_key_)
+
     def is_compatible(self, other: StatSpecification) -> bool:
         """True iff both are fitted image specs with the same kernel."""
         return (

@@ -67,6 +67,7 @@ from learnware_core.kernels import (
 from learnware_core.specification.base import (
     RoutingView,
     StatSpecification,
+    gamma_key,
     register_spec_type,
 )
 
@@ -335,6 +336,11 @@ class RKMETableSpecification(StatSpecification):
         return spec
 
     # --------------------------------------------------------------- comparison
+
+    def space_key(self) -> tuple[Any, ...]:
+        """``("RKMETableSpecification", d, gamma)``."""
+        check_fitted(self, "z_")
+        return (self.type_name, int(self.n_features_in_), gamma_key(self.gamma_))
 
     def is_compatible(self, other: StatSpecification) -> bool:
         """True iff ``other`` is a fitted RKME table spec with equal ``d`` and gamma."""

@@ -44,6 +44,7 @@ from learnware_core.errors import SpecificationError
 from learnware_core.specification.base import (
     RoutingView,
     StatSpecification,
+    gamma_key,
     register_spec_type,
 )
 from learnware_core.specification.rkme import DEFAULT_GAMMA, RKMETableSpecification
@@ -402,6 +403,16 @@ class RKMETextSpecification(StatSpecification):
         return spec
 
     # --------------------------------------------------------------- comparison
+
+    def space_key(self) -> tuple[Any, ...]:
+        """``("RKMETextSpecification", encoder, d, gamma)``."""
+        check_fitted(self, "rkme_")
+        return (
+            self.type_name,
+            self.encoder_name_,
+            int(self.n_features_in_),
+            gamma_key(self.gamma_),
+        )
 
     def is_compatible(self, other: StatSpecification) -> bool:
         """True iff ``other`` is a fitted text spec of the same encoder and kernel."""

@@ -28,8 +28,9 @@ from rest_framework.views import APIView
 from accounts import services as account_services
 from accounts.authentication import ApiTokenAuthentication
 from accounts.models import User
-from bmw.api.exceptions import ApplicationError
+from bmw.api.exceptions import status_of
 from bmw.api.validation import validated
+from bmw.errors import ApplicationError, PermissionDeniedError
 from market import search as market_search
 from market import services
 from market.compat import selectors
@@ -239,7 +240,7 @@ def _codes(**by_status: int) -> Iterator[None]:
         fields = exc.extra.get("fields", {})
         if isinstance(fields, dict) and "semantic_spec" in fields:
             raise CompatError(SPEC_OR_NOT_FOUND, exc.message) from exc
-        mapped = by_status.get(f"s{exc.status_code}")
+        mapped = by_status.get(f"s{status_of(exc)}")
         if mapped is None:
             raise
         raise CompatError(mapped, exc.message) from exc
@@ -391,9 +392,7 @@ class CompatDeleteLearnwareApi(CompatApi):
         )
         try:
             services.learnware_delete(learnware=learnware, by=_user(request))
-        except ApplicationError as exc:
-            if exc.status_code != status.HTTP_403_FORBIDDEN:
-                raise
+        except PermissionDeniedError as exc:
             raise CompatError(
                 SPEC_OR_NOT_FOUND, "You do not own this learnware."
             ) from exc
@@ -592,13 +591,13 @@ class CompatSearchLearnwareApi(CompatApi):
                     spec.get("Input"), stat_spec, strict=False
                 ),
             )
-        except ApplicationError as exc:
-            raise CompatError(
-                SPEC_OR_NOT_FOUND, f"Statistical specification error. {exc.message}"
-            ) from exc
         except market_search.SearchUnavailable as exc:
             raise CompatError(
                 SPEC_OR_NOT_FOUND, "Engine search learnware error."
+            ) from exc
+        except ApplicationError as exc:
+            raise CompatError(
+                SPEC_OR_NOT_FOUND, f"Statistical specification error. {exc.message}"
             ) from exc
         single = [_search_item(h.learnware, h.score or 0.0) for h in outcome.hits]
         page, limit = data.get("page", 0), data.get("limit")

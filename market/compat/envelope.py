@@ -22,7 +22,8 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from bmw.api.exceptions import ApplicationError
+from bmw.api.exceptions import status_of
+from bmw.errors import ApplicationError
 
 # The original's codes (beimingwu-reference §1.1).
 OK = 0
@@ -84,7 +85,7 @@ def _from_application_error(exc: ApplicationError) -> CompatError:
         status.HTTP_403_FORBIDDEN: SPEC_OR_NOT_FOUND,
         status.HTTP_404_NOT_FOUND: NOT_EXIST_OR_CHECK,
         status.HTTP_409_CONFLICT: DUPLICATE,
-    }.get(exc.status_code, NOT_EXIST_OR_CHECK)
+    }.get(status_of(exc), NOT_EXIST_OR_CHECK)
     fields = exc.extra.get("fields", {})
     if isinstance(fields, dict) and "semantic_spec" in fields:
         code = SPEC_OR_NOT_FOUND

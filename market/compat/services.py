@@ -27,10 +27,10 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from accounts.models import User
-from bmw.api.exceptions import ApplicationError
+from bmw.errors import ApplicationError, ConflictError, NotFoundError, TooLargeError
+from bmw.storage import STORAGE_ERRORS
 from market import services
 from market.models import ChunkedUpload, Learnware, LearnwareVersion
-from market.storage import STORAGE_ERRORS
 
 logger = logging.getLogger(__name__)
 
@@ -44,9 +44,21 @@ _COPY_CHUNK = 1 << 20
 class StagingError(ApplicationError):
     """A chunked-upload problem; ``kind`` says which (the compat API maps it)."""
 
-    def __init__(self, message: str, *, kind: str, status_code: int = 400) -> None:
-        super().__init__(message, extra={"kind": kind}, status_code=status_code)
+    def __init__(self, message: str, *, kind: str) -> None:
+        super().__init__(message, extra={"kind": kind})
         self.kind = kind
+
+
+class StagingTooLarge(StagingError, TooLargeError):
+    """A chunk or the whole package is over its limit."""
+
+
+class StagingConflict(StagingError, ConflictError):
+    """The package already is a learnware, or too many uploads are open."""
+
+
+class StagingMissing(StagingError, NotFoundError):
+    """The staged upload or one of its chunks is gone."""
 
 
 def _normalised_hash(file_hash: str) -> str:
@@ -100,11 +112,10 @@ def _staging_for(*, user: User, file_hash: str) -> ChunkedUpload:
     with transaction.atomic():
         _purge(ChunkedUpload.objects.filter(user=user))
     if ChunkedUpload.objects.filter(user=user).count() >= MAX_OPEN_UPLOADS:
-        raise StagingError(
+        raise StagingConflict(
             f"Too many unfinished uploads (at most {MAX_OPEN_UPLOADS}); finish "
             "one, or wait a day for abandoned ones to expire.",
             kind="too_many",
-            status_code=429,
         )
     try:
         with transaction.atomic():
@@ -127,23 +138,20 @@ def chunked_upload_write(
         raise StagingError("chunk_begin: must be >= 0", kind="parameters")
     data = chunk.read(MAX_CHUNK_BYTES + 1)
     if len(data) > MAX_CHUNK_BYTES:
-        raise StagingError(
+        raise StagingTooLarge(
             f"chunk_file: over the limit of {MAX_CHUNK_BYTES} bytes per chunk",
             kind="too_large",
-            status_code=413,
         )
     limit = settings.BMW_MAX_PACKAGE_BYTES
     if chunk_begin + len(data) > limit:
-        raise StagingError(
+        raise StagingTooLarge(
             f"package: over the limit of {limit} bytes",
             kind="too_large",
-            status_code=413,
         )
     if chunk_begin == 0 and _existing_learnware_id(file_hash) is not None:
-        raise StagingError(
+        raise StagingConflict(
             "Learnware already exists: a learnware with this file hash was uploaded.",
             kind="duplicate",
-            status_code=409,
         )
 
     staging = _staging_for(user=user, file_hash=file_hash)
@@ -161,10 +169,9 @@ def chunked_upload_write(
         previous = upload.chunks.get(key)
         received = upload.received_bytes - (int(previous["size"]) if previous else 0)
         if received + len(data) > limit:
-            raise StagingError(
+            raise StagingTooLarge(
                 f"package: over the limit of {limit} bytes",
                 kind="too_large",
-                status_code=413,
             )
         # A new name (the storage avoids clashes); the replaced file goes on commit.
         stored = default_storage.save(
@@ -222,11 +229,10 @@ def chunked_upload_finish(
             .first()
         )
         if upload is None or not upload.chunks:
-            raise StagingError(
+            raise StagingMissing(
                 "No uploaded file with this file_hash: send it with chunked_upload "
                 "first.",
                 kind="missing",
-                status_code=404,
             )
         with tempfile.TemporaryFile(prefix="bmw-compat-") as assembled:
             size, md5 = _assemble(upload, assembled)

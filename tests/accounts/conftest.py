@@ -31,16 +31,20 @@ def api() -> APIClient:
 def outbox(monkeypatch: pytest.MonkeyPatch) -> list[mail.EmailMessage]:
     """E-mails sent through the real task body (locmem backend), without a broker.
 
-    ``delay`` runs the task in-process (``apply``) for this test only. Services
+    Sending it (:func:`bmw.jobs.send_task`) runs the task in-process (``apply``) for
+    this test only; other tasks are not sent. Services
     enqueue on commit, which the test transaction never does: wrap the request in
     ``django_capture_on_commit_callbacks(execute=True)``.
     """
     from accounts import tasks
+    from bmw import jobs
 
-    def run_now(*args: Any, **kwargs: Any) -> Any:
-        return tasks.user_email_send.apply(args=args, kwargs=kwargs, throw=True)
+    def run_now(name: str, args: Any = (), **_options: Any) -> Any:
+        if name == tasks.user_email_send.name:
+            return tasks.user_email_send.apply(args=args, throw=True)
+        return None
 
-    monkeypatch.setattr(tasks.user_email_send, "delay", run_now)
+    monkeypatch.setattr(jobs, "send_task", run_now)
     return mail.outbox
 
 

@@ -9,7 +9,7 @@ from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
-from bmw.api.exceptions import ApplicationError
+from bmw.errors import TooLargeError
 
 
 class _ItemInputSerializer(serializers.Serializer):
@@ -31,9 +31,7 @@ class ValidateApi(_Open):
 
 class ApplicationErrorApi(_Open):
     def get(self, request: Request) -> Response:
-        raise ApplicationError(
-            "Package too large", extra={"max_bytes": 10}, status_code=413
-        )
+        raise TooLargeError("Package too large", extra={"max_bytes": 10})
 
 
 class DjangoValidationErrorApi(_Open):

@@ -172,7 +172,7 @@ def test_single_bundle_holds_package_library_requirements_and_script(
             bundle.read(f"learnware_core/{module}") == (library / module).read_bytes()
         )
     assert not [n for n in names if "__pycache__" in n or n.endswith(".pyc")]
-    assert bundle.read("run.py") == (REPO / "market/bundle_files/run.py").read_bytes()
+    assert bundle.read("run.py") == (REPO / "market/bundles/files/run.py").read_bytes()
     requirements = bundle.read("requirements.txt").decode().split()
     assert {r.split(">=")[0] for r in requirements} == {
         "numpy",
@@ -235,7 +235,7 @@ def test_multiple_bundle_runs_offline_with_job_selector(
 
 
 def test_run_script_reads_csv_with_and_without_header(tmp_path: Path) -> None:
-    from market.bundle_files import run
+    from market.bundles.files import run
 
     (tmp_path / "a.csv").write_text("age,income\n1,2.5\n3,\n")
     (tmp_path / "b.csv").write_text("1,2.5\n3,4\n")

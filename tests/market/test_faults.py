@@ -81,7 +81,7 @@ class Dock:
             )
         elif name == "check":
             self.processes[name] = start_worker(
-                self.env, log, "check@%h", queues="default,ml", concurrency=1
+                self.env, log, "check@%h", queues="interactive,batch", concurrency=1
             )
         elif name == "beat":
             self.processes[name] = start_beat(self.env, log)

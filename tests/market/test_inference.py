@@ -113,6 +113,59 @@ def test_good_csv_gives_one_prediction_per_row_and_the_input_is_deleted(
     assert _inputs_left(celery_worker_process) == []
 
 
+def test_a_callers_learnware_stays_warm_and_is_never_shared(
+    official: int, user: User, other_user: User, package_bytes: bytes
+) -> None:
+    X = np.random.default_rng(1).normal(size=(3, 6))
+    expected = np.argmax(_official_proba(package_bytes, X), axis=1).tolist()
+
+    def start_s(client: Client) -> float:
+        response = _predict(client, official, _csv(X))
+        assert response.status_code == 200, response.content
+        assert response.json()["predictions"] == expected
+        return float(response.json()["timing"]["start_s"])
+
+    cold = start_s(client_for(other_user))
+    warm = start_s(client_for(other_user))
+    other_callers = start_s(client_for(user))
+
+    # The second request reuses the started sandbox (no unpacking, interpreter or
+    # model load); another user's request starts its own.
+    assert warm < cold / 2, (cold, warm)
+    assert other_callers > 2 * warm, (other_callers, warm)
+
+
+def test_no_free_inference_worker_is_a_503_that_does_not_blame_the_input(
+    settings: Any,
+    celery_worker_process: dict[str, Any],
+    official: int,
+    other_user: User,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from bmw import jobs
+
+    # The job goes to a queue no worker serves: as if every inference worker were
+    # busy, or none were running.
+    send = jobs.send_task
+    monkeypatch.setattr(
+        jobs,
+        "send_task",
+        lambda name, args=(), **options: send(name, args, queue="nobody-home"),
+    )
+    settings.BMW_INFERENCE_START_TIMEOUT_S = 1.0
+    started = time.monotonic()
+
+    response = _predict(client_for(other_user), official, _csv(np.zeros((2, 6))))
+
+    assert response.status_code == 503, response.content
+    assert response["Retry-After"]
+    message = response.json()["message"]
+    assert "busy or unavailable" in message
+    assert "input" not in message
+    assert time.monotonic() - started < settings.BMW_INFERENCE_TIMEOUT_S / 2
+    assert _inputs_left(celery_worker_process) == []
+
+
 def test_malformed_or_oversized_input_is_refused_before_the_worker(
     settings: Any, official: int, other_user: User
 ) -> None:

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from market.inference_inputs import InputError, Upload, parse_input
+from market.inference.inputs import InputError, Upload, parse_input
 
 
 def _parse(

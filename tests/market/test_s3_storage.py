@@ -19,8 +19,8 @@ from django.test import Client, override_settings
 from storages.backends.s3 import S3Storage
 
 from accounts.models import User
+from bmw.storage import StorageUnavailable, local_copy
 from market.models import LearnwareVersion
-from market.storage import StorageUnavailable, local_copy
 from tests.conftest import free_port, run_python
 from tests.market.conftest import KEY, PREFIX, SECRET, s3_storages
 

@@ -447,7 +447,7 @@ def test_unread_notifications_filter_counts_only_unread(user: User) -> None:
 def test_reviewer_cannot_approve_a_version_they_uploaded(
     user: User, reviewer: User, package_bytes: bytes, semantic_spec: dict[str, Any]
 ) -> None:
-    from bmw.api.exceptions import ApplicationError
+    from bmw.errors import ApplicationError
 
     learnware_id = post_package(_client(reviewer), package_bytes, semantic_spec).json()[
         "id"

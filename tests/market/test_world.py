@@ -18,7 +18,7 @@ from accounts.models import AuditEntry, User
 from learnware_core.specification.base import load_spec
 from learnware_core.specification.rkme import RKMETableSpecification
 from learnware_core.specworld import WorldEngine
-from market import services
+from market import world
 from market.models import Learnware, SystemSpec, WorldEngineVersion
 from tests.market.conftest import (
     client_for,
@@ -161,7 +161,7 @@ def test_admin_trains_a_version_on_a_worker_and_it_becomes_active(
 def test_search_in_an_unknown_feature_space_goes_through_the_world(
     market: dict[str, int],
 ) -> None:
-    version = services.train_engine_version().version
+    version = world.train_engine_version().version
     assert version is not None
     user_stat = _user_spec(USER_COLUMNS, 3.0)
 
@@ -195,7 +195,7 @@ def test_search_in_an_unknown_feature_space_goes_through_the_world(
 def test_asking_for_the_world_finds_a_learnware_of_the_same_table_first(
     market: dict[str, int],
 ) -> None:
-    services.train_engine_version()
+    world.train_engine_version()
     columns, _ = SPACES["loans"]
     live = Learnware.objects.get(id=market["loans"]).live_version
     assert live is not None
@@ -219,7 +219,7 @@ def test_hetero_search_needs_the_columns_and_an_active_engine(
     user_stat = _user_spec(USER_COLUMNS, 3.0)
 
     before = _search(Client(), user_stat, input=_describe(USER_COLUMNS), hetero="true")
-    services.train_engine_version()
+    world.train_engine_version()
     undescribed = _search(Client(), user_stat)
     wrong_dimension = _search(Client(), user_stat, input=_describe(["a", "b"]))
 
@@ -232,7 +232,7 @@ def test_hetero_search_needs_the_columns_and_an_active_engine(
 
 
 def test_original_client_search_reports_is_hetero(market: dict[str, int]) -> None:
-    services.train_engine_version()
+    world.train_engine_version()
     semantic = {
         "Data": {"Type": "Class", "Values": ["Table"]},
         "Name": {"Values": ""},
@@ -271,7 +271,7 @@ def test_activation_is_atomic_and_an_older_version_can_be_rolled_back_to(
         assert body["heterogeneous"] is True, body
         return str(body["engine_version"])
 
-    first = services.train_engine_version()
+    first = world.train_engine_version()
     assert first.version is not None
     late_columns, late_mean = ["customer age", "monthly spend"], 1.0
     late = publish_unchecked(  # approved while `first` is active: spec generated
@@ -293,7 +293,7 @@ def test_activation_is_atomic_and_an_older_version_can_be_rolled_back_to(
             state = WorldEngineVersion.objects.exclude(id=first.id).get().state
             seen_during_regeneration.append((state, used_version()))
 
-    second = services.train_engine_version(progress=progress)
+    second = world.train_engine_version(progress=progress)
 
     assert seen_during_regeneration == [("regenerating", first.version)]
     assert second.state == "active"

@@ -13,8 +13,8 @@ from django.db import IntegrityError, transaction
 from django.test import Client
 
 from accounts.models import User
-from market import tasks
 from market.models import LearnwareVersion, WorldEngineVersion
+from market.world import tasks
 from tests.market.conftest import (
     client_for,
     post_package,

@@ -93,6 +93,13 @@ function Result({ result, classNames }: { result: Prediction; classNames: string
   );
 }
 
+/** Whose fault it was: the learnware's (422), the dock's (5xx, network: try again) or
+ * the input's (other 4xx). A busy or missing worker never blames the input. */
+function failureTitle(error: Error): 'tryIt.unavailable' | 'tryIt.modelFailed' | 'tryIt.failed' {
+  if (!(error instanceof ApiError) || error.status >= 500) return 'tryIt.unavailable';
+  return error.status === 422 ? 'tryIt.modelFailed' : 'tryIt.failed';
+}
+
 function Failure({ error }: { error: Error }) {
   const { t } = useTranslation();
   const body = error instanceof ApiError ? error.body : null;
@@ -100,8 +107,7 @@ function Failure({ error }: { error: Error }) {
     typeof body === 'object' && body !== null && 'extra' in body
       ? (body as { extra: { detail?: unknown } }).extra.detail
       : undefined;
-  const title =
-    error instanceof ApiError && error.status === 422 ? t('tryIt.modelFailed') : t('tryIt.failed');
+  const title = t(failureTitle(error));
   return (
     <Alert color="red" role="alert" title={title}>
       <Stack gap="xs">

@@ -392,6 +392,7 @@ export const en = {
     placeholder: 'Choose a file',
     run: 'Run',
     failed: 'The input was not accepted',
+    unavailable: 'Hosted inference is busy or unavailable — try again shortly',
     modelFailed: 'The learnware failed on this input',
     details: 'Details',
     summary_one: '{{count}} prediction in {{seconds}} s',

@@ -385,6 +385,7 @@ export const zh: Translations = {
     placeholder: '选择文件',
     run: '运行',
     failed: '输入未被接受',
+    unavailable: '在线推理暂时繁忙或不可用，请稍后重试',
     modelFailed: '学件在此输入上运行失败',
     details: '详细信息',
     summary_one: '{{count}} 个预测，用时 {{seconds}} 秒',

@@ -125,6 +125,26 @@ test('shows a malformed input and a failing model as clear errors', async () => 
   expect(screen.queryByRole('table')).not.toBeInTheDocument();
 });
 
+test("a busy or missing inference worker is the dock's fault, not the input's", async () => {
+  server.use(
+    http.post('*/api/learnwares/1/predict/', () =>
+      HttpResponse.json(
+        anError('Hosted inference is unavailable: no inference worker took the job', {
+          detail: 'TimeoutError',
+        }),
+        { status: 503, headers: { 'Retry-After': '10' } },
+      ),
+    ),
+  );
+  const { user } = renderPanel(aLearnware(), true);
+  await user.upload(await fileInput(), csv());
+
+  await user.click(screen.getByRole('button', { name: 'Run' }));
+  const alert = await screen.findByRole('alert');
+  expect(alert).toHaveTextContent('Hosted inference is busy or unavailable — try again shortly');
+  expect(alert).not.toHaveTextContent('The input was not accepted');
+});
+
 test('asks visitors to sign in before running anything', async () => {
   const { user, router } = renderPanel(aLearnware(), false);
   await user.click(await screen.findByRole('link', { name: 'Sign in' }));

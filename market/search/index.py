@@ -27,11 +27,12 @@ import threading
 from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 from django.db.models import Count, Max
 
+from bmw.storage import STORAGE_ERRORS
 from learnware_core.errors import LearnwareError, SpecificationError
 from learnware_core.search.index import StatIndex, feature_space_key
 from learnware_core.search.mixture import search_mixture
@@ -41,7 +42,14 @@ from learnware_core.specification.hetero import HeteroMapTableSpecification
 from learnware_core.specification.rkme import RKMETableSpecification
 from market import world
 from market.models import Learnware, SearchIndexEvent, SystemSpec, WorldEngineVersion
-from market.storage import STORAGE_ERRORS
+from market.search.protocol import (
+    MixtureReply,
+    SearchProblem,
+    SearchQuery,
+    SearchReply,
+    StatHit,
+    TextHit,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -289,69 +297,63 @@ class MarketIndex:
             self.everything = (generation, ids, names, vectors)
             return ids, names, vectors
 
-    def search(
-        self,
-        *,
-        candidate_ids: list[int] | None,
-        text: str,
-        stat_spec: dict[str, Any] | None,
-        top_k: int,
-        multiple: bool = True,
-        descriptions: dict[str, str] | None = None,
-        hetero: bool = False,
-    ) -> dict[str, Any]:
-        """Run one query; a JSON-ready dict (see ``market.selectors``).
-
-        ``descriptions`` are the user's column descriptions (``{"0": "age"}``): with
-        them a table RKME of a feature space no candidate shares is searched in the
-        specification world; ``hetero`` searches there in any case.
+    def search(self, query: SearchQuery) -> SearchReply:
+        """Run one query. ``query.input_description`` holds the user's column
+        descriptions (``{"0": "age"}``): with them a table RKME of a feature space no
+        candidate shares is searched in the specification world; ``query.hetero``
+        searches there in any case.
         """
         one_torch_thread()
         self.sync()
         world_now = self.world  # one version for the whole query
-        candidates = candidate_ids  # None: every indexed learnware
-        text_scores: dict[int, float] = {}
-        if text.strip():
-            ranked = self.rank_text(text, candidates)
-            text_scores = dict(ranked)
+        # None: every indexed learnware
+        candidates = None if query.candidate_ids is None else list(query.candidate_ids)
+        text: tuple[TextHit, ...] = ()
+        if query.text.strip():
+            ranked = self.rank_text(query.text, candidates)
+            text = tuple(TextHit(i, s) for i, s in ranked)
             candidates = [i for i, _ in ranked]
-        result: dict[str, Any] = {
-            "text": [[i, s] for i, s in text_scores.items()],
-            "single": [],
-            "multiple": None,
-            "hetero": False,
-            "engine_version": None,
-        }
-        if stat_spec is None or candidates == []:
-            return result
+        if query.stat_spec is None or candidates == []:
+            return SearchReply(text=text)
         try:
-            query = load_spec(stat_spec)
-            index, query = self._space_for(
-                query, candidates, descriptions, hetero, world_now
+            spec = load_spec(dict(query.stat_spec))
+            index, spec = self._space_for(
+                spec,
+                candidates,
+                None
+                if query.input_description is None
+                else dict(query.input_description),
+                query.hetero,
+                world_now,
             )
-            singles = index.search_single(query, top_k=top_k, candidate_keys=candidates)
+            singles = index.search_single(
+                spec, top_k=query.top_k, candidate_keys=candidates
+            )
             mixture = (
-                search_mixture(index, query, candidate_keys=candidates)
-                if multiple
+                search_mixture(index, spec, candidate_keys=candidates)
+                if query.multiple
                 else None
             )
         except _InputProblem as exc:
-            return {**result, "error": str(exc), "field": "input"}
+            return SearchReply(text=text, problem=SearchProblem(str(exc), "input"))
         except LearnwareError as exc:
-            return {**result, "error": str(exc)}
-        if index is not self.stat:
-            assert world_now is not None
-            result.update(hetero=True, engine_version=world_now.version)
-        result["single"] = [[r.key, r.mmd2, r.score] for r in singles]
-        if mixture is not None and mixture.accepted:
-            result["multiple"] = {
-                "learnware_ids": list(mixture.keys),
-                "weights": [float(w) for w in mixture.weights],
-                "mmd2": mixture.mmd2,
-                "score": mixture.score,
-                "reason": mixture.reason,
-            }
-        return result
+            return SearchReply(text=text, problem=SearchProblem(str(exc)))
+        hetero = index is not self.stat
+        return SearchReply(
+            text=text,
+            single=tuple(StatHit(cast(int, r.key), r.mmd2, r.score) for r in singles),
+            multiple=None
+            if mixture is None or not mixture.accepted
+            else MixtureReply(
+                learnware_ids=tuple(cast(int, k) for k in mixture.keys),
+                weights=tuple(float(w) for w in mixture.weights),
+                mmd2=float(mixture.mmd2),
+                score=float(mixture.score),
+                reason=mixture.reason,
+            ),
+            heterogeneous=hetero,
+            engine_version=world_now.version if hetero and world_now else None,
+        )
 
     def _space_for(
         self,

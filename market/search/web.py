@@ -1,9 +1,9 @@
 """The search use case on the web side: tag filters in SQL, ranking on a search worker.
 
-``learnware_search`` narrows the candidates with the database, sends the query to a
-search worker (queue ``search``; see :mod:`market.search_index`), waits for the
-answer and loads the learnwares it names. The worker side is
-:func:`market.selectors.learnware_search_execute`.
+``learnware_search`` narrows the candidates with the database, sends a
+:class:`~market.search.protocol.SearchQuery` to a search worker (queue ``search``;
+the worker side is :mod:`market.search.index`), waits for its
+:class:`~market.search.protocol.SearchReply` and loads the learnwares it names.
 """
 
 from __future__ import annotations
@@ -15,16 +15,20 @@ from typing import Any
 import numpy as np
 from celery.exceptions import TimeoutError as CeleryTimeoutError
 from django.conf import settings
-from kombu.exceptions import OperationalError
 
 from accounts.models import User
-from bmw.api.exceptions import ApplicationError
+from bmw.errors import ApplicationError, UnavailableError
+from bmw.jobs import send_task
+from bmw.outages import BROKER_ERRORS
 from learnware_core.errors import LearnwareError
 from learnware_core.specification.base import load_spec
-from market import services, tasks, world
+from market import services, world
 from market.models import Learnware, UsageDay
+from market.search.protocol import SEARCH_TASK, SearchQuery, SearchReply
 from market.selectors import learnware_list
 
+# No search worker answered in time, or the broker went away.
+_NO_ANSWER: tuple[type[Exception], ...] = (CeleryTimeoutError, *BROKER_ERRORS)
 DESCRIPTION_MAX_CHARS = 500  # per column (the encoder reads ~256 tokens anyway)
 
 
@@ -172,69 +176,86 @@ def learnware_search(
         ids = _candidate_ids(viewer, filters)
         hits = [SearchHit(lw) for lw in _hydrate(viewer, ids[:top_k])]
         return SearchOutcome(hits=hits, multiple=None, count=len(ids))
-    payload = {
+    query = SearchQuery(
         # Tag filters: the database's answer. Without them every live learnware is
         # a candidate, which is what the worker's index holds (kept in step by
         # SearchIndexEvent); results are hydrated through the viewer's visibility,
         # so an entry the database no longer has is dropped, never shown. Saves
         # reading and shipping every id per query (~50 ms at 10,000 learnwares).
-        "candidate_ids": _candidate_ids(viewer, filters) if tagged else None,
-        "text": filters.text,
-        "stat_spec": stat_spec,
-        "top_k": top_k,
-        "multiple": multiple,
-        "input_description": input_description,
-        "hetero": hetero,
-    }
-    try:
-        result = tasks.learnware_search.delay(payload).get(
-            timeout=settings.BMW_SEARCH_TIMEOUT_S, interval=0.02
-        )
-    except (CeleryTimeoutError, OperationalError) as exc:
-        raise SearchUnavailable(str(exc) or "no search worker answered") from exc
-    if "error" in result:
-        field = result.get("field") or "stat_spec"
+        candidate_ids=tuple(_candidate_ids(viewer, filters)) if tagged else None,
+        text=filters.text,
+        stat_spec=stat_spec,
+        top_k=top_k,
+        multiple=multiple,
+        input_description=input_description,
+        hetero=hetero,
+    )
+    reply = _ask_worker(query)
+    if reply.problem is not None:
+        field, message = reply.problem.field, reply.problem.message
         raise ApplicationError(
-            f"{field}: {result['error']}",
-            extra={"fields": {field: [result["error"]]}},
+            f"{field}: {message}", extra={"fields": {field: [message]}}
         )
-    text_scores = {int(i): float(s) for i, s in result["text"]}
+    text_scores = {h.learnware_id: h.score for h in reply.text}
     if stat_spec is not None:
-        ranked = [(int(i), float(m), float(s)) for i, m, s in result["single"]]
-        objects = {lw.id: lw for lw in _hydrate(viewer, [i for i, _, _ in ranked])}
+        objects = _hydrate_map(viewer, [h.learnware_id for h in reply.single])
         hits = [
-            SearchHit(objects[i], score=s, mmd2=m, text_score=text_scores.get(i))
-            for i, m, s in ranked
-            if i in objects
+            SearchHit(
+                objects[h.learnware_id],
+                score=h.score,
+                mmd2=h.mmd2,
+                text_score=text_scores.get(h.learnware_id),
+            )
+            for h in reply.single
+            if h.learnware_id in objects
         ]
     else:
         best = list(text_scores)[:top_k]  # ranked best first
-        objects = {lw.id: lw for lw in _hydrate(viewer, best)}
+        objects = _hydrate_map(viewer, best)
         hits = [
             SearchHit(objects[i], score=text_scores[i], text_score=text_scores[i])
             for i in best
             if i in objects
         ]
     mixture = None
-    if result["multiple"]:
-        m = result["multiple"]
-        members = {lw.id: lw for lw in _hydrate(viewer, m["learnware_ids"])}
-        if len(members) == len(m["learnware_ids"]):
+    if reply.multiple is not None:
+        m = reply.multiple
+        members = _hydrate_map(viewer, list(m.learnware_ids))
+        if len(members) == len(m.learnware_ids):
             mixture = SearchMultiple(
-                learnwares=[members[int(i)] for i in m["learnware_ids"]],
-                weights=[float(w) for w in m["weights"]],
-                mmd2=float(m["mmd2"]),
-                score=float(m["score"]),
-                reason=str(m["reason"]),
+                learnwares=[members[i] for i in m.learnware_ids],
+                weights=list(m.weights),
+                mmd2=m.mmd2,
+                score=m.score,
+                reason=m.reason,
             )
     count = len(hits) if stat_spec is not None else len(text_scores)
     return SearchOutcome(
         hits=hits,
         multiple=mixture,
         count=count,
-        heterogeneous=bool(result.get("hetero")),
-        engine_version=result.get("engine_version"),
+        heterogeneous=reply.heterogeneous,
+        engine_version=reply.engine_version,
     )
+
+
+def _ask_worker(query: SearchQuery) -> SearchReply:
+    """Send ``query`` to a search worker and wait for its reply; ``SearchUnavailable``
+    if none answers in time (or the broker is away)."""
+    try:
+        result = send_task(SEARCH_TASK, (query.to_dict(),)).get(
+            timeout=settings.BMW_SEARCH_TIMEOUT_S, interval=0.02
+        )
+    except _NO_ANSWER as exc:
+        raise SearchUnavailable(
+            "Search is unavailable: no search worker answered; try again soon",
+            extra={"detail": str(exc) or type(exc).__name__},
+        ) from exc
+    return SearchReply.from_dict(result)
+
+
+def _hydrate_map(viewer: User | None, ids: list[int]) -> dict[int, Learnware]:
+    return {lw.id: lw for lw in _hydrate(viewer, ids)}
 
 
 def _hydrate(viewer: User | None, ids: list[int]) -> list[Learnware]:
@@ -244,5 +265,5 @@ def _hydrate(viewer: User | None, ids: list[int]) -> list[Learnware]:
     return [found[i] for i in ids if i in found]
 
 
-class SearchUnavailable(RuntimeError):
-    """No search worker answered in time (the API answers 503)."""
+class SearchUnavailable(UnavailableError):
+    """No search worker answered in time (503 with ``Retry-After``)."""

@@ -19,10 +19,10 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 
+from bmw.storage import STORAGE_ERRORS
 from learnware_core.errors import LearnwareError
 from learnware_core.specification.base import load_spec
 from learnware_core.specification.rkme import RKMETableSpecification
-from market.storage import STORAGE_ERRORS
 
 if TYPE_CHECKING:
     from learnware_core.specworld import NetConfig, TrainConfig, WorldEngine

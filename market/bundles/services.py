@@ -2,7 +2,7 @@
 
 A bundle holds ``learnwares/<id>.zip`` (each package as stored), ``learnware_core/``
 (this repository's framework-free library), ``requirements.txt`` (what that library
-needs to load and run learnwares), ``run.py`` (:mod:`market.bundle_files.run`),
+needs to load and run learnwares), ``run.py`` (:mod:`market.bundles.files.run`),
 ``bundle.json`` (ids, weights, reuser) and a ``README.md``. It is written to an
 anonymous temporary file, streamed to the client and deleted when closed.
 """
@@ -20,11 +20,11 @@ from typing import IO, Any
 
 import learnware_core
 from accounts.models import User
-from bmw.api.exceptions import ApplicationError
+from bmw.errors import ApplicationError, NotFoundError, UnavailableError
+from bmw.storage import CHUNK, STORAGE_ERRORS
 from market import services
 from market.models import Learnware, LearnwareVersion
 from market.selectors import learnware_list
-from market.storage import CHUNK, STORAGE_ERRORS
 
 MAX_LEARNWARES = 10
 #: Third-party packages ``learnware_core.runtime`` / ``.reuse`` / ``.package`` import
@@ -38,7 +38,7 @@ REQUIREMENTS = (
     "uv>=0.5",
 )
 _LIBRARY = Path(learnware_core.__file__).resolve().parent
-_RUN_SCRIPT = Path(__file__).resolve().parent / "bundle_files" / "run.py"
+_RUN_SCRIPT = Path(__file__).resolve().parent / "files" / "run.py"
 _SKIP = ("__pycache__",)
 
 
@@ -70,7 +70,7 @@ def bundle_learnware(*, learnware: Learnware) -> Bundle:
     none is approved yet, as the download). Counts a download."""
     version = learnware.live_version or learnware.versions.order_by("-number").first()
     if version is None:
-        raise ApplicationError("no package to bundle", status_code=404)
+        raise NotFoundError("no package to bundle")
     bundle = _build([(learnware, version)], weights=None)
     services.learnware_downloaded(learnware=learnware)
     return bundle
@@ -115,10 +115,8 @@ def _approved(learnware_ids: Sequence[int], viewer: User | None) -> list[Learnwa
                 extra={"fields": {"learnware_ids": [problem]}},
             )
         names = ", ".join(str(i) for i in missing)
-        raise ApplicationError(
-            f"learnware(s) {names} not found",
-            extra={"learnware_ids": missing},
-            status_code=404,
+        raise NotFoundError(
+            f"learnware(s) {names} not found", extra={"learnware_ids": missing}
         )
     return [found[i] for i in ids]
 
@@ -179,10 +177,9 @@ def _add_package(zf: zipfile.ZipFile, name: str, version: LearnwareVersion) -> N
         ):
             shutil.copyfileobj(src, dst, CHUNK)
     except STORAGE_ERRORS as exc:
-        raise ApplicationError(
+        raise UnavailableError(
             "the package store is unavailable; try again soon",
             extra={"detail": str(exc)},
-            status_code=503,
         ) from exc
 
 

@@ -49,6 +49,8 @@ def local_copy(file: File) -> Iterator[Path]:
     except NotImplementedError:  # remote storage (S3 ...): copy to a temporary file
         local = None
     if local is not None:
+        if not local.is_file():  # e.g. the volume holding the media is not mounted
+            raise StorageUnavailable(f"{name} is not in the file store")
         yield local
         return
     with tempfile.TemporaryDirectory(prefix="bmw-package-") as tmp:

@@ -5,18 +5,17 @@ from __future__ import annotations
 from typing import Any
 
 from drf_spectacular.utils import OpenApiExample, extend_schema
-from rest_framework import serializers, status
+from rest_framework import serializers
 from rest_framework.parsers import MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from bmw.api.exceptions import error_body
 from bmw.api.serializers import ErrorOutputSerializer
 from bmw.api.validation import validated
-from market import inference
-from market.api import ERRORS, _viewer
+from market.api_shared import ERRORS, viewer
+from market.inference import services
 
 FILE_HELP = (
     "Table learnwares: one CSV/TSV file (an optional header row, one row per "
@@ -80,7 +79,7 @@ class PredictMultipleInputSerializer(PredictInputSerializer):
         child=serializers.IntegerField(min_value=1), min_length=1
     )
     reuser = serializers.ChoiceField(
-        choices=inference.REUSERS,
+        choices=services.REUSERS,
         default="averaging",
         help_text="averaging: weighted mean / vote; job_selector: each row goes to "
         "the learnware whose RKME fits it best (table learnwares).",
@@ -120,18 +119,7 @@ class _PredictApi(APIView):
     throttle_scope = "inference"
 
     def _answer(self, request: Request, **kwargs: Any) -> Response:
-        try:
-            result = inference.learnware_predict(viewer=_viewer(request), **kwargs)
-        except inference.InferenceUnavailable as exc:
-            return Response(
-                error_body(
-                    "Hosted inference is unavailable: no worker answered; "
-                    "try again soon",
-                    {"detail": str(exc)},
-                ),
-                status=status.HTTP_503_SERVICE_UNAVAILABLE,
-                headers={"Retry-After": "10"},
-            )
+        result = services.learnware_predict(viewer=viewer(request), **kwargs)
         return Response(PredictionOutputSerializer(result).data)
 
 

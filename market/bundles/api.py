@@ -12,8 +12,8 @@ from rest_framework.views import APIView
 
 from bmw.api.serializers import ErrorOutputSerializer
 from bmw.api.validation import validated
-from market import bundles
-from market.api import _learnware_or_404, _viewer
+from market.api_shared import learnware_or_404, viewer
+from market.bundles import services as bundles
 
 BUNDLE_DESCRIPTION = (
     "A zip that runs offline with two commands (`pip install -r requirements.txt`, "
@@ -83,7 +83,7 @@ class LearnwareBundleApi(APIView):
         "if none is approved yet (as the download).",
     )
     def get(self, request: Request, learnware_id: int) -> FileResponse:
-        learnware = _learnware_or_404(request, learnware_id)
+        learnware = learnware_or_404(request, learnware_id)
         return _response(bundles.bundle_learnware(learnware=learnware))
 
 
@@ -124,6 +124,6 @@ class BundleCreateApi(APIView):
         bundle = bundles.bundle_learnwares(
             learnware_ids=data["learnware_ids"],
             weights=data.get("weights"),
-            viewer=_viewer(request),
+            viewer=viewer(request),
         )
         return _response(bundle)

@@ -1,0 +1,230 @@
+"""HTTP API of search: tags, text and a user's RKME; the search page's examples."""
+
+from __future__ import annotations
+
+from django.http import FileResponse
+from drf_spectacular.utils import OpenApiExample, extend_schema
+from rest_framework import serializers
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from bmw.api.serializers import ErrorOutputSerializer
+from bmw.api.validation import validated
+from bmw.errors import ApplicationError, NotFoundError
+from market import selectors
+from market.api_shared import (
+    JSON_FILE_RESPONSES,
+    LearnwareOutputSerializer,
+    SemanticSpecField,
+    json_file,
+    viewer,
+)
+from market.search import web as search
+
+SEARCH_EXAMPLES = [
+    OpenApiExample(
+        "Tags, text and your RKME",
+        request_only=True,
+        media_type="multipart/form-data",
+        value={
+            "data_type": "Table",
+            "query": "credit risk",
+            "stat_spec": "(stat.json from `bmw spec table mydata.csv -o stat.json`)",
+            "top_k": 5,
+        },
+    ),
+    OpenApiExample(
+        "Bad statistical specification",
+        status_codes=["400"],
+        response_only=True,
+        value={
+            "message": "stat_spec: 'beta' has NaN or infinite values",
+            "extra": {"fields": {"stat_spec": ["'beta' has NaN or infinite values"]}},
+        },
+    ),
+]
+
+
+# ------------------------------------------------------------------ search
+class LearnwareSearchInputSerializer(serializers.Serializer):
+    data_type = serializers.CharField(required=False, allow_blank=True)
+    task_type = serializers.CharField(required=False, allow_blank=True)
+    library_type = serializers.CharField(required=False, allow_blank=True)
+    license = serializers.CharField(required=False, allow_blank=True)
+    scenarios = serializers.ListField(
+        child=serializers.CharField(), required=False, help_text="any of these"
+    )
+    query = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=500,
+        help_text="Text matched against names (typo-tolerant) and by meaning.",
+    )
+    stat_spec = serializers.FileField(
+        required=False,
+        help_text="Your RKME stat.json, made locally from your data "
+        "(`bmw spec table DATA -o stat.json`): ranks by MMD.",
+    )
+    top_k = serializers.IntegerField(required=False, min_value=1, max_value=100)
+    multiple = serializers.BooleanField(
+        required=False,
+        default=True,
+        help_text="Also look for a weighted combination of learnwares (slower).",
+    )
+    input = SemanticSpecField(
+        required=False,
+        help_text="Your table's columns, as the semantic spec's Input: "
+        '`{"Dimension": 2, "Description": {"0": "age", "1": "income"}}` (JSON). '
+        "With it, a table RKME that no learnware shares the columns of is searched "
+        "in the specification world (heterogeneous search).",
+    )
+    hetero = serializers.BooleanField(
+        required=False,  # no default: false (optional in the generated client)
+        help_text="Search the specification world even if learnwares share your "
+        "columns (needs `input` and an active engine). Default false.",
+    )
+
+
+class SearchHitOutputSerializer(serializers.Serializer):
+    learnware = LearnwareOutputSerializer()
+    score = serializers.FloatField(
+        allow_null=True,
+        help_text="In [0, 1], comparable across queries: exp(-MMD^2 / (10 r)) with "
+        "r the kernel's resolution for statistical search; the text score otherwise.",
+    )
+    mmd2 = serializers.FloatField(allow_null=True, help_text="Exact squared MMD.")
+    text_score = serializers.FloatField(allow_null=True)
+
+
+class SearchMultipleOutputSerializer(serializers.Serializer):
+    learnwares = LearnwareOutputSerializer(many=True)
+    weights = serializers.ListField(
+        child=serializers.FloatField(), help_text="Mixture weights (sum to 1)."
+    )
+    mmd2 = serializers.FloatField()
+    score = serializers.FloatField()
+    reason = serializers.CharField()
+
+
+class LearnwareSearchOutputSerializer(serializers.Serializer):
+    count = serializers.IntegerField()
+    results = SearchHitOutputSerializer(many=True)
+    multiple = SearchMultipleOutputSerializer(allow_null=True)
+    heterogeneous = serializers.BooleanField(
+        required=False,
+        help_text="The ranking was done in the specification world: the results "
+        "come from other feature spaces (reuse them through the world).",
+    )
+    engine_version = serializers.CharField(
+        required=False,
+        allow_null=True,
+        help_text="The specification-world engine version used, if heterogeneous.",
+    )
+
+
+class LearnwareSearchApi(APIView):
+    """Search approved learnwares by tags, text and (optionally) your RKME."""
+
+    permission_classes = (AllowAny,)
+    parser_classes = (MultiPartParser, FormParser, JSONParser)
+    throttle_scope = "search"
+
+    @extend_schema(
+        operation_id="learnwares_search",
+        request={
+            "multipart/form-data": LearnwareSearchInputSerializer,
+            "application/json": LearnwareSearchInputSerializer,
+        },
+        responses={
+            200: LearnwareSearchOutputSerializer,
+            400: ErrorOutputSerializer,
+            429: ErrorOutputSerializer,
+            503: ErrorOutputSerializer,
+        },
+        examples=SEARCH_EXAMPLES,
+        tags=["search"],
+    )
+    def post(self, request: Request) -> Response:
+        data = validated(LearnwareSearchInputSerializer, request.data)
+        stat_spec = None
+        if data.get("stat_spec") is not None:
+            stat_spec = search.stat_spec_parse(data["stat_spec"].read())
+        descriptions = search.input_description_parse(data.get("input"), stat_spec)
+        hetero = bool(data.get("hetero", False))
+        if hetero and (stat_spec is None or descriptions is None):
+            problem = "heterogeneous search needs a stat_spec and your input"
+            raise ApplicationError(problem, extra={"fields": {"hetero": [problem]}})
+        filters = search.SearchFilters(
+            **{
+                f"{key}s": (data[key],)
+                for key in ("data_type", "task_type", "library_type", "license")
+                if data.get(key)
+            },
+            scenarios=tuple(data.get("scenarios", ())),
+            text=data.get("query", ""),
+        )
+        outcome = search.learnware_search(
+            viewer=viewer(request),
+            filters=filters,
+            stat_spec=stat_spec,
+            top_k=data.get("top_k", 10),
+            multiple=data["multiple"],
+            input_description=descriptions,
+            hetero=hetero,
+        )
+        response = Response(
+            LearnwareSearchOutputSerializer(
+                {
+                    "count": outcome.count,
+                    "results": outcome.hits,
+                    "multiple": outcome.multiple,
+                    "heterogeneous": outcome.heterogeneous,
+                    "engine_version": outcome.engine_version,
+                }
+            ).data
+        )
+        return response
+
+
+class ExampleSpecOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    description = serializers.CharField()
+    data_type = serializers.CharField()
+    stat_spec_type = serializers.CharField()
+
+
+class ExampleSpecListApi(APIView):
+    """Example user specifications to try on the search page (the demo market's)."""
+
+    permission_classes = (AllowAny,)
+
+    @extend_schema(
+        operation_id="search_examples_list",
+        responses={200: ExampleSpecOutputSerializer(many=True)},
+        tags=["search"],
+    )
+    def get(self, request: Request) -> Response:
+        return Response(
+            ExampleSpecOutputSerializer(selectors.example_spec_list(), many=True).data
+        )
+
+
+class ExampleSpecStatSpecApi(APIView):
+    """An example's statistical specification (RKME JSON), to search with."""
+
+    permission_classes = (AllowAny,)
+
+    @extend_schema(
+        operation_id="search_examples_stat_spec",
+        responses=JSON_FILE_RESPONSES,
+        tags=["search"],
+    )
+    def get(self, request: Request, example_id: int) -> FileResponse:
+        example = selectors.example_spec_list().filter(id=example_id).first()
+        if example is None:
+            raise NotFoundError("No such example")
+        return json_file(example.stat_spec_file)
