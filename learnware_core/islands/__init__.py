@@ -26,8 +26,11 @@ from learnware_core.islands.columns import (
     default_column_space,
     is_placeholder,
     match_columns,
+    match_from_similarity,
+    same_wording,
 )
 from learnware_core.islands.island import (
+    LINK_MIN_SHARED,
     MIN_DESCRIBED_FRACTION,
     OUTPUT_THRESHOLD,
     Assignment,
@@ -42,6 +45,7 @@ from learnware_core.islands.island import (
 
 __all__ = [
     "ISLAND_COVERAGE",
+    "LINK_MIN_SHARED",
     "MIN_DESCRIBED_FRACTION",
     "OUTPUT_THRESHOLD",
     "PAIR_THRESHOLD",
@@ -62,5 +66,7 @@ __all__ = [
     "evaluate_threshold",
     "is_placeholder",
     "match_columns",
+    "match_from_similarity",
+    "same_wording",
     "table_signature",
 ]

@@ -1188,8 +1188,8 @@ def _described_reason(
     missing = signature.placeholder_columns
     if missing:
         parts.append(
-            f"{len(missing)} of {signature.n_columns} columns have no description "
-            f"and are not aligned"
+            f"{len(missing)} of {signature.n_columns} columns have no description, "
+            f"so they cannot be aligned with other learnwares' columns"
         )
     extra = [i for i, j in enumerate(to_island) if j < 0 and i not in set(missing)]
     if extra:
