@@ -19,6 +19,7 @@ from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 
 from accounts.models import User
+from bmw import jobs
 from bmw.errors import (
     ApplicationError,
     LearnwareFailedError,
@@ -27,7 +28,6 @@ from bmw.errors import (
     TooLargeError,
     UnavailableError,
 )
-from bmw.jobs import send_task
 from bmw.outages import BROKER_ERRORS
 from market import selectors
 from market.inference.files import input_delete, input_store
@@ -189,7 +189,7 @@ def _parse(files: Sequence[UploadedFile], learnware: Learnware) -> Any:
 def _wait(job: PredictJob) -> PredictOutcome:
     """Enqueue the job and wait for it; clean up a job no worker took."""
     try:
-        pending = send_task(PREDICT_TASK, (job.to_dict(),))
+        pending = jobs.send_task(PREDICT_TASK, (job.to_dict(),))
     except BROKER_ERRORS as exc:
         input_delete(job.input)
         raise InferenceUnavailable(

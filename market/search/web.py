@@ -17,8 +17,8 @@ from celery.exceptions import TimeoutError as CeleryTimeoutError
 from django.conf import settings
 
 from accounts.models import User
+from bmw import jobs
 from bmw.errors import ApplicationError, UnavailableError
-from bmw.jobs import send_task
 from bmw.outages import BROKER_ERRORS
 from learnware_core.errors import LearnwareError
 from learnware_core.specification.base import load_spec
@@ -243,7 +243,7 @@ def _ask_worker(query: SearchQuery) -> SearchReply:
     """Send ``query`` to a search worker and wait for its reply; ``SearchUnavailable``
     if none answers in time (or the broker is away)."""
     try:
-        result = send_task(SEARCH_TASK, (query.to_dict(),)).get(
+        result = jobs.send_task(SEARCH_TASK, (query.to_dict(),)).get(
             timeout=settings.BMW_SEARCH_TIMEOUT_S, interval=0.02
         )
     except _NO_ANSWER as exc:

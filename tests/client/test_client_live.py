@@ -309,7 +309,7 @@ def test_client_searches_the_specification_world_with_other_columns(
     settings.MEDIA_ROOT = celery_worker_process["BMW_MEDIA_ROOT"]
 
     from learnware_core.specification.rkme import RKMETableSpecification
-    from market import services
+    from market import world
     from tests.market.conftest import (
         client_for,
         publish_unchecked,
@@ -331,7 +331,7 @@ def test_client_searches_the_specification_world_with_other_columns(
             package,
             table_spec(spec, name, columns),
         )
-    version = services.train_engine_version(triggered_by=admin)
+    version = world.train_engine_version(triggered_by=admin)
     assert version.state == "active", version.error
     columns = ["temperature", "wind speed"]  # a feature space no learnware has
     X = np.random.default_rng(7).normal(3.0, size=(80, 2))

@@ -14,6 +14,7 @@ from django.db import connection
 from django.test import Client
 
 from accounts.models import User
+from bmw.outages import RETRY_AFTER_S
 from learnware_core.specification.rkme import RKMETableSpecification
 from tests.conftest import database_url, free_port, process_env, start_web
 from tests.market.conftest import publish, rezip
@@ -208,7 +209,7 @@ def test_search_without_a_search_worker_is_503_with_retry_after(tmp_path: Path) 
         web.stop()
 
     assert response.status_code == 503
-    assert response.headers["Retry-After"] == "5"
+    assert response.headers["Retry-After"] == str(RETRY_AFTER_S)
     assert "no search worker answered" in response.json()["message"]
 
 
