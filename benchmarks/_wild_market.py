@@ -1023,7 +1023,7 @@ FULL = MarketSize(
     user_rows=500,
     variant_every=2,
     shift_tasks=2,
-    hetero_users=8,
+    hetero_users=12,
     unserved_users=3,
 )
 
