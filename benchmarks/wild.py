@@ -61,6 +61,7 @@ task type as a tag filter, as a careful user of the web page would.
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import math
 import operator
@@ -87,7 +88,13 @@ from benchmarks._wild_market import (
 )
 from benchmarks.reuse import table
 from learnware_core.errors import LearnwareError
+from learnware_core.islands import IslandMap
 from learnware_core.search.index import StatIndex, feature_space_key
+from learnware_core.search.island_search import (
+    CONFIDENCE_FEATURES,
+    IslandSearcher,
+    IslandSearchResult,
+)
 from learnware_core.search.mixture import search_mixture
 from learnware_core.specification.base import StatSpecification
 from learnware_core.specification.rkme import RKMETableSpecification
@@ -390,6 +397,128 @@ def train_world(
         for lw in market.learnwares
     ]
     return train_engine(tables, net_config=NetConfig(arch=arch), train_config=TRAIN)
+
+
+# ------------------------------------------------------------ the island search
+
+
+class IslandSearchAdapter:
+    """The dock's island search (:class:`~learnware_core.search.island_search.
+    IslandSearcher`) as a :class:`Searcher`.
+
+    Results are listed by the searcher's order with their confidence as the score
+    and the column map it found; "no good match" when the searcher says so. An
+    answer whose top-1 needs columns the user lacks is marked ``hetero``, so the
+    harness reuses it through ``reuser`` (the specification world), which also
+    serves :meth:`reuse`.
+
+    Parameters
+    ----------
+    reuser : CrossSpaceReuser or None
+        Cross-space reuse for users lacking columns (None: such answers are run
+        with the learnware's RKME mean in the missing columns).
+    task_filter : bool, default=False
+        Pass the user's task explicitly (the searcher reads it from the spec anyway).
+    top_k : int, default=10
+    no_match_below : float, optional
+        Overrides the searcher's threshold (calibration uses 0).
+    """
+
+    name = "island"
+
+    def __init__(
+        self,
+        *,
+        reuser: CrossSpaceReuser | None = None,
+        task_filter: bool = False,
+        top_k: int = 10,
+        no_match_below: float | None = None,
+    ) -> None:
+        self.reuser = reuser
+        self.task_filter = task_filter
+        self.top_k = top_k
+        self.no_match_below = no_match_below
+        self.last: IslandSearchResult | None = None
+
+    def fit(self, learnwares: Sequence[ListedLearnware]) -> None:
+        kwargs: dict[str, Any] = {}
+        if self.no_match_below is not None:
+            kwargs["no_match_below"] = self.no_match_below
+        self.core = IslandSearcher(islands=_shared_island_map(), **kwargs)
+        for lw in learnwares:
+            self.core.add(lw.id, lw.semantic_spec, lw.stat_spec)
+
+    def search(self, query: UserQuery) -> SearchAnswer:
+        task = None
+        if self.task_filter:
+            task = (
+                "Regression"
+                if task_of(query.semantic_spec) == "regression"
+                else ("Classification")
+            )
+        try:
+            found = self.core.search(
+                query.semantic_spec, query.stat_spec, top_k=self.top_k, task=task
+            )
+        except LearnwareError as exc:
+            return SearchAnswer(refusal=str(exc))
+        self.last = found
+        if found.no_match:
+            return SearchAnswer(no_match=True)
+        ranked = tuple(
+            Ranked(str(r.key), r.confidence, r.column_map) for r in found.results
+        )
+        mixture = None
+        if found.mixture is not None:
+            mixture = Mixture(
+                tuple(str(k) for k in found.mixture.keys), found.mixture.weights
+            )
+        hetero = bool(found.results[0].missing_columns) and self.reuser is not None
+        return SearchAnswer(ranked=ranked, mixture=mixture, hetero=hetero)
+
+    def reuse(
+        self,
+        learnware: ListedLearnware,
+        model: Any,
+        query: UserQuery,
+        X: FloatArray,
+        X_labelled: FloatArray | None = None,
+        y_labelled: NDArray[Any] | None = None,
+    ) -> NDArray[Any]:
+        """The world's reuse (``reuser``)."""
+        if self.reuser is None:
+            raise LearnwareError("no cross-space reuser")
+        return self.reuser.reuse(learnware, model, query, X, X_labelled, y_labelled)
+
+
+_ISLAND_SPACE: Any = None
+
+
+def _shared_island_map() -> IslandMap:
+    """A fresh island map sharing one column space (the encoder loads once)."""
+    global _ISLAND_SPACE
+    if _ISLAND_SPACE is None:
+        from learnware_core.islands import default_column_space
+
+        _ISLAND_SPACE = default_column_space()
+    return IslandMap(_ISLAND_SPACE)
+
+
+def meaning_world_reuser() -> CrossSpaceReuser:
+    """``benchmarks._wild_world.MeaningWorldReuser`` (cross-space reuse by column
+    meaning; its ``reuse`` needs no fitting); a clear error when that module is
+    missing."""
+    try:
+        from benchmarks import _wild_world
+    except ImportError as exc:
+        raise SystemExit(
+            "--world meaning needs benchmarks/_wild_world.py (MeaningWorldReuser), "
+            f"which is missing or broken: {exc}"
+        ) from exc
+    reuser = _wild_world.MeaningWorldReuser()
+    if not isinstance(reuser, CrossSpaceReuser):
+        raise SystemExit("MeaningWorldReuser has no reuse(...) method")
+    return reuser
 
 
 # ------------------------------------------------------------ evaluation
@@ -857,14 +986,173 @@ def _count(values: Iterable[str]) -> dict[str, int]:
     return dict(sorted(out.items()))
 
 
+# ------------------------------------------------------------ calibration
+
+CALIBRATION_SEEDS = (101, 102, 103)
+"""Seeds of the calibration markets (the benchmark runs seed 0): other rows of each
+group for learnwares and users, other column orders, styles and gammas."""
+CALIBRATION_MAX_RANK = 3
+CALIBRATION_FALSE_NO_MATCH = 0.02
+
+
+@dataclass
+class _CalibrationUser:
+    seed: int
+    kind: str
+    has_island: bool
+    rows: list[tuple[tuple[float, ...], bool]]  # (features, own) per result
+
+
+def _calibration_users(market: WildMarket, seed: int) -> list[_CalibrationUser]:
+    adapter = IslandSearchAdapter(no_match_below=0.0)
+    adapter.fit([listed(lw) for lw in market.learnwares])
+    out = []
+    for user in market.users:
+        found = adapter.core.search(
+            user.semantic_spec, user.spec, top_k=CALIBRATION_MAX_RANK
+        )
+        out.append(
+            _CalibrationUser(
+                seed,
+                user.kind,
+                bool(found.candidates),
+                [(r.features, r.key in user.own) for r in found.candidates],
+            )
+        )
+    return out
+
+
+def _fit_logistic(X: FloatArray, y: NDArray[Any]) -> tuple[float, ...]:
+    from sklearn.linear_model import LogisticRegression
+
+    model = LogisticRegression(C=1.0, max_iter=1000).fit(X, y)
+    return (*(float(c) for c in model.coef_[0]), float(model.intercept_[0]))
+
+
+def calibrate(size: MarketSize) -> dict[str, Any]:
+    """Fit :data:`~learnware_core.search.island_search.CONFIDENCE_COEFFICIENTS` and
+    choose :data:`~learnware_core.search.island_search.NO_MATCH_CONFIDENCE` on the
+    users of markets built with :data:`CALIBRATION_SEEDS` (never the benchmark's
+    seed); prints the reliability table (confidences cross-fitted: leave one
+    market out) and returns what ``docs/search-trust.md`` reports."""
+    from learnware_core.search.island_search import confidence_from_features
+
+    users: list[_CalibrationUser] = []
+    for seed in CALIBRATION_SEEDS:
+        started = time.perf_counter()
+        market = build_market(size, seed=seed)
+        users += _calibration_users(market, seed)
+        print(f"calibration market {seed}: {time.perf_counter() - started:.0f} s")
+    fit_on = users  # unserved users' results are all "not own"
+    X = np.asarray([f for u in fit_on for f, _ in u.rows], dtype=np.float64)
+    y = np.asarray([own for u in fit_on for _, own in u.rows], dtype=bool)
+    seeds = np.asarray([u.seed for u in fit_on for _ in u.rows])
+    coefficients = _fit_logistic(X, y)
+    crossed = np.zeros(len(y))
+    for seed in CALIBRATION_SEEDS:
+        held = seeds == seed
+        crossed[held] = confidence_from_features(
+            X[held], _fit_logistic(X[~held], y[~held])
+        )
+    top1 = np.asarray([i == 0 for u in fit_on for i in range(len(u.rows))])
+    edges = np.array([0.0, 0.1, 0.3, 0.5, 0.7, 0.9, 0.97, 1.0])
+    reliability = []
+    for lo, hi in itertools.pairwise(edges):
+        for name, sel in (("top-1", top1), ("all ranks", np.ones_like(top1))):
+            inside = sel & (crossed >= lo) & ((crossed < hi) | (hi == 1.0))
+            if inside.any():
+                reliability.append(
+                    {
+                        "bin": f"{lo:g}-{hi:g}",
+                        "results": name,
+                        "n": int(inside.sum()),
+                        "mean_confidence": round(float(crossed[inside].mean()), 3),
+                        "observed_own": round(float(y[inside].mean()), 3),
+                    }
+                )
+    # Threshold: best (cross-fitted) confidence per user.
+    best: list[tuple[str, float]] = []
+    k = 0
+    for u in fit_on:
+        best.append((u.kind, float(crossed[k]) if u.rows else 0.0))
+        k += len(u.rows)
+    served = np.asarray([b for kind, b in best if kind in ("random", "shift")])
+    lost = np.asarray(
+        [not u.has_island for u in fit_on if u.kind in ("random", "shift")]
+    )
+    threshold = 0.0
+    for t in np.round(np.arange(0.0, 0.51, 0.01), 2):
+        # Served users the threshold turns away (beyond those no island fits).
+        if float(np.mean((served < t) & ~lost)) <= CALIBRATION_FALSE_NO_MATCH:
+            threshold = float(t)
+    unserved = [u for u in users if u.kind == "unserved"]
+    unserved_best = [b for kind, b in best if kind == "unserved"]
+    report = {
+        "seeds": list(CALIBRATION_SEEDS),
+        "users": {
+            kind: sum(u.kind == kind for u in users)
+            for kind in ("random", "shift", "hetero", "unserved")
+        },
+        "result_rows": len(y),
+        "coefficients": [round(c, 4) for c in coefficients],
+        "features": list(CONFIDENCE_FEATURES),
+        "reliability_cross_fitted": reliability,
+        "no_match_threshold": threshold,
+        "false_no_match_at_threshold": round(
+            float(np.mean((served < threshold) | lost)), 4
+        ),
+        "served_without_island": sum(
+            not u.has_island for u in users if u.kind in ("random", "shift")
+        ),
+        "unserved_no_match_at_threshold": round(
+            float(np.mean([b < threshold or b == 0.0 for b in unserved_best])), 4
+        ),
+        "unserved_with_island": sum(u.has_island for u in unserved),
+        "top1_own_rate": round(float(y[top1].mean()), 4),
+    }
+    table(
+        "reliability (cross-fitted confidence vs observed share of own learnwares)",
+        ("bin", "results", "n", "mean confidence", "observed own"),
+        [tuple(r.values()) for r in reliability],
+    )
+    return report
+
+
+def make_searcher(
+    market: WildMarket,
+    *,
+    searcher: Literal["island", "baseline"],
+    world: Literal["baseline", "meaning"],
+    engine: Any,
+    task_filter: bool,
+) -> Searcher:
+    """The searcher to measure, with the cross-space reuser it hands hetero users."""
+    base = StatIndexSearcher(engine=engine, task_filter=task_filter)
+    reuser: CrossSpaceReuser | None = None
+    if world == "meaning":
+        reuser = meaning_world_reuser()
+    elif engine is not None:
+        base.fit([listed(lw) for lw in market.learnwares])
+        reuser = base
+    if searcher == "baseline":
+        if world == "meaning":
+            from benchmarks._wild_world import MeaningWorldReuser
+
+            return MeaningWorldReuser(base)
+        return base
+    return IslandSearchAdapter(reuser=reuser, task_filter=task_filter)
+
+
 def run(
     size: MarketSize,
     *,
     hetero: bool = True,
     task_filter: bool = False,
     seed: int = 0,
+    searcher: Literal["island", "baseline"] = "island",
+    world: Literal["baseline", "meaning"] = "baseline",
 ) -> dict[str, Any]:
-    """Build the market, run the baseline searcher, return the figures."""
+    """Build the market, run the searcher, return the figures."""
     seconds: dict[str, float] = {}
     started = time.perf_counter()
     market = build_market(size, seed=seed)
@@ -876,20 +1164,23 @@ def run(
         f"{seconds['market']:.0f} s"
     )
     engine = None
-    if hetero:
+    if hetero and (searcher == "baseline" or world == "baseline"):
         started = time.perf_counter()
         engine = train_world(market)
         seconds["world_train"] = time.perf_counter() - started
         print(f"world engine {engine.version}: {seconds['world_train']:.0f} s")
-    searcher = StatIndexSearcher(engine=engine, task_filter=task_filter)
+    chosen = make_searcher(
+        market, searcher=searcher, world=world, engine=engine, task_filter=task_filter
+    )
     started = time.perf_counter()
-    outcomes = evaluate(market, searcher, hetero=hetero)
+    outcomes = evaluate(market, chosen, hetero=hetero)
     seconds["evaluate"] = time.perf_counter() - started
     result = figures(outcomes, market.datasets, hetero=hetero)
     _print_tables(market, outcomes, result)
     return {
         **result,
-        "searcher": searcher.name,
+        "searcher": chosen.name,
+        "world": world,
         "hetero_measured": hetero,
         "task_filter": task_filter,
         "market": shape,
@@ -913,8 +1204,33 @@ def main(argv: Sequence[str] | None = None) -> int:
         action="store_true",
         help="users filter by their task type (the search page's tag filter)",
     )
+    parser.add_argument(
+        "--searcher",
+        choices=("island", "baseline"),
+        default="island",
+        help="island: the dock's island search (default); baseline: today's search",
+    )
+    parser.add_argument(
+        "--world",
+        choices=("baseline", "meaning"),
+        default="baseline",
+        help="cross-space reuse for heterogeneous users: the world engine's "
+        "WorldAlignReuser (baseline) or benchmarks._wild_world.MeaningWorldReuser",
+    )
+    parser.add_argument(
+        "--calibrate",
+        action="store_true",
+        help="fit the island search's confidence on calibration markets "
+        "(seeds CALIBRATION_SEEDS, never the benchmark's users) and print it",
+    )
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args(argv)
+    if args.calibrate:
+        os.environ.setdefault("TQDM_DISABLE", "1")
+        with single_thread():
+            report = calibrate(QUICK if args.quick else FULL)
+        print(json.dumps(report))
+        return 0
     os.environ.setdefault("TQDM_DISABLE", "1")  # the encoder's loading bar
     started = time.perf_counter()
     with single_thread():
@@ -923,6 +1239,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             hetero=not args.no_hetero,
             task_filter=args.task_filter,
             seed=args.seed,
+            searcher=args.searcher,
+            world=args.world,
         )
     result["quick"] = args.quick
     result["seconds"]["total"] = round(time.perf_counter() - started, 1)

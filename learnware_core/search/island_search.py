@@ -1,0 +1,927 @@
+"""Island search: locate the user's island by meaning, rank there under the dock's
+kernel, and say how much each answer can be trusted.
+
+Issue 21, parts 1, 2 and 4 put together (``docs/search-trust.md``):
+
+1. the user's column descriptions (or CSV header) and task locate the island(s)
+   (:meth:`~learnware_core.islands.IslandMap.locate`), with the permutation that puts
+   the user's columns in the island's order;
+2. the island's members, stored in the island's column order and scaled by the
+   island's kernel (:func:`~learnware_core.search.island_kernel.fit_island_kernel`,
+   refitted when the island has changed), are ranked by squared MMD to the user's
+   RKME in one vectorised call per column-presence group; a user or a member lacking
+   columns is compared on the shared columns under
+   :meth:`~learnware_core.search.island_kernel.IslandKernel.restrict`. The RKMEs'
+   own ``gamma`` plays no part, so a gamma mismatch is never an error;
+3. a weighted combination is only ever formed among members of **one** island (one
+   task, one label set, one target), with the decision rule of
+   :mod:`learnware_core.search.mixture`; weights below ``min_weight`` are dropped;
+4. every result and the combination carry a **confidence**: the estimated
+   probability that the learnware was built on the user's own distribution (same
+   source and task), from a logistic model of the match quality, the MMD² relative
+   to the island's spread and to the query's resolution, and the margin to the
+   runner-up (coefficients :data:`CONFIDENCE_COEFFICIENTS`, fitted on calibration
+   users of seed-separated wild markets: ``python -m benchmarks.wild --calibrate``).
+   Below :data:`NO_MATCH_CONFIDENCE`, or when no island fits, the answer is
+   ``no_match`` with a reason.
+
+Framework-free: numpy and the islands package.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+from collections.abc import Hashable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+from scipy.optimize import linear_sum_assignment
+
+from learnware_core.errors import SpecificationError
+from learnware_core.islands import (
+    IslandMap,
+    IslandMatch,
+    TableSignature,
+    align_columns,
+    is_placeholder,
+    table_signature,
+)
+from learnware_core.kernels import packed_mmd_squared, packed_self_terms
+from learnware_core.search.island_kernel import (
+    IslandKernel,
+    _column_scales,  # the island kernel's robust centre and scale, per column
+    fit_island_kernel,
+)
+from learnware_core.search.mixture import fit_mixture_weights
+from learnware_core.specification.rkme import RKMETableSpecification
+from learnware_core.specification.semantic import SemanticSpec
+
+__all__ = [
+    "CONFIDENCE_COEFFICIENTS",
+    "CONFIDENCE_FEATURES",
+    "NO_MATCH_CONFIDENCE",
+    "IslandMixture",
+    "IslandResult",
+    "IslandSearchResult",
+    "IslandSearcher",
+    "confidence_from_features",
+]
+
+FloatArray = NDArray[np.float64]
+BoolArray = NDArray[np.bool_]
+
+CONFIDENCE_FEATURES: tuple[str, ...] = (
+    "log10_mmd2_over_spread",
+    "log10_mmd2_over_resolution",
+    "log10_margin",
+    "match_quality",
+    "fed_share",
+    "output_similarity",
+)
+"""Features of one result, in the order of :data:`CONFIDENCE_COEFFICIENTS`:
+
+* ``log10(MMD² / spread)``: the result's squared MMD to the user over the island's
+  spread (median squared MMD between two of its members, on the same columns);
+* ``log10(MMD² / res_q)``: over the query's resolution (its sampling noise,
+  :func:`~learnware_core.search.index.spec_resolution` under the island kernel);
+* ``log10(margin)``: the runner-up's MMD² over this one's (for the best result the
+  second best; for the others, the best: then <= 0);
+* the island match quality (:attr:`IslandMatch.quality`; 0 for undescribed tables);
+* the share of the learnware's columns that the user's data feeds;
+* the output similarity: mean cosine of the best pairing of the user's and the
+  island's output descriptions (1.0 when either is undescribed).
+"""
+
+CONFIDENCE_COEFFICIENTS: tuple[float, ...] = (
+    -0.8785,
+    -0.1597,
+    0.461,
+    -0.0484,
+    0.6198,
+    0.0568,
+    -1.604,
+)
+"""Logistic weights of :data:`CONFIDENCE_FEATURES`, then the intercept.
+
+Fitted by ``python -m benchmarks.wild --calibrate`` (L2 logistic regression, C = 1)
+on the results of calibration users from wild markets built with other seeds than
+the benchmark's (see ``docs/search-trust.md`` for the seeds, the reliability table
+and the label: "this learnware is one of the user's own source and task"). The
+benchmark's own users played no part."""
+
+NO_MATCH_CONFIDENCE = 0.1
+"""Below this best confidence the answer is "no good match" (chosen on the
+calibration users: the largest value that keeps the false "no good match" rate on
+served users at or below 0.02, see ``docs/search-trust.md``)."""
+
+OUTPUT_MIN_SIMILARITY = 0.1
+"""Islands whose output descriptions are less alike than this (mean cosine of the
+best pairing) are not searched for the user. Deliberately low: phrasings of one
+label set can be as little alike as 0.14 ("seller's market" / "under 4 months of
+inventory"), so the output similarity enters the confidence instead, which is
+calibrated on users with and without a learnware for their output
+(``docs/search-trust.md``)."""
+
+STAT_WEIGHT = 0.5
+STAT_CAP = 4.0
+REALIGN_MIN_SCORE = 0.05
+"""Column re-alignment by meaning and statistics (:meth:`IslandSearcher._realign`):
+the weight of the capped statistical distance against the description similarity,
+its cap, and the least pair score kept. Choices checked on the calibration markets
+only (``docs/search-trust.md``)."""
+
+UNDESCRIBED_DISCOUNT = 0.5
+"""Confidence factor for results from an undescribed island. Not calibrated (the
+calibration users all describe their columns): a choice that says "weaker"."""
+
+_TINY = 1e-12
+
+
+def confidence_from_features(
+    features: FloatArray, coefficients: Sequence[float] = CONFIDENCE_COEFFICIENTS
+) -> FloatArray:
+    """Logistic confidence of rows of :data:`CONFIDENCE_FEATURES`.
+
+    Parameters
+    ----------
+    features : ndarray of shape (n, len(CONFIDENCE_FEATURES))
+    coefficients : sequence of float
+        Weights then the intercept.
+
+    Returns
+    -------
+    confidence : ndarray of shape (n,), in (0, 1)
+    """
+    X = np.asarray(features, dtype=np.float64)
+    w = np.asarray(coefficients, dtype=np.float64)
+    logit = X @ w[:-1] + w[-1]
+    out: FloatArray = 1.0 / (1.0 + np.exp(-np.clip(logit, -50.0, 50.0)))
+    return out
+
+
+# ------------------------------------------------------------------ results
+
+
+@dataclass(frozen=True)
+class IslandResult:
+    """One learnware found for the user.
+
+    Attributes
+    ----------
+    key : hashable
+        The learnware's key.
+    island_id : int
+    mmd2 : float
+        Squared MMD to the user's RKME under the island's kernel (on the shared
+        columns).
+    confidence : float
+        Estimated probability that this learnware was built on the user's own
+        distribution (``docs/search-trust.md``).
+    column_map : tuple of int
+        For every learnware column, the user column that feeds it (-1: none).
+    missing_columns : tuple of int
+        Learnware columns the user's data cannot feed (its RKME mean, or the
+        specification world, must fill them).
+    features : tuple of float
+        The :data:`CONFIDENCE_FEATURES` behind ``confidence``.
+    reason : str or None
+        Why this result may be weak, if it may.
+    """
+
+    key: Hashable
+    island_id: int
+    mmd2: float
+    confidence: float
+    column_map: tuple[int, ...]
+    missing_columns: tuple[int, ...] = ()
+    features: tuple[float, ...] = ()
+    reason: str | None = None
+
+
+@dataclass(frozen=True)
+class IslandMixture:
+    """A weighted combination of learnwares of one island.
+
+    Attributes
+    ----------
+    keys : tuple
+        Members by decreasing weight (none below the searcher's ``min_weight``).
+    weights : tuple of float
+        On the simplex.
+    island_id : int
+    mmd2 : float
+        Squared MMD between the user's RKME and the weighted combination.
+    best_single_mmd2 : float
+    confidence : float
+        The weight-averaged confidence of the members (the expected share of the
+        combination's weight on learnwares of the user's own distribution).
+    reason : str
+    """
+
+    keys: tuple[Hashable, ...]
+    weights: tuple[float, ...]
+    island_id: int
+    mmd2: float
+    best_single_mmd2: float
+    confidence: float
+    reason: str
+
+
+@dataclass(frozen=True)
+class IslandSearchResult:
+    """The answer to one search.
+
+    Attributes
+    ----------
+    results : tuple of IslandResult
+        Best first (empty when ``no_match``).
+    mixture : IslandMixture or None
+        A proposed combination (never when ``no_match``).
+    no_match : bool
+        Nothing is trustworthy: no island fits, or the best confidence is below the
+        threshold. ``reason`` says which.
+    reason : str or None
+        Why there is no match, or why the results may be weak.
+    islands : tuple of IslandMatch
+        The islands located for the user (fitting ones first).
+    candidates : tuple of IslandResult
+        What was ranked, also when ``no_match`` (for inspection and calibration).
+    """
+
+    results: tuple[IslandResult, ...] = ()
+    mixture: IslandMixture | None = None
+    no_match: bool = False
+    reason: str | None = None
+    islands: tuple[IslandMatch, ...] = ()
+    candidates: tuple[IslandResult, ...] = ()
+
+    @property
+    def confidence(self) -> float:
+        """The best confidence among the results (0.0 without results)."""
+        return max((r.confidence for r in self.results), default=0.0)
+
+
+# ------------------------------------------------------------------ state
+
+
+@dataclass
+class _Member:
+    key: Hashable
+    island_id: int
+    z: FloatArray  # (K, D) in the island's column order, NaN where missing
+    beta: FloatArray  # (K,)
+    mask: BoolArray  # (D,) island columns the member has
+    to_island: tuple[int, ...]  # learnware column -> island column (-1)
+    reason: str | None
+
+
+@dataclass
+class _Group:
+    """Members of one island with one column-presence mask, packed."""
+
+    mask: BoolArray
+    keys: list[Hashable]
+    Z: FloatArray  # (M, D) scaled by the island kernel, NaN in missing columns
+    B: FloatArray  # (M,)
+    offsets: NDArray[np.int64]  # (n + 1,)
+
+
+@dataclass
+class _IslandState:
+    members: dict[Hashable, _Member] = field(default_factory=dict)
+    dirty: bool = True
+    kernel: IslandKernel | None = None
+    groups: list[_Group] = field(default_factory=list)
+    cache: dict[tuple[Any, ...], Any] = field(default_factory=dict)
+    # Robust centre and scale of each island column, from the founder's reduced
+    # set: what a column "looks like" when its alignment is checked by statistics.
+    ref: tuple[FloatArray, FloatArray] | None = None
+
+
+class IslandSearcher:
+    """Search table learnwares island by island, with calibrated confidence.
+
+    Not a scikit-learn estimator: learnwares are added and removed one at a time and
+    searched in between. Thread-safe (one lock); kernels are refitted lazily, at the
+    first search after an island changed.
+
+    Parameters
+    ----------
+    islands : IslandMap, optional
+        Default: a new map with the offline MiniLM column space.
+    no_match_below : float, default=NO_MATCH_CONFIDENCE
+        Best confidence under which the answer is "no good match".
+    min_weight : float, default=0.1
+        Combination members (sources) below this weight are dropped.
+    max_mixture : int, default=10
+        Best results a combination is formed from.
+    max_spread_members : int, default=64
+        Members used to estimate an island's spread.
+    max_islands : int, default=8
+        Islands located for a user (fitting ones are searched).
+    output_min_similarity : float, default=OUTPUT_MIN_SIMILARITY
+        Islands whose outputs are less alike than this to the user's are skipped.
+    random_state : int, default=0
+        Seeds the kernel fits.
+
+    Examples
+    --------
+    >>> searcher = IslandSearcher()                                # doctest: +SKIP
+    >>> searcher.add("lw-1", semantic_spec, rkme)                  # doctest: +SKIP
+    >>> found = searcher.search(["dep_delay", "carrier"], user_rkme,
+    ...                         task="Regression")                 # doctest: +SKIP
+    >>> found.no_match, found.results[0].key, found.results[0].confidence
+    ...                                                            # doctest: +SKIP
+    """
+
+    def __init__(
+        self,
+        islands: IslandMap | None = None,
+        *,
+        no_match_below: float = NO_MATCH_CONFIDENCE,
+        min_weight: float = 0.1,
+        max_mixture: int = 10,
+        max_spread_members: int = 64,
+        max_islands: int = 8,
+        output_min_similarity: float = OUTPUT_MIN_SIMILARITY,
+        random_state: int = 0,
+    ) -> None:
+        self.islands = IslandMap() if islands is None else islands
+        self.no_match_below = float(no_match_below)
+        self.min_weight = float(min_weight)
+        self.max_mixture = int(max_mixture)
+        self.max_spread_members = int(max_spread_members)
+        self.max_islands = int(max_islands)
+        self.output_min_similarity = float(output_min_similarity)
+        self.random_state = int(random_state)
+        self._lock = threading.RLock()
+        self._state: dict[int, _IslandState] = {}
+        self._island_of: dict[Hashable, int] = {}
+
+    # ------------------------------------------------------------ writing
+
+    def add(
+        self,
+        key: Hashable,
+        semantic_spec: SemanticSpec | Mapping[str, Any],
+        stat_spec: RKMETableSpecification,
+    ) -> int:
+        """Put a table learnware on its island; returns the island id.
+
+        Raises
+        ------
+        SpecificationError
+            Malformed semantic spec, or an unfitted RKME.
+        """
+        z = np.asarray(getattr(stat_spec, "z_", None), dtype=np.float64)
+        if z.ndim != 2 or z.shape[0] == 0:
+            raise SpecificationError("the statistical specification is not fitted")
+        beta = np.asarray(stat_spec.beta_, dtype=np.float64).reshape(-1)
+        with self._lock:
+            if key in self._island_of:
+                self.remove(key)
+            a = self.islands.assign(semantic_spec, int(z.shape[1]), key=key)
+            state = self._state.setdefault(a.island_id, _IslandState())
+            order = np.asarray(a.order, dtype=np.int64)
+            if state.ref is None:
+                state.ref = _marginals(align_columns(z, a.order), beta)
+            elif not a.undescribed:
+                columns = table_signature(semantic_spec, int(z.shape[1])).columns
+                order = self._realign(columns, z, beta, a.island_id, state.ref)
+            to_island = np.full(z.shape[1], -1, dtype=np.int64)
+            to_island[order[order >= 0]] = np.flatnonzero(order >= 0)
+            member = _Member(
+                key=key,
+                island_id=a.island_id,
+                z=align_columns(z, order.tolist()),
+                beta=beta,
+                mask=order >= 0,
+                to_island=tuple(int(c) for c in to_island),
+                reason=a.reason,
+            )
+            state.members[key] = member
+            state.dirty = True
+            self._island_of[key] = a.island_id
+            return a.island_id
+
+    def remove(self, key: Hashable) -> None:
+        """Take a learnware out (no-op for an unknown key)."""
+        with self._lock:
+            island = self._island_of.pop(key, None)
+            if island is None:
+                return
+            self.islands.remove(key)
+            state = self._state[island]
+            state.members.pop(key, None)
+            state.dirty = True
+            if not state.members:
+                del self._state[island]
+
+    def __len__(self) -> int:
+        return len(self._island_of)
+
+    def kernel(self, island_id: int) -> IslandKernel:
+        """The island's current kernel (fitted if needed)."""
+        with self._lock:
+            return self._refresh(self._state[island_id]).kernel  # type: ignore[return-value]
+
+    # ------------------------------------------------------------ searching
+
+    def search(
+        self,
+        query: SemanticSpec | Mapping[str, Any] | Sequence[str],
+        stat_spec: RKMETableSpecification,
+        *,
+        top_k: int = 10,
+        task: str | None = None,
+    ) -> IslandSearchResult:
+        """Learnwares for a user's table, with confidence.
+
+        Parameters
+        ----------
+        query : SemanticSpec, dict or sequence of str
+            The user's semantic spec (``Input`` descriptions; ``Task``/``Output``
+            when given) or the CSV header's column names.
+        stat_spec : RKMETableSpecification
+            The user's RKME, fitted with any ``gamma``, columns in the user's order.
+        top_k : int, default=10
+        task : str, optional
+            Only islands of this task (``"Classification"``, ``"Regression"``).
+
+        Returns
+        -------
+        result : IslandSearchResult
+        """
+        z_user = np.asarray(getattr(stat_spec, "z_", None), dtype=np.float64)
+        if z_user.ndim != 2 or z_user.shape[0] == 0:
+            raise SpecificationError("the user's RKME is not fitted")
+        b_user = np.asarray(stat_spec.beta_, dtype=np.float64).reshape(-1)
+        n_user = int(z_user.shape[1])
+        signature = table_signature(query, n_user, task=task)
+        with self._lock:
+            # Columns and task locate the islands; the output is compared here, by
+            # meaning (the islands' own output rule is strict wording, which splits
+            # one target described in two ways into two islands).
+            located = self.islands.locate(
+                _without_output(query), n_user, task=task, top_k=self.max_islands
+            )
+            fitting: list[tuple[IslandMatch, float]] = []
+            for m in located:
+                if not m.fits or m.island_id not in self._state:
+                    continue
+                sim = self._output_similarity(signature, m.island_id)
+                if sim >= self.output_min_similarity:
+                    fitting.append((m, sim))
+            if not fitting:
+                if any(m.fits for m in located):
+                    why = "learnwares take your columns, but none predicts your output"
+                elif located:
+                    why = "your columns overlap an island only partly: " + (
+                        located[0].reason or "too few shared columns"
+                    )
+                else:
+                    why = "no island of learnwares matches your columns and task"
+                return IslandSearchResult(
+                    no_match=True, reason=f"no good match: {why}", islands=located
+                )
+            per_island: list[tuple[list[IslandResult], IslandMixture | None]] = []
+            for match, sim in fitting:
+                per_island.append(
+                    self._search_island(
+                        match, z_user, b_user, sim, user_columns=signature.columns
+                    )
+                )
+        # All located islands' results by confidence (it is calibrated across
+        # islands; MMD² under two islands' kernels is not comparable); the
+        # combination of the best result's island only.
+        candidates = sorted(
+            (r for found, _ in per_island for r in found), key=lambda r: -r.confidence
+        )
+        mixture = None
+        if candidates:
+            top_island = candidates[0].island_id
+            mixture = next(
+                (mix for _, mix in per_island if mix and mix.island_id == top_island),
+                None,
+            )
+        results = tuple(candidates[:top_k])
+        best = results[0].confidence if results else 0.0
+        if best < self.no_match_below:
+            return IslandSearchResult(
+                no_match=True,
+                reason=(
+                    f"no good match: the best result's confidence {best:.2f} is below "
+                    f"{self.no_match_below:.2f} (your data is far from every "
+                    f"learnware of the island)"
+                ),
+                islands=tuple(located),
+                candidates=results,
+            )
+        reasons = {r.reason for r in results if r.reason}
+        return IslandSearchResult(
+            results=results,
+            mixture=mixture,
+            reason="; ".join(sorted(reasons)) or None,
+            islands=tuple(located),
+            candidates=results,
+        )
+
+    # ------------------------------------------------------------ internals
+
+    def _refresh(self, state: _IslandState) -> _IslandState:
+        """Refit the kernel and repack the members if the island changed."""
+        if not state.dirty and state.kernel is not None:
+            return state
+        members = list(state.members.values())
+        z = np.concatenate([m.z for m in members], axis=0)
+        b = np.concatenate([m.beta for m in members])
+        offsets = np.concatenate(
+            ([0], np.cumsum([m.z.shape[0] for m in members]))
+        ).astype(np.int64)
+        filled = _impute(z, b)
+        state.kernel = fit_island_kernel(
+            filled, b, offsets=offsets, random_state=self.random_state
+        )
+        groups: dict[bytes, list[_Member]] = {}
+        for m in members:
+            groups.setdefault(m.mask.tobytes(), []).append(m)
+        state.groups = []
+        for same in groups.values():
+            state.groups.append(
+                _Group(
+                    mask=same[0].mask.copy(),
+                    keys=[m.key for m in same],
+                    Z=state.kernel.transform(np.concatenate([m.z for m in same])),
+                    B=np.concatenate([m.beta for m in same]),
+                    offsets=np.concatenate(
+                        ([0], np.cumsum([m.z.shape[0] for m in same]))
+                    ).astype(np.int64),
+                )
+            )
+        state.cache = {}
+        state.dirty = False
+        return state
+
+    def _self_terms(
+        self, state: _IslandState, gi: int, cols: NDArray[np.int64], gamma: float
+    ) -> FloatArray:
+        key = ("self", gi, cols.tobytes())
+        if key not in state.cache:
+            g = state.groups[gi]
+            state.cache[key] = packed_self_terms(
+                np.ascontiguousarray(g.Z[:, cols]), g.B, gamma=gamma, offsets=g.offsets
+            )
+        out: FloatArray = state.cache[key]
+        return out
+
+    def _spread(
+        self, state: _IslandState, cols: NDArray[np.int64], gamma: float
+    ) -> float:
+        """Median squared MMD between two members on ``cols`` (NaN if < 2)."""
+        key = ("spread", cols.tobytes())
+        if key in state.cache:
+            return float(state.cache[key])
+        sets: list[tuple[FloatArray, FloatArray]] = []
+        for g in state.groups:
+            if not g.mask[cols].all():
+                continue
+            for i in range(len(g.keys)):
+                lo, hi = g.offsets[i], g.offsets[i + 1]
+                sets.append((g.Z[lo:hi][:, cols], g.B[lo:hi]))
+        if len(sets) > self.max_spread_members:
+            rng = np.random.default_rng(self.random_state)
+            pick = rng.choice(len(sets), size=self.max_spread_members, replace=False)
+            sets = [sets[i] for i in sorted(pick)]
+        value = math.nan
+        if len(sets) >= 2:
+            G = _gram(sets, gamma)
+            d = np.diag(G)
+            D = d[:, None] + d[None, :] - 2.0 * G
+            iu = np.triu_indices(len(sets), 1)
+            value = float(np.median(np.maximum(D[iu], 0.0)))
+        state.cache[key] = value
+        return value
+
+    def _realign(
+        self,
+        columns: Sequence[str],
+        z: FloatArray,
+        beta: FloatArray,
+        island_id: int,
+        ref: tuple[FloatArray, FloatArray],
+    ) -> NDArray[np.int64]:
+        """For every island column, the table's column (-1: none), by meaning and
+        statistics together.
+
+        The pair score is the column-set similarity of the islands' matcher minus
+        :data:`STAT_WEIGHT` times the (capped) statistical distance between the
+        column's marginal in the table's reduced set and the island column's
+        reference marginal: ``|c - c_ref| / sqrt(s s_ref) + |log(s / s_ref)|``.
+        In raw units this separates columns that descriptions confuse (a
+        percentage from a width in millimetres), while descriptions separate
+        columns alike in distribution. Hungarian assignment; pairs scoring below
+        :data:`REALIGN_MIN_SCORE` stay unmatched.
+        """
+        info = self.islands.island(island_id)
+        texts = [list(c) if c else ["unnamed"] for c in info.columns]
+        S = self.islands.space.similarity_to_columns(list(columns), texts)
+        c, sc = _marginals(z, beta)
+        rc, rs = ref
+        with np.errstate(invalid="ignore", divide="ignore"):
+            dist = np.abs(c[:, None] - rc[None, :]) / np.sqrt(sc[:, None] * rs[None, :])
+            dist += np.abs(np.log(sc[:, None] / rs[None, :]))
+        dist = np.nan_to_num(np.minimum(dist, STAT_CAP), nan=STAT_CAP / 2.0)
+        score = S - STAT_WEIGHT * dist / STAT_CAP
+        rows, cols = linear_sum_assignment(-score)
+        order = np.full(len(info.columns), -1, dtype=np.int64)
+        for i, j in zip(rows, cols, strict=True):
+            if score[i, j] >= REALIGN_MIN_SCORE:
+                order[j] = i
+        return order
+
+    def _output_similarity(self, user: TableSignature, island_id: int) -> float:
+        """How alike the user's output and the island's are (1.0 if either is
+        undescribed): the mean cosine of the best one-to-one pairing of their output
+        descriptions; 0.0 for another output dimension."""
+        info = self.islands.island(island_id)
+        if (
+            user.output_dim is not None
+            and info.output_dim is not None
+            and user.output_dim != info.output_dim
+        ):
+            return 0.0
+        if not user.labels_described or not info.labels or not info.described:
+            return 1.0
+        if any(is_placeholder(t, labels=True) for t in info.labels):
+            return 1.0
+        if len(user.labels) != len(info.labels):
+            return 0.0
+        S = self.islands.space.raw_similarity(list(user.labels), list(info.labels))
+        rows, cols = linear_sum_assignment(-S)
+        return float(np.mean(S[rows, cols]))
+
+    def _search_island(
+        self,
+        match: IslandMatch,
+        z_user: FloatArray,
+        b_user: FloatArray,
+        output_similarity: float = 1.0,
+        user_columns: Sequence[str] = (),
+    ) -> tuple[list[IslandResult], IslandMixture | None]:
+        state = self._refresh(self._state[match.island_id])
+        kernel = state.kernel
+        assert kernel is not None
+        user_order = np.asarray(match.order, dtype=np.int64)
+        if not match.undescribed and state.ref is not None and user_columns:
+            user_order = self._realign(
+                user_columns, z_user, b_user, match.island_id, state.ref
+            )
+        user_mask = user_order >= 0
+        q_all = kernel.transform(align_columns(z_user, user_order.tolist()))
+        rows: list[tuple[_Member, float, float, NDArray[np.int64]]] = []
+        res_cache: dict[bytes, float] = {}
+        for gi, g in enumerate(state.groups):
+            cols = np.flatnonzero(g.mask & user_mask).astype(np.int64)
+            if cols.size == 0:
+                continue
+            sub = kernel.restrict(cols.tolist())
+            self_terms = self._self_terms(state, gi, cols, sub.gamma)
+            Q = np.ascontiguousarray(q_all[:, cols])
+            dist = packed_mmd_squared(
+                Q,
+                b_user,
+                np.ascontiguousarray(g.Z[:, cols]),
+                g.B,
+                gamma=sub.gamma,
+                offsets=g.offsets,
+                self_terms=self_terms,
+            )
+            ck = cols.tobytes()
+            if ck not in res_cache:
+                res_cache[ck] = _resolution(Q, b_user, sub.gamma)
+            for i, key in enumerate(g.keys):
+                rows.append((state.members[key], float(dist[i]), res_cache[ck], cols))
+        if not rows:
+            return [], None
+        # Rank: learnwares the user's data feeds completely first, then by MMD².
+        fed = [
+            float(np.mean(user_mask[m.mask])) if m.mask.any() else 0.0 for m, *_ in rows
+        ]
+        order = sorted(range(len(rows)), key=lambda i: (fed[i] < 1.0, rows[i][1]))
+        mmds = np.asarray([rows[i][1] for i in order])
+        results: list[IslandResult] = []
+        for rank, i in enumerate(order):
+            member, mmd2, res, cols = rows[i]
+            spread = self._spread(state, cols, kernel.restrict(cols.tolist()).gamma)
+            if not math.isfinite(spread) or spread <= 0:
+                spread = 10.0 * res  # one member: the query's noise as the scale
+            others = np.delete(mmds, rank)
+            runner_up = float(others.min()) if others.size else 10.0 * spread
+            fed_share = fed[i] * _unaligned_share(member)
+            x = np.array(
+                [
+                    math.log10((mmd2 + _TINY) / (spread + _TINY)),
+                    math.log10((mmd2 + _TINY) / (res + _TINY)),
+                    math.log10((runner_up + _TINY) / (mmd2 + _TINY)),
+                    float(match.quality) if not match.undescribed else 0.0,
+                    fed_share,
+                    output_similarity,
+                ]
+            )
+            x[:3] = np.clip(x[:3], -6.0, 6.0)
+            conf = float(confidence_from_features(x[None, :])[0])
+            if match.undescribed:
+                conf *= UNDESCRIBED_DISCOUNT
+            column_map = tuple(
+                int(user_order[c]) if c >= 0 else -1 for c in member.to_island
+            )
+            missing = tuple(j for j, c in enumerate(column_map) if c < 0)
+            reasons = [r for r in (match.reason, member.reason) if r]
+            if missing:
+                reasons.append(
+                    f"your data lacks {len(missing)} of this learnware's "
+                    f"{len(column_map)} columns"
+                )
+            results.append(
+                IslandResult(
+                    key=member.key,
+                    island_id=match.island_id,
+                    mmd2=mmd2,
+                    confidence=conf,
+                    column_map=column_map,
+                    missing_columns=missing,
+                    features=tuple(float(v) for v in x),
+                    reason="; ".join(dict.fromkeys(reasons)) or None,
+                )
+            )
+        mixture = self._mixture(state, match, q_all, b_user, user_mask, results)
+        return results, mixture
+
+    def _mixture(
+        self,
+        state: _IslandState,
+        match: IslandMatch,
+        q_all: FloatArray,
+        b_user: FloatArray,
+        user_mask: BoolArray,
+        results: Sequence[IslandResult],
+        *,
+        rel_margin: float = 0.3,
+        noise_factor: float = 3.0,
+        duplicate_factor: float = 10.0,
+    ) -> IslandMixture | None:
+        """The decision rule of :func:`~learnware_core.search.mixture.search_mixture`
+        on the island's fully fed members (on the columns they all share)."""
+        pool = [r for r in results if not r.missing_columns][: self.max_mixture]
+        if len(pool) < 2:
+            return None
+        members = [state.members[r.key] for r in pool]
+        common = user_mask.copy()
+        for m in members:
+            common &= m.mask
+        cols = np.flatnonzero(common).astype(np.int64)
+        if cols.size == 0:
+            return None
+        kernel = state.kernel
+        assert kernel is not None
+        gamma = kernel.restrict(cols.tolist()).gamma
+        sets = [
+            (kernel.transform(np.nan_to_num(m.z))[:, cols], m.beta) for m in members
+        ]
+        Q = q_all[:, cols]
+        allsets = [(Q, b_user), *sets]
+        G_all = _gram(allsets, gamma)
+        qq, c, G = float(G_all[0, 0]), G_all[0, 1:], G_all[1:, 1:]
+        d = np.diag(G)
+        single = np.maximum(qq - 2.0 * c + d, 0.0)
+        best = int(np.argmin(single))
+        idx = np.arange(len(members))
+        w, mix = fit_mixture_weights(qq, c, G)
+        noise = min(_resolution(Q, b_user, gamma), mix) if mix > 0 else _TINY
+        labels = np.zeros(0, dtype=np.int64)
+        while True:
+            labels = _near_copies(G[np.ix_(idx, idx)], w, duplicate_factor * noise)
+            source_weight = np.bincount(labels, weights=w)
+            keep = (source_weight[labels] >= self.min_weight) & (w > 1e-6)
+            if keep.all() or not keep.any():
+                break
+            idx, labels = idx[keep], labels[keep]
+            w, mix = fit_mixture_weights(qq, c[idx], G[np.ix_(idx, idx)])
+        n_sources = int(np.unique(labels).shape[0])
+        if n_sources < 2 or mix > (1.0 - rel_margin) * single[best]:
+            return None
+        if single[best] - mix < noise_factor * noise:
+            return None
+        order = np.argsort(-w, kind="stable")
+        keys = tuple(pool[int(idx[j])].key for j in order)
+        weights = tuple(float(w[j]) for j in order)
+        conf = float(
+            sum(
+                wj * pool[int(idx[j])].confidence
+                for j, wj in zip(order, weights, strict=True)
+            )
+        )
+        return IslandMixture(
+            keys=keys,
+            weights=weights,
+            island_id=match.island_id,
+            mmd2=float(mix),
+            best_single_mmd2=float(single[best]),
+            confidence=conf,
+            reason=(
+                f"{n_sources} sources: MMD² {single[best]:.4g} -> {mix:.4g} "
+                f"({(single[best] - mix) / noise:.1f} x the query's noise unit)"
+            ),
+        )
+
+
+# ------------------------------------------------------------------ helpers
+
+
+def _marginals(z: FloatArray, beta: FloatArray) -> tuple[FloatArray, FloatArray]:
+    """Weighted median and robust scale of each column (NaN columns: NaN)."""
+    out_c = np.full(z.shape[1], np.nan)
+    out_s = np.full(z.shape[1], np.nan)
+    ok = ~np.isnan(z).any(axis=0)
+    if ok.any():
+        w = np.maximum(beta, 0.0)
+        w = w / w.sum() if w.sum() > 0 else np.full(beta.shape, 1.0 / beta.shape[0])
+        c, sc = _column_scales(z[:, ok], w)
+        out_c[ok], out_s[ok] = c, sc
+    return out_c, out_s
+
+
+def _impute(z: FloatArray, b: FloatArray) -> FloatArray:
+    """Missing columns (NaN) filled with the column's weighted mean elsewhere."""
+    out = z.copy()
+    nan = np.isnan(out)
+    if not nan.any():
+        return out
+    w = np.maximum(b, 0.0)[:, None] * ~nan
+    total = w.sum(axis=0)
+    means = np.where(
+        total > 0, (np.nan_to_num(out) * w).sum(axis=0) / np.maximum(total, _TINY), 0.0
+    )
+    out[nan] = np.broadcast_to(means, out.shape)[nan]
+    return out
+
+
+def _without_output(
+    query: SemanticSpec | Mapping[str, Any] | Sequence[str],
+) -> Mapping[str, Any] | Sequence[str]:
+    """The query without its ``Output`` (compared by meaning, not by the map)."""
+    if isinstance(query, SemanticSpec):
+        query = query.to_dict()
+    if isinstance(query, Mapping):
+        return {k: v for k, v in query.items() if k != "Output"}
+    return query
+
+
+def _unaligned_share(member: _Member) -> float:
+    """Share of the member's own columns that are on the island."""
+    n = len(member.to_island)
+    return sum(c >= 0 for c in member.to_island) / n if n else 0.0
+
+
+def _gram(sets: Sequence[tuple[FloatArray, FloatArray]], gamma: float) -> FloatArray:
+    """``G_ij = b_i' K(z_i, z_j) b_j`` for prescaled sets, from one kernel matrix."""
+    Z = np.concatenate([s[0] for s in sets], axis=0)
+    B = np.concatenate([s[1] for s in sets])
+    seg = np.repeat(np.arange(len(sets)), [s[0].shape[0] for s in sets])
+    sq = np.einsum("ij,ij->i", Z, Z)
+    D = np.maximum(sq[:, None] + sq[None, :] - 2.0 * Z @ Z.T, 0.0)
+    K = np.exp(-gamma * D) * B[:, None] * B[None, :]
+    S = np.zeros((Z.shape[0], len(sets)))
+    S[np.arange(Z.shape[0]), seg] = 1.0
+    G: FloatArray = S.T @ K @ S
+    return G
+
+
+def _resolution(Q: FloatArray, b: FloatArray, gamma: float) -> float:
+    """The query's resolution under an RBF on prescaled points (as
+    :func:`~learnware_core.search.index.spec_resolution`)."""
+    k_eff = 1.0 / max(float(b @ b), _TINY)
+    self_term = float(_gram([(Q, b)], gamma)[0, 0])
+    return max((1.0 - self_term) / k_eff, 1e-12)
+
+
+def _near_copies(G: FloatArray, w: FloatArray, threshold: float) -> NDArray[np.int64]:
+    """Source labels: a component within ``threshold`` (squared MMD) of a heavier
+    one is a near-copy of it (as :mod:`learnware_core.search.mixture`)."""
+    d = np.diag(G)
+    labels = np.full(w.shape[0], -1, dtype=np.int64)
+    reps: list[int] = []
+    for i in np.argsort(-w, kind="stable"):
+        if reps:
+            r = np.asarray(reps)
+            d2 = d[i] + d[r] - 2.0 * G[i, r]
+            j = int(np.argmin(d2))
+            if d2[j] <= threshold:
+                labels[i] = labels[r[j]]
+                continue
+        labels[i] = len(reps)
+        reps.append(int(i))
+    return labels
