@@ -58,11 +58,11 @@ def sample(
     return rng.permutation(np.concatenate(rows))
 
 
-def model() -> Any:
+def model(*, max_iter: int = 200) -> Any:
     """Logistic regression on the 784 pixels; the input is (n, 1, 28, 28) in [0, 1]."""
     from sklearn.linear_model import LogisticRegression
     from sklearn.pipeline import make_pipeline
     from sklearn.preprocessing import FunctionTransformer
 
     flatten = FunctionTransformer(np.reshape, kw_args={"shape": (-1, 28 * 28)})
-    return make_pipeline(flatten, LogisticRegression(max_iter=200))
+    return make_pipeline(flatten, LogisticRegression(max_iter=max_iter))
