@@ -44,6 +44,8 @@ __all__ = [
     "TASK_TYPES",
     "IODescription",
     "SemanticSpec",
+    "column_index",
+    "input_descriptions",
     "semantic_config",
 ]
 
@@ -155,6 +157,48 @@ _INPUT_REQUIRED_FOR_DATA = ("Table",)
 _OUTPUT_REQUIRED_FOR_TASKS = ("Classification", "Regression")
 _MODEL_OTHERS_ONLY_FOR_DATA = ("Table", "Image")
 _INDEX_KEY = re.compile(r"0|[1-9][0-9]*")
+
+
+def column_index(key: object) -> int | None:
+    """A ``Description`` key as a column number (``"3"`` -> 3), or None.
+
+    ASCII digits only: ``str.isdigit`` also accepts ``"¹"`` or ``"٣"``, which
+    ``int`` refuses.
+    """
+    text = str(key)
+    return int(text) if text.isascii() and text.isdigit() else None
+
+
+def input_descriptions(raw_input: object) -> dict[str, str] | None:
+    """The column descriptions of a semantic spec's ``Input`` (``{"0": text}``).
+
+    Parameters
+    ----------
+    raw_input : object
+        The ``Input`` entry as stored (``{"Dimension": d, "Description": {...}}``).
+
+    Returns
+    -------
+    descriptions : dict or None
+        Non-empty descriptions under column-number keys below ``Dimension``; None
+        when there is none, or ``Dimension`` is not an integer.
+    """
+    if not isinstance(raw_input, Mapping):
+        return None
+    dimension = raw_input.get("Dimension")
+    raw = raw_input.get("Description")
+    if not isinstance(raw, Mapping):
+        return None
+    found = {
+        str(k): v.strip()
+        for k, v in raw.items()
+        if column_index(k) is not None and isinstance(v, str) and v.strip()
+    }
+    if dimension is not None:
+        if not isinstance(dimension, int) or isinstance(dimension, bool):
+            return None
+        found = {k: v for k, v in found.items() if int(k) < dimension}
+    return found or None
 
 
 def semantic_config() -> dict[str, dict[str, Any]]:

@@ -16,6 +16,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from learnware_core.encoders import TextEncoder, default_text_encoder
+from learnware_core.specification.semantic import column_index
 
 __all__ = ["UNNAMED", "ColumnEmbedder", "column_texts"]
 
@@ -37,9 +38,9 @@ def column_texts(
         got: dict[int, str] = {}
     elif isinstance(descriptions, Mapping):
         got = {
-            int(k): str(v)
+            i: str(v)
             for k, v in descriptions.items()
-            if str(k).isascii() and str(k).isdigit()  # not "¹": int() refuses it
+            if (i := column_index(k)) is not None
         }
     else:
         got = dict(enumerate(str(v) for v in descriptions))

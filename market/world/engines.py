@@ -23,6 +23,7 @@ from bmw.storage import STORAGE_ERRORS
 from learnware_core.errors import LearnwareError
 from learnware_core.specification.base import load_spec
 from learnware_core.specification.rkme import RKMETableSpecification
+from learnware_core.specification.semantic import input_descriptions
 
 if TYPE_CHECKING:
     from learnware_core.specworld import NetConfig, TrainConfig, WorldEngine
@@ -46,27 +47,6 @@ def _values(semantic_spec: Mapping[str, Any], key: str) -> list[str]:
     if isinstance(values, str):
         return [values] if values else []
     return [str(v) for v in values or () if v]
-
-
-def input_descriptions(raw_input: Any) -> dict[str, str] | None:
-    """The column descriptions of a semantic spec's ``Input`` (``{"0": text}``), or
-    None unless it has at least one non-empty description (and a sane Dimension)."""
-    if not isinstance(raw_input, Mapping):
-        return None
-    dimension = raw_input.get("Dimension")
-    raw = raw_input.get("Description")
-    if not isinstance(raw, Mapping):
-        return None
-    found = {
-        str(k): v.strip()
-        for k, v in raw.items()
-        if str(k).isascii() and str(k).isdigit() and isinstance(v, str) and v.strip()
-    }
-    if dimension is not None:
-        if not isinstance(dimension, int) or isinstance(dimension, bool):
-            return None
-        found = {k: v for k, v in found.items() if int(k) < dimension}
-    return found or None
 
 
 def semantic_eligible(semantic_spec: Mapping[str, Any]) -> bool:
