@@ -4,7 +4,9 @@ Data-free: :class:`JobSelectorReuser` (route each row to one learnware by RKME),
 :class:`AveragingReuser` (mean / vote). With a little labelled data:
 :class:`EnsemblePruningReuser` (select a subset), :class:`FeatureAugmentReuser`
 (learnware outputs as extra features). Heterogeneous feature spaces:
-:class:`FeatureAlignReuser` (linear map fitted by MMD between RKMEs).
+:class:`FeatureAlignReuser` (linear map fitted by MMD between RKMEs),
+:class:`MeaningAlignReuser` (columns matched by the meaning of their descriptions,
+the rest imputed from the RKME).
 
 Every reuser takes its learnwares and parameters in ``__init__``, has
 ``fit(X=None, y=None)`` returning ``self`` and ``predict(X)``; classifiers also
@@ -27,6 +29,7 @@ from learnware_core.reuse.job_selector import (
     JobSelectorReuser,
     rkme_mixture_weights,
 )
+from learnware_core.reuse.meaning_align import MeaningAlignReuser
 
 __all__ = [
     "AveragingReuser",
@@ -37,6 +40,7 @@ __all__ = [
     "JobSelectorReuser",
     "LearnwareLike",
     "LocalLearnware",
+    "MeaningAlignReuser",
     "ReuseError",
     "rkme_mixture_weights",
 ]
