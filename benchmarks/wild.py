@@ -473,7 +473,15 @@ class IslandSearchAdapter:
             mixture = Mixture(
                 tuple(str(k) for k in found.mixture.keys), found.mixture.weights
             )
-        hetero = bool(found.results[0].missing_columns) and self.reuser is not None
+        # Through the world only when the user lacks columns the learnware needs
+        # (fewer columns); otherwise its RKME mean fills an unaligned column.
+        top = found.results[0]
+        n_user = int(query.stat_spec.z_.shape[1])
+        hetero = (
+            bool(top.missing_columns)
+            and n_user < len(top.column_map)
+            and self.reuser is not None
+        )
         return SearchAnswer(ranked=ranked, mixture=mixture, hetero=hetero)
 
     def reuse(

@@ -33,7 +33,7 @@ from __future__ import annotations
 import math
 import threading
 from collections.abc import Hashable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -96,13 +96,13 @@ CONFIDENCE_FEATURES: tuple[str, ...] = (
 """
 
 CONFIDENCE_COEFFICIENTS: tuple[float, ...] = (
-    -0.8785,
-    -0.1597,
-    0.461,
-    -0.0484,
-    0.6198,
-    0.0568,
-    -1.604,
+    -0.5513,
+    -0.2735,
+    1.7449,
+    -0.0635,
+    0.358,
+    -0.0012,
+    -1.2962,
 )
 """Logistic weights of :data:`CONFIDENCE_FEATURES`, then the intercept.
 
@@ -112,26 +112,34 @@ the benchmark's (see ``docs/search-trust.md`` for the seeds, the reliability tab
 and the label: "this learnware is one of the user's own source and task"). The
 benchmark's own users played no part."""
 
-NO_MATCH_CONFIDENCE = 0.1
+NO_MATCH_CONFIDENCE = 0.11
 """Below this best confidence the answer is "no good match" (chosen on the
 calibration users: the largest value that keeps the false "no good match" rate on
 served users at or below 0.02, see ``docs/search-trust.md``)."""
 
-OUTPUT_MIN_SIMILARITY = 0.1
+OUTPUT_MIN_SIMILARITY = 0.135
 """Islands whose output descriptions are less alike than this (mean cosine of the
-best pairing) are not searched for the user. Deliberately low: phrasings of one
-label set can be as little alike as 0.14 ("seller's market" / "under 4 months of
-inventory"), so the output similarity enters the confidence instead, which is
-calibrated on users with and without a learnware for their output
-(``docs/search-trust.md``)."""
+best pairing) are not searched for the user. Chosen on the calibration markets:
+phrasings of one label set can be as little alike as 0.14 ("seller's market" /
+"under 4 months of inventory"), while a house's condition and its price band are
+0.13 alike; so the output similarity also enters the confidence
+(``docs/search-trust.md``). Fragile: it separates the calibration phrasings by
+0.01."""
 
 STAT_WEIGHT = 0.5
 STAT_CAP = 4.0
-REALIGN_MIN_SCORE = 0.05
+REALIGN_MIN_SIMILARITY = 0.2
 """Column re-alignment by meaning and statistics (:meth:`IslandSearcher._realign`):
 the weight of the capped statistical distance against the description similarity,
-its cap, and the least pair score kept. Choices checked on the calibration markets
-only (``docs/search-trust.md``)."""
+its cap, and the least description similarity of a pair kept. Choices checked on
+the calibration markets only (``docs/search-trust.md``)."""
+
+PARTIAL_COVERAGE = 0.5
+"""Islands whose column match covers at least this share of both sides' described
+columns are searched too, although they do not *fit* (2/3): the columns are then
+re-aligned by meaning and statistics, and the lower match quality enters the
+confidence. A choice; the islands' matcher splits more than it merges
+(``docs/islands.md``)."""
 
 UNDESCRIBED_DISCOUNT = 0.5
 """Confidence factor for results from an undescribed island. Not calibrated (the
@@ -189,6 +197,8 @@ class IslandResult:
         The :data:`CONFIDENCE_FEATURES` behind ``confidence``.
     reason : str or None
         Why this result may be weak, if it may.
+    undescribed : bool
+        From an island of undescribed tables (its confidence is discounted).
     """
 
     key: Hashable
@@ -199,6 +209,7 @@ class IslandResult:
     missing_columns: tuple[int, ...] = ()
     features: tuple[float, ...] = ()
     reason: str | None = None
+    undescribed: bool = False
 
 
 @dataclass(frozen=True)
@@ -470,7 +481,8 @@ class IslandSearcher:
             )
             fitting: list[tuple[IslandMatch, float]] = []
             for m in located:
-                if not m.fits or m.island_id not in self._state:
+                partial = m.match is not None and m.match.coverage >= PARTIAL_COVERAGE
+                if not (m.fits or partial) or m.island_id not in self._state:
                     continue
                 sim = self._output_similarity(signature, m.island_id)
                 if sim >= self.output_min_similarity:
@@ -494,18 +506,24 @@ class IslandSearcher:
                         match, z_user, b_user, sim, user_columns=signature.columns
                     )
                 )
-        # All located islands' results by confidence (it is calibrated across
-        # islands; MMD² under two islands' kernels is not comparable); the
-        # combination of the best result's island only.
-        candidates = sorted(
-            (r for found, _ in per_island for r in found), key=lambda r: -r.confidence
-        )
+        candidates = _with_confidence([r for found, _ in per_island for r in found])
         mixture = None
         if candidates:
             top_island = candidates[0].island_id
             mixture = next(
                 (mix for _, mix in per_island if mix and mix.island_id == top_island),
                 None,
+            )
+        if mixture is not None:
+            conf = {r.key: r.confidence for r in candidates}
+            mixture = replace(
+                mixture,
+                confidence=float(
+                    sum(
+                        w * conf.get(k, 0.0)
+                        for k, w in zip(mixture.keys, mixture.weights, strict=True)
+                    )
+                ),
             )
         results = tuple(candidates[:top_k])
         best = results[0].confidence if results else 0.0
@@ -622,8 +640,9 @@ class IslandSearcher:
         reference marginal: ``|c - c_ref| / sqrt(s s_ref) + |log(s / s_ref)|``.
         In raw units this separates columns that descriptions confuse (a
         percentage from a width in millimetres), while descriptions separate
-        columns alike in distribution. Hungarian assignment; pairs scoring below
-        :data:`REALIGN_MIN_SCORE` stay unmatched.
+        columns alike in distribution. Hungarian assignment; a pair is kept when
+        its description similarity reaches :data:`REALIGN_MIN_SIMILARITY`, or when
+        it is non-negative and the marginals are within 1 of each other.
         """
         info = self.islands.island(island_id)
         texts = [list(c) if c else ["unnamed"] for c in info.columns]
@@ -638,7 +657,10 @@ class IslandSearcher:
         rows, cols = linear_sum_assignment(-score)
         order = np.full(len(info.columns), -1, dtype=np.int64)
         for i, j in zip(rows, cols, strict=True):
-            if score[i, j] >= REALIGN_MIN_SCORE:
+            # described alike, or (described at all and) distributed alike
+            if S[i, j] >= REALIGN_MIN_SIMILARITY or (
+                S[i, j] >= 0.0 and dist[i, j] <= 1.0
+            ):
                 order[j] = i
         return order
 
@@ -706,35 +728,27 @@ class IslandSearcher:
                 rows.append((state.members[key], float(dist[i]), res_cache[ck], cols))
         if not rows:
             return [], None
-        # Rank: learnwares the user's data feeds completely first, then by MMD².
         fed = [
             float(np.mean(user_mask[m.mask])) if m.mask.any() else 0.0 for m, *_ in rows
         ]
-        order = sorted(range(len(rows)), key=lambda i: (fed[i] < 1.0, rows[i][1]))
-        mmds = np.asarray([rows[i][1] for i in order])
+        order = sorted(range(len(rows)), key=lambda i: rows[i][1])
         results: list[IslandResult] = []
-        for rank, i in enumerate(order):
+        for i in order:
             member, mmd2, res, cols = rows[i]
             spread = self._spread(state, cols, kernel.restrict(cols.tolist()).gamma)
             if not math.isfinite(spread) or spread <= 0:
                 spread = 10.0 * res  # one member: the query's noise as the scale
-            others = np.delete(mmds, rank)
-            runner_up = float(others.min()) if others.size else 10.0 * spread
-            fed_share = fed[i] * _unaligned_share(member)
             x = np.array(
                 [
                     math.log10((mmd2 + _TINY) / (spread + _TINY)),
                     math.log10((mmd2 + _TINY) / (res + _TINY)),
-                    math.log10((runner_up + _TINY) / (mmd2 + _TINY)),
+                    0.0,  # the margin: set across all located islands (search)
                     float(match.quality) if not match.undescribed else 0.0,
-                    fed_share,
+                    fed[i] * _unaligned_share(member),
                     output_similarity,
                 ]
             )
-            x[:3] = np.clip(x[:3], -6.0, 6.0)
-            conf = float(confidence_from_features(x[None, :])[0])
-            if match.undescribed:
-                conf *= UNDESCRIBED_DISCOUNT
+            x[:2] = np.clip(x[:2], -6.0, 6.0)
             column_map = tuple(
                 int(user_order[c]) if c >= 0 else -1 for c in member.to_island
             )
@@ -750,11 +764,12 @@ class IslandSearcher:
                     key=member.key,
                     island_id=match.island_id,
                     mmd2=mmd2,
-                    confidence=conf,
+                    confidence=0.0,  # set in search, with the margin
                     column_map=column_map,
                     missing_columns=missing,
                     features=tuple(float(v) for v in x),
                     reason="; ".join(dict.fromkeys(reasons)) or None,
+                    undescribed=match.undescribed,
                 )
             )
         mixture = self._mixture(state, match, q_all, b_user, user_mask, results)
@@ -775,7 +790,9 @@ class IslandSearcher:
     ) -> IslandMixture | None:
         """The decision rule of :func:`~learnware_core.search.mixture.search_mixture`
         on the island's fully fed members (on the columns they all share)."""
-        pool = [r for r in results if not r.missing_columns][: self.max_mixture]
+        pool = sorted(
+            (r for r in results if not r.missing_columns), key=lambda r: r.mmd2
+        )[: self.max_mixture]
         if len(pool) < 2:
             return None
         members = [state.members[r.key] for r in pool]
@@ -818,12 +835,7 @@ class IslandSearcher:
         order = np.argsort(-w, kind="stable")
         keys = tuple(pool[int(idx[j])].key for j in order)
         weights = tuple(float(w[j]) for j in order)
-        conf = float(
-            sum(
-                wj * pool[int(idx[j])].confidence
-                for j, wj in zip(order, weights, strict=True)
-            )
-        )
+        conf = 0.0  # set in search, from the members' confidence
         return IslandMixture(
             keys=keys,
             weights=weights,
@@ -839,6 +851,24 @@ class IslandSearcher:
 
 
 # ------------------------------------------------------------------ helpers
+
+
+def _with_confidence(results: Sequence[IslandResult]) -> list[IslandResult]:
+    """Results of all located islands ranked by MMD² in units of the query's
+    resolution (comparable across islands, unlike MMD² under two kernels), each
+    with its margin to the runner-up and its confidence."""
+    ranked = sorted(results, key=lambda r: r.features[1])
+    units = np.asarray([r.features[1] for r in ranked])
+    out = []
+    for i, r in enumerate(ranked):
+        others = np.delete(units, i)
+        x = np.asarray(r.features)
+        x[2] = float(np.clip(others.min() - x[1], -6.0, 6.0)) if others.size else 2.0
+        conf = float(confidence_from_features(x[None, :])[0])
+        if r.undescribed:
+            conf *= UNDESCRIBED_DISCOUNT
+        out.append(replace(r, confidence=conf, features=tuple(float(v) for v in x)))
+    return out
 
 
 def _marginals(z: FloatArray, beta: FloatArray) -> tuple[FloatArray, FloatArray]:
