@@ -96,13 +96,13 @@ CONFIDENCE_FEATURES: tuple[str, ...] = (
 """
 
 CONFIDENCE_COEFFICIENTS: tuple[float, ...] = (
-    -0.5513,
-    -0.2735,
-    1.7449,
-    -0.0635,
-    0.358,
-    -0.0012,
-    -1.2962,
+    -0.8207,
+    -0.2157,
+    2.4485,
+    -0.1058,
+    1.1175,
+    -0.0014,
+    -1.977,
 )
 """Logistic weights of :data:`CONFIDENCE_FEATURES`, then the intercept.
 
@@ -112,7 +112,7 @@ the benchmark's (see ``docs/search-trust.md`` for the seeds, the reliability tab
 and the label: "this learnware is one of the user's own source and task"). The
 benchmark's own users played no part."""
 
-NO_MATCH_CONFIDENCE = 0.11
+NO_MATCH_CONFIDENCE = 0.12
 """Below this best confidence the answer is "no good match" (chosen on the
 calibration users: the largest value that keeps the false "no good match" rate on
 served users at or below 0.02, see ``docs/search-trust.md``)."""
@@ -287,6 +287,9 @@ class _Member:
     mask: BoolArray  # (D,) island columns the member has
     to_island: tuple[int, ...]  # learnware column -> island column (-1)
     reason: str | None
+    raw_z: FloatArray | None = None  # (K, d) in the learnware's own column order
+    texts: tuple[str, ...] = ()  # its column descriptions
+    marginals: tuple[FloatArray, FloatArray] | None = None
 
 
 @dataclass
@@ -412,6 +415,9 @@ class IslandSearcher:
                 mask=order >= 0,
                 to_island=tuple(int(c) for c in to_island),
                 reason=a.reason,
+                raw_z=z,
+                texts=table_signature(semantic_spec, int(z.shape[1])).columns,
+                marginals=_marginals(z, beta),
             )
             state.members[key] = member
             state.dirty = True
@@ -703,55 +709,33 @@ class IslandSearcher:
             )
         user_mask = user_order >= 0
         q_all = kernel.transform(align_columns(z_user, user_order.tolist()))
-        rows: list[tuple[_Member, float, float, NDArray[np.int64]]] = []
-        res_cache: dict[bytes, float] = {}
-        for gi, g in enumerate(state.groups):
-            cols = np.flatnonzero(g.mask & user_mask).astype(np.int64)
-            if cols.size == 0:
-                continue
-            sub = kernel.restrict(cols.tolist())
-            self_terms = self._self_terms(state, gi, cols, sub.gamma)
-            Q = np.ascontiguousarray(q_all[:, cols])
-            dist = packed_mmd_squared(
-                Q,
-                b_user,
-                np.ascontiguousarray(g.Z[:, cols]),
-                g.B,
-                gamma=sub.gamma,
-                offsets=g.offsets,
-                self_terms=self_terms,
-            )
-            ck = cols.tobytes()
-            if ck not in res_cache:
-                res_cache[ck] = _resolution(Q, b_user, sub.gamma)
-            for i, key in enumerate(g.keys):
-                rows.append((state.members[key], float(dist[i]), res_cache[ck], cols))
+        rows = self._pairwise_rows(
+            state, kernel, user_order, z_user, b_user, list(user_columns)
+        )
         if not rows:
             return [], None
-        fed = [
-            float(np.mean(user_mask[m.mask])) if m.mask.any() else 0.0 for m, *_ in rows
-        ]
-        order = sorted(range(len(rows)), key=lambda i: rows[i][1])
+        rows.sort(key=lambda row: row[1])
         results: list[IslandResult] = []
-        for i in order:
-            member, mmd2, res, cols = rows[i]
-            spread = self._spread(state, cols, kernel.restrict(cols.tolist()).gamma)
+        for member, mmd2, res, cols, column_map in rows:
+            spread = (
+                self._spread(state, cols, kernel.restrict(cols.tolist()).gamma)
+                if cols.size
+                else math.nan
+            )
             if not math.isfinite(spread) or spread <= 0:
                 spread = 10.0 * res  # one member: the query's noise as the scale
+            fed_share = float(np.mean(np.asarray(column_map) >= 0))
             x = np.array(
                 [
                     math.log10((mmd2 + _TINY) / (spread + _TINY)),
                     math.log10((mmd2 + _TINY) / (res + _TINY)),
                     0.0,  # the margin: set across all located islands (search)
                     float(match.quality) if not match.undescribed else 0.0,
-                    fed[i] * _unaligned_share(member),
+                    fed_share,
                     output_similarity,
                 ]
             )
             x[:2] = np.clip(x[:2], -6.0, 6.0)
-            column_map = tuple(
-                int(user_order[c]) if c >= 0 else -1 for c in member.to_island
-            )
             missing = tuple(j for j, c in enumerate(column_map) if c < 0)
             reasons = [r for r in (match.reason, member.reason) if r]
             if missing:
@@ -774,6 +758,102 @@ class IslandSearcher:
             )
         mixture = self._mixture(state, match, q_all, b_user, user_mask, results)
         return results, mixture
+
+    def _pairwise_rows(
+        self,
+        state: _IslandState,
+        kernel: IslandKernel,
+        user_order: NDArray[np.int64],
+        z_user: FloatArray,
+        b_user: FloatArray,
+        user_columns: list[str],
+    ) -> list[tuple[_Member, float, float, NDArray[np.int64], tuple[int, ...]]]:
+        """Squared MMD of every member to the user, each member's columns matched to
+        the user's directly (meaning + statistics, as :meth:`_realign` but against
+        the user's own marginals: a learnware of the user's distribution then
+        aligns exactly), compared in the user's column space under the island
+        kernel's scales; one packed call per column-presence group."""
+        d_u = z_user.shape[1]
+        cu, su = _marginals(z_user, b_user)
+        # the kernel in the user's columns: island scales where the user's column
+        # is on the island, the user's own elsewhere
+        scales, center = su.copy(), cu.copy()
+        on = user_order >= 0
+        scales[user_order[on]] = kernel.column_scales[on]
+        center[user_order[on]] = kernel.center[on]
+        scales = np.where(np.isfinite(scales) & (scales > 0), scales, 1.0)
+        center = np.nan_to_num(center)
+        user_kernel = IslandKernel(
+            column_scales=scales,
+            center=center,
+            gamma=kernel.gamma * kernel.n_features / d_u,
+        )
+        island_of_user = np.full(d_u, -1, dtype=np.int64)
+        island_of_user[user_order[on]] = np.flatnonzero(on)
+        Q = user_kernel.transform(z_user)
+        groups: dict[bytes, list[tuple[_Member, FloatArray, tuple[int, ...]]]] = {}
+        for member in state.members.values():
+            if member.raw_z is None or member.marginals is None:
+                continue
+            perm = self._pair(member, user_columns, cu, su)
+            Zu = np.full((member.raw_z.shape[0], d_u), np.nan)
+            for j, u in enumerate(perm):
+                if u >= 0:
+                    Zu[:, u] = member.raw_z[:, j]
+            mask = ~np.isnan(Zu[0])
+            groups.setdefault(mask.tobytes(), []).append((member, Zu, perm))
+        rows = []
+        for same in groups.values():
+            mask = ~np.isnan(same[0][1][0])
+            cols = np.flatnonzero(mask).astype(np.int64)
+            if cols.size == 0:
+                continue
+            sub = user_kernel.restrict(cols.tolist())
+            Z = np.concatenate([zu[:, cols] for _, zu, _ in same])
+            Zs = (Z - sub.center) / sub.column_scales
+            B = np.concatenate([m.beta for m, _, _ in same])
+            offsets = np.concatenate(
+                ([0], np.cumsum([zu.shape[0] for _, zu, _ in same]))
+            ).astype(np.int64)
+            Qs = np.ascontiguousarray(Q[:, cols])
+            dist = packed_mmd_squared(
+                Qs, b_user, Zs, B, gamma=sub.gamma, offsets=offsets
+            )
+            res = _resolution(Qs, b_user, sub.gamma)
+            on_island = island_of_user[cols]
+            island_cols = np.sort(on_island[on_island >= 0]).astype(np.int64)
+            for i, (member, _, perm) in enumerate(same):
+                rows.append((member, float(dist[i]), res, island_cols, perm))
+        return rows
+
+    def _pair(
+        self,
+        member: _Member,
+        user_columns: list[str],
+        cu: FloatArray,
+        su: FloatArray,
+    ) -> tuple[int, ...]:
+        """For every learnware column, the user's column (-1: none)."""
+        assert member.marginals is not None
+        n_m = len(member.texts)
+        if not user_columns or not member.texts:
+            ident = range(n_m)
+            return tuple(j if j < len(cu) else -1 for j in ident)
+        S = self.islands.space.similarity(list(member.texts), user_columns)
+        c, sc = member.marginals
+        with np.errstate(invalid="ignore", divide="ignore"):
+            dist = np.abs(c[:, None] - cu[None, :]) / np.sqrt(sc[:, None] * su[None, :])
+            dist += np.abs(np.log(sc[:, None] / su[None, :]))
+        dist = np.nan_to_num(np.minimum(dist, STAT_CAP), nan=STAT_CAP / 2.0)
+        score = S - STAT_WEIGHT * dist / STAT_CAP
+        rows, cols = linear_sum_assignment(-score)
+        perm = [-1] * n_m
+        for i, j in zip(rows, cols, strict=True):
+            if S[i, j] >= REALIGN_MIN_SIMILARITY or (
+                S[i, j] >= 0.0 and dist[i, j] <= 1.0
+            ):
+                perm[i] = int(j)
+        return tuple(perm)
 
     def _mixture(
         self,
