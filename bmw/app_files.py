@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from whitenoise.middleware import WhiteNoiseMiddleware  # type: ignore[import-untyped]
+from whitenoise.middleware import WhiteNoiseMiddleware
 
 APP_INDEX = "/index.html"
 
