@@ -650,7 +650,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true", help="1k and 10k markets")
     args = parser.parse_args(argv)
-    preload(single_blas_thread=True)  # as the search worker (market.search_index)
+    preload(single_blas_thread=True)  # as the search worker (market.search.index)
     small, large = (1_000, 10_000) if args.quick else (10_000, 100_000)
 
     results: dict[int, dict[str, Any]] = {}
