@@ -6,9 +6,11 @@ Issue 21, parts 1, 2 and 4 put together (``docs/search-trust.md``):
 1. the user's column descriptions (or CSV header) and task locate the island(s)
    (:meth:`~learnware_core.islands.IslandMap.locate`), with the permutation that puts
    the user's columns in the island's order;
-2. the island's members, stored in the island's column order and scaled by the
-   island's kernel (:func:`~learnware_core.search.island_kernel.fit_island_kernel`,
-   refitted when the island has changed), are ranked by squared MMD to the user's
+2. every member's columns are matched to the user's (description similarity
+   and the RKMEs' per-column marginals), and the members, in the user's column
+   order and scaled by the island's kernel
+   (:func:`~learnware_core.search.island_kernel.fit_island_kernel`, refitted
+   when the island has changed), are ranked by squared MMD to the user's
    RKME in one vectorised call per column-presence group; a user or a member lacking
    columns is compared on the shared columns under
    :meth:`~learnware_core.search.island_kernel.IslandKernel.restrict`. The RKMEs'
@@ -25,7 +27,7 @@ Issue 21, parts 1, 2 and 4 put together (``docs/search-trust.md``):
    Below :data:`NO_MATCH_CONFIDENCE`, or when no island fits, the answer is
    ``no_match`` with a reason.
 
-Framework-free: numpy and the islands package.
+Framework-free: numpy, scipy and the islands package.
 """
 
 from __future__ import annotations
