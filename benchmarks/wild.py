@@ -1,14 +1,23 @@
 """The wild market of issue 21: search and reuse as real developers and users meet them.
 
-``python -m benchmarks.wild [--quick] [--check] [--no-hetero] [--task-filter]``
+``python -m benchmarks.wild [--quick] [--check] [--no-hetero] [--task-filter]
+[--searcher island|baseline] [--world baseline|meaning] [--calibrate]``
 builds the market of :mod:`benchmarks._wild_market` (diamonds, Ames housing, Texas
 housing; learnwares in raw units, fitted with any ``gamma``, described in their
 developers' own words), runs every user through a :class:`Searcher`, and prints a
 table per data set, the issue's figures against their targets, and, as its **last
 line**, one JSON object with them.
 
-The searcher is a protocol so that the dock's island search can be measured by the
-same harness; the one run here is :class:`StatIndexSearcher`, **today's dock**:
+The searcher is a protocol. The default, ``--searcher island``, is the dock's island
+search (:class:`IslandSearchAdapter` over
+:class:`~learnware_core.search.island_search.IslandSearcher`: islands located by
+meaning, columns matched per learnware, the island kernel, calibrated confidence
+and "no good match"; ``docs/search-trust.md``); users who lack columns of their
+top-1 are reused through ``--world``: the world engine's ``WorldAlignReuser``
+(``baseline``) or ``benchmarks._wild_world.MeaningWorldReuser`` (``meaning``).
+``--calibrate`` fits the island search's confidence on markets of other seeds
+(:data:`CALIBRATION_SEEDS`) and prints its reliability table instead.
+``--searcher baseline`` is :class:`StatIndexSearcher`, **today's dock**:
 ``market.search_index.MarketIndex.search`` without Django -- a
 :class:`~learnware_core.search.index.StatIndex` per feature space ``(type, d,
 gamma)`` (a query in a space no learnware shares is refused, or sent to the
