@@ -73,7 +73,7 @@ __all__ = [
 ]
 
 Columns = Mapping[str, str] | Sequence[str] | None
-Correction = Literal["none", "affine", "linear", "forest"]
+Correction = Literal["none", "affine", "linear", "forest", "blend"]
 
 BANDWIDTH_GRID: tuple[float, ...] = tuple(float(v) for v in np.geomspace(0.05, 8.0, 24))
 """Candidate bandwidths ``h`` (in robust-scale units per matched column, times
@@ -418,6 +418,9 @@ class MeaningAlignReuser(BaseReuser):
         Fit an output correction when ``fit`` gets labels.
     cv : int, default=5
         Folds of the cross-validation that chooses the correction.
+    n_se : float, default=1.0
+        The simplest candidate within ``n_se`` standard errors of the best is kept
+        (0: the best).
     min_labelled : int, default=10
         Fewer labelled rows than this: no correction.
     random_state : int, Generator or None, default=None
@@ -431,7 +434,7 @@ class MeaningAlignReuser(BaseReuser):
         For every learnware column, the user column feeding it, or -1 (imputed).
     bandwidth_ : float
         The imputation bandwidth chosen at ``fit``.
-    correction_ : {"none", "affine", "linear", "forest"}
+    correction_ : {"none", "affine", "linear", "forest", "blend"}
         The output correction kept (``"none"``: the learnware's own output).
     cv_errors_ : dict of str to float
         Cross-validated error of every candidate (MSE; 1 - accuracy).
@@ -465,6 +468,7 @@ class MeaningAlignReuser(BaseReuser):
         agreement_only: float = 0.9,
         correction: bool = True,
         cv: int = 5,
+        n_se: float = 1.0,
         min_labelled: int = 10,
         random_state: int | np.random.Generator | None = None,
     ) -> None:
@@ -480,6 +484,7 @@ class MeaningAlignReuser(BaseReuser):
         self.agreement_only = agreement_only
         self.correction = correction
         self.cv = cv
+        self.n_se = n_se
         self.min_labelled = min_labelled
         self.random_state = random_state
 
@@ -669,6 +674,8 @@ class MeaningAlignReuser(BaseReuser):
         from sklearn.linear_model import LogisticRegression, Ridge, RidgeCV
 
         seed = _seed(self.random_state)
+        if name == "blend":
+            return _Blend(self._candidate("forest"), self._blend_raw)
         if self.task == "regression":
             if name == "affine":
                 return Ridge(alpha=1e-6)
@@ -712,10 +719,13 @@ class MeaningAlignReuser(BaseReuser):
         scale = np.where(q3 - q1 > _EPS, (q3 - q1) / 1.349, std)
         self._feature_center = np.nan_to_num(med, nan=0.0)
         self._feature_scale = np.where(np.nan_to_num(scale) > _EPS, scale, 1.0)
+        self._n_outputs = P.shape[1]
         self._output_center = P.mean(axis=0)
         p_std = P.std(axis=0)
         self._output_scale = np.where(p_std > _EPS, p_std, 1.0)
-        names: list[Correction] = ["affine", "linear", "forest"]
+        names: list[Correction] = ["affine", "linear", "blend", "forest"]
+        if self.learnware_task_ != task:
+            names.remove("blend")  # no raw output to blend with
         raw_losses = (
             self._losses(yv, self._raw_predict(P))
             if self.learnware_task_ == task
@@ -744,12 +754,13 @@ class MeaningAlignReuser(BaseReuser):
             self.cv_errors_[name] = float(losses[name].mean())
         best = min(losses, key=lambda k: self.cv_errors_[k])
         # one-standard-error rule on paired differences: the simplest candidate
-        # (none < affine < linear < forest) not worse than the best by more than
+        # (none < affine < linear < blend < forest) not worse than the best by more than
         # one standard error of their row-wise loss difference
         chosen = best
         for k in losses:
             gap = losses[k] - losses[best]
-            if np.all(np.isfinite(gap)) and gap.mean() <= gap.std() / np.sqrt(n):
+            tolerance = self.n_se * gap.std() / np.sqrt(n)
+            if np.all(np.isfinite(gap)) and gap.mean() <= tolerance:
                 chosen = k
                 break
         if chosen != "none":
@@ -758,6 +769,17 @@ class MeaningAlignReuser(BaseReuser):
             self._corrector = self._candidate(best).fit(self._design(P, Xa, best), yv)
             if task == "classification" and self.classes_ is None:
                 self.classes_ = np.asarray(self._corrector.classes_)
+
+    def _blend_raw(self, D: FloatArray) -> FloatArray:
+        """The learnware's own output back from the first columns of a design."""
+        if self.learnware_task_ == "classification":
+            k = self._n_outputs
+            P = np.exp(D[:, :k])
+            return np.asarray(P / P.sum(axis=1, keepdims=True), dtype=np.float64)
+        assert self._output_center is not None
+        assert self._output_scale is not None
+        raw = D[:, :1] * self._output_scale + self._output_center
+        return np.asarray(raw[:, 0], dtype=np.float64)
 
     def predict(self, X: ArrayLike) -> NDArray[Any]:
         """Predictions for user rows (corrected if a correction was kept).
@@ -806,6 +828,35 @@ class MeaningAlignReuser(BaseReuser):
         out[:, cols[keep]] = raw[:, keep]
         total = out.sum(axis=1, keepdims=True)
         return np.asarray(out / np.where(total > 0, total, 1.0), dtype=np.float64)
+
+
+class _Blend:
+    """The mean of a forest on ``[learnware output, own columns]`` and the
+    learnware's own output (values; class probabilities)."""
+
+    def __init__(self, forest: Any, raw: Any) -> None:
+        self.forest = forest
+        self.raw = raw
+
+    def fit(self, D: FloatArray, y: NDArray[Any]) -> _Blend:
+        self.forest.fit(D, y)
+        self.classes_ = getattr(self.forest, "classes_", None)
+        return self
+
+    def predict_proba(self, D: FloatArray) -> FloatArray:
+        assert self.classes_ is not None
+        cols = np.asarray(self.classes_, dtype=np.int64)
+        P = self.raw(D)
+        own = P[:, np.clip(cols, 0, P.shape[1] - 1)] * (cols < P.shape[1])
+        total = own.sum(axis=1, keepdims=True)
+        own = own / np.where(total > 0, total, 1.0)
+        return np.asarray(0.5 * (own + self.forest.predict_proba(D)), dtype=np.float64)
+
+    def predict(self, D: FloatArray) -> NDArray[Any]:
+        if self.classes_ is None:
+            return np.asarray(0.5 * (self.raw(D) + self.forest.predict(D)))
+        proba = self.predict_proba(D)
+        return np.asarray(np.asarray(self.classes_)[np.argmax(proba, axis=1)])
 
 
 def _seed(random_state: int | np.random.Generator | None) -> int | None:
