@@ -560,6 +560,7 @@ class MeaningAlignReuser(BaseReuser):
         self._feature_scale: FloatArray | None = None
         self._output_center: FloatArray | None = None
         self._output_scale: FloatArray | None = None
+        self._y_bounds: tuple[float, float] | None = None
         if task == "classification" and self.learnware_task_ == task:
             self.classes_ = np.arange(self._n_classes())
         if y is not None and self.correction:
@@ -713,6 +714,11 @@ class MeaningAlignReuser(BaseReuser):
         if self.learnware_task_ == "regression" and P.shape[1] != 1:
             return  # multi-output regression: keep the learnware's output
         yv = y.astype(np.float64) if task == "regression" else y.astype(np.int64)
+        if task == "regression":
+            # predictions stay within the labels' range widened by half of it (a
+            # guard against a learnware or a linear map extrapolating wildly)
+            low, high = float(yv.min()), float(yv.max())
+            self._y_bounds = (low - 0.5 * (high - low), high + 0.5 * (high - low))
         med = np.nanmedian(Xa, axis=0)
         q1, q3 = np.nanpercentile(Xa, [25, 75], axis=0)
         std = np.nanstd(Xa, axis=0)
@@ -796,10 +802,13 @@ class MeaningAlignReuser(BaseReuser):
         Xl = self.transform(Xa)
         P = self._raw_scores(Xl)
         if self.correction_ == "none":
-            return self._raw_predict(P)
-        return np.asarray(
-            self._corrector.predict(self._design(P, Xa, self.correction_))
-        )
+            out = self._raw_predict(P)
+        else:
+            design = self._design(P, Xa, self.correction_)
+            out = np.asarray(self._corrector.predict(design))
+        if self._y_bounds is not None:
+            out = np.clip(out, *self._y_bounds)
+        return out
 
     def predict_proba(self, X: ArrayLike) -> FloatArray:
         """Class probabilities over the learnware's classes (classification only).
