@@ -18,7 +18,7 @@ top-1 are reused through ``--world``: the world engine's ``WorldAlignReuser``
 ``--calibrate`` fits the island search's confidence on markets of other seeds
 (:data:`CALIBRATION_SEEDS`) and prints its reliability table instead.
 ``--searcher baseline`` is :class:`StatIndexSearcher`, **today's dock**:
-``market.search_index.MarketIndex.search`` without Django -- a
+``market.search.index.MarketIndex.search`` without Django -- a
 :class:`~learnware_core.search.index.StatIndex` per feature space ``(type, d,
 gamma)`` (a query in a space no learnware shares is refused, or sent to the
 specification world when the user gave column descriptions and an engine is

@@ -136,7 +136,7 @@ def test_paraphrased_median_gamma_user_is_not_refused_and_ranked_right(
 
     assert not found.no_match
     assert [r.key for r in found.results][:1] == ["reg/SFO"]
-    assert all(r.key.startswith("reg/") for r in found.results)
+    assert all(str(r.key).startswith("reg/") for r in found.results)
 
 
 def test_classifier_user_gets_classifiers_only(market: IslandSearcher) -> None:
@@ -146,7 +146,7 @@ def test_classifier_user_gets_classifiers_only(market: IslandSearcher) -> None:
     )
 
     assert found.results[0].key == "clf/JFK"
-    assert all(r.key.startswith("clf/") for r in found.results)
+    assert all(str(r.key).startswith("clf/") for r in found.results)
 
 
 def test_mixture_never_mixes_classifiers_and_regressors(
@@ -157,7 +157,7 @@ def test_mixture_never_mixes_classifiers_and_regressors(
 
     assert found.mixture is not None
     weights = dict(zip(found.mixture.keys, found.mixture.weights, strict=True))
-    assert all(k.startswith("reg/") for k in weights)
+    assert all(str(k).startswith("reg/") for k in weights)
     assert weights.get("reg/JFK", 0.0) + weights.get("reg/SFO", 0.0) >= 0.7
     assert all(w >= 0.1 for w in weights.values())
     assert sum(found.mixture.weights) == pytest.approx(1.0)
