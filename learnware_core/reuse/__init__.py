@@ -4,9 +4,12 @@ Data-free: :class:`JobSelectorReuser` (route each row to one learnware by RKME),
 :class:`AveragingReuser` (mean / vote). With a little labelled data:
 :class:`EnsemblePruningReuser` (select a subset), :class:`FeatureAugmentReuser`
 (learnware outputs as extra features). Heterogeneous feature spaces:
-:class:`FeatureAlignReuser` (linear map fitted by MMD between RKMEs),
-:class:`MeaningAlignReuser` (columns matched by the meaning of their descriptions,
-the rest imputed from the RKME).
+:class:`FeatureAlignReuser` (linear map fitted by MMD between RKMEs); in their own
+modules, as they need the sentence encoder or torch (a deploy bundle imports this
+package without them):
+:class:`~learnware_core.reuse.meaning_align.MeaningAlignReuser` (columns matched by
+the meaning of their descriptions, the rest imputed from the RKME) and
+:class:`~learnware_core.reuse.world_align.WorldAlignReuser`.
 
 Every reuser takes its learnwares and parameters in ``__init__``, has
 ``fit(X=None, y=None)`` returning ``self`` and ``predict(X)``; classifiers also
@@ -29,7 +32,6 @@ from learnware_core.reuse.job_selector import (
     JobSelectorReuser,
     rkme_mixture_weights,
 )
-from learnware_core.reuse.meaning_align import MeaningAlignReuser
 
 __all__ = [
     "AveragingReuser",
@@ -40,7 +42,6 @@ __all__ = [
     "JobSelectorReuser",
     "LearnwareLike",
     "LocalLearnware",
-    "MeaningAlignReuser",
     "ReuseError",
     "rkme_mixture_weights",
 ]

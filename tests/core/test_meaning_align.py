@@ -11,8 +11,9 @@ from sklearn.ensemble import GradientBoostingRegressor, RandomForestRegressor
 from sklearn.linear_model import LinearRegression
 
 from learnware_core.islands import ColumnSpace, default_column_space
-from learnware_core.reuse import LocalLearnware, MeaningAlignReuser, ReuseError
+from learnware_core.reuse import LocalLearnware, ReuseError
 from learnware_core.reuse.meaning_align import (
+    MeaningAlignReuser,
     marginal_agreement,
     match_by_meaning,
     rkme_conditional_mean,
