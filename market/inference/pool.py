@@ -88,13 +88,17 @@ class WarmPool:
         self._retire_idle()
         entry = self._get(key)
         if entry is None:
-            with self._starting_lock(key):  # one start per key at a time
-                entry = self._get(key)
-                if entry is None:
-                    entry = _start(key[0], key[2], name)
-                    with self._lock:
-                        entry.leased += 1
-                        self._warm[key] = entry
+            try:
+                with self._starting_lock(key):  # one start per key at a time
+                    entry = self._get(key)
+                    if entry is None:
+                        entry = _start(key[0], key[2], name)
+                        with self._lock:
+                            entry.leased += 1
+                            self._warm[key] = entry
+            finally:  # later callers find the entry (or start again), not the lock
+                with self._lock:
+                    self._starting.pop(key, None)
         try:
             yield entry
         finally:
