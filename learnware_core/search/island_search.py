@@ -57,7 +57,7 @@ from learnware_core.search.island_kernel import (
     _column_scales,  # the island kernel's robust centre and scale, per column
     fit_island_kernel,
 )
-from learnware_core.search.mixture import fit_mixture_weights
+from learnware_core.search.mixture import fit_mixture_weights, source_labels
 from learnware_core.specification.rkme import RKMETableSpecification
 from learnware_core.specification.semantic import SemanticSpec
 
@@ -902,7 +902,7 @@ class IslandSearcher:
         noise = min(_resolution(Q, b_user, gamma), mix) if mix > 0 else _TINY
         labels = np.zeros(0, dtype=np.int64)
         while True:
-            labels = _near_copies(G[np.ix_(idx, idx)], w, duplicate_factor * noise)
+            labels = source_labels(G[np.ix_(idx, idx)], w, duplicate_factor * noise)
             source_weight = np.bincount(labels, weights=w)
             keep = (source_weight[labels] >= self.min_weight) & (w > 1e-6)
             if keep.all() or not keep.any():
@@ -1018,22 +1018,3 @@ def _resolution(Q: FloatArray, b: FloatArray, gamma: float) -> float:
     k_eff = 1.0 / max(float(b @ b), _TINY)
     self_term = float(_gram([(Q, b)], gamma)[0, 0])
     return max((1.0 - self_term) / k_eff, 1e-12)
-
-
-def _near_copies(G: FloatArray, w: FloatArray, threshold: float) -> NDArray[np.int64]:
-    """Source labels: a component within ``threshold`` (squared MMD) of a heavier
-    one is a near-copy of it (as :mod:`learnware_core.search.mixture`)."""
-    d = np.diag(G)
-    labels = np.full(w.shape[0], -1, dtype=np.int64)
-    reps: list[int] = []
-    for i in np.argsort(-w, kind="stable"):
-        if reps:
-            r = np.asarray(reps)
-            d2 = d[i] + d[r] - 2.0 * G[i, r]
-            j = int(np.argmin(d2))
-            if d2[j] <= threshold:
-                labels[i] = labels[r[j]]
-                continue
-        labels[i] = len(reps)
-        reps.append(int(i))
-    return labels

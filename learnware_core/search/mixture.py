@@ -64,7 +64,7 @@ from learnware_core.search.index import StatIndex, score_from_mmd2
 from learnware_core.specification.base import StatSpecification
 from learnware_core.specification.rkme import solve_simplex_qp
 
-__all__ = ["MixtureResult", "fit_mixture_weights", "search_mixture"]
+__all__ = ["MixtureResult", "fit_mixture_weights", "search_mixture", "source_labels"]
 
 FloatArray = NDArray[np.float64]
 
@@ -109,8 +109,12 @@ class MixtureResult:
     noise: float = 0.0
 
 
-def _sources(G: FloatArray, w: FloatArray, threshold: float) -> NDArray[np.int64]:
-    """Group components whose squared MMD to a heavier one is <= ``threshold``."""
+def source_labels(G: FloatArray, w: FloatArray, threshold: float) -> NDArray[np.int64]:
+    """Source label of each mixture component: a component whose squared MMD to a
+    heavier one is <= ``threshold`` is a near-copy of it (same label).
+
+    ``G`` is the components' Gram matrix (RKME inner products), ``w`` their weights.
+    """
     d = np.diag(G)
     labels = np.full(w.shape[0], -1, dtype=np.int64)
     reps: list[int] = []
@@ -225,7 +229,7 @@ def search_mixture(
     noise = min(res, mix)  # the noise unit u (module docstring)
     idx = np.arange(len(keys))
     while True:  # prune sources with little weight, re-solve on the rest
-        labels = _sources(G[np.ix_(idx, idx)], w, duplicate_factor * noise)
+        labels = source_labels(G[np.ix_(idx, idx)], w, duplicate_factor * noise)
         source_weight = np.bincount(labels, weights=w)
         keep = source_weight[labels] >= min_weight
         if keep.all() or not keep.any():
