@@ -46,7 +46,6 @@ from benchmarks.wild import (
     error,
     evaluate,
     figures,
-    input_descriptions,
     query_of,
     task_of,
     train_world,
@@ -54,6 +53,7 @@ from benchmarks.wild import (
 from learnware_core.errors import LearnwareError
 from learnware_core.reuse import LocalLearnware
 from learnware_core.reuse.meaning_align import MeaningAlignReuser
+from learnware_core.specification.semantic import input_descriptions
 
 FloatArray = NDArray[np.float64]
 HETERO_KEYS = ("hetero_paraphrase_ratio", "hetero_beats_own_model_100")

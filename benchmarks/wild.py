@@ -107,6 +107,7 @@ from learnware_core.search.island_search import (
 from learnware_core.search.mixture import search_mixture
 from learnware_core.specification.base import StatSpecification
 from learnware_core.specification.rkme import RKMETableSpecification
+from learnware_core.specification.semantic import input_descriptions
 
 FloatArray = NDArray[np.float64]
 
@@ -220,25 +221,6 @@ class CrossSpaceReuser(Protocol):
 
 
 # ------------------------------------------------------------ today's dock
-
-
-def input_descriptions(raw_input: Any) -> dict[str, str] | None:
-    """The column descriptions of a semantic spec's ``Input`` as the dock reads them
-    (``market.world.input_descriptions``; that module needs Django)."""
-    if not isinstance(raw_input, Mapping):
-        return None
-    raw = raw_input.get("Description")
-    if not isinstance(raw, Mapping):
-        return None
-    found = {
-        str(k): v.strip()
-        for k, v in raw.items()
-        if str(k).isascii() and str(k).isdigit() and isinstance(v, str) and v.strip()
-    }
-    dimension = raw_input.get("Dimension")
-    if isinstance(dimension, int):
-        found = {k: v for k, v in found.items() if int(k) < dimension}
-    return found or None
 
 
 def task_of(semantic_spec: Mapping[str, Any]) -> str:
