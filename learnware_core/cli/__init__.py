@@ -56,7 +56,7 @@ def _common(parser: argparse.ArgumentParser) -> None:
 
 
 def _rkme_options(parser: argparse.ArgumentParser, *, kind: str) -> None:
-    from learnware_core.cli.spec import parse_gamma
+    from learnware_core.cli.spec import add_table_kernel_options, parse_gamma
 
     group = parser.add_argument_group(f"{kind} specification options")
     group.add_argument(
@@ -68,7 +68,9 @@ def _rkme_options(parser: argparse.ArgumentParser, *, kind: str) -> None:
         + ("(default: the image specification's own)" if kind == "image" else "")
         + ("(default: 100)" if kind != "image" else ""),
     )
-    if kind != "image":
+    if kind == "table":  # --gamma and --standardize/--no-standardize
+        add_table_kernel_options(group)
+    elif kind != "image":
         group.add_argument(
             "--gamma",
             type=parse_gamma,

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any, TextIO
 
-__all__ = ["echo", "error_line", "progress_enabled", "steps", "symbols"]
+__all__ = ["echo", "error_line", "progress_enabled", "steps", "symbols", "warn"]
 
 
 def echo(message: str = "", *, stream: TextIO | None = None) -> None:
@@ -21,6 +21,12 @@ def error_line(message: str) -> None:
     """Write ``bmw: error: <message>`` to stderr as a single line."""
     flat = "; ".join(part.strip() for part in str(message).splitlines() if part.strip())
     echo(f"bmw: error: {flat or 'unknown error'}", stream=sys.stderr)
+
+
+def warn(message: str) -> None:
+    """Write ``bmw: warning: <message>`` to stderr as a single line."""
+    flat = "; ".join(part.strip() for part in str(message).splitlines() if part.strip())
+    echo(f"bmw: warning: {flat}", stream=sys.stderr)
 
 
 def progress_enabled(quiet: bool) -> bool:

@@ -27,13 +27,14 @@ from learnware_core.cli._io import (
     read_table,
     split_names,
 )
-from learnware_core.cli._ui import echo, progress_enabled, symbols
+from learnware_core.cli._ui import echo, progress_enabled, symbols, warn
 from learnware_core.cli.spec import (
-    build_table_spec_named,
-    parse_gamma,
+    add_table_kernel_options,
+    fit_table,
 )
 from learnware_core.client import (
     Client,
+    ClientError,
     Credentials,
     credentials_path,
     load_credentials,
@@ -42,11 +43,13 @@ from learnware_core.client import (
 
 __all__ = [
     "add_commands",
+    "print_search_result",
     "run_deploy",
     "run_download",
     "run_login",
     "run_ls",
     "run_rm",
+    "run_search",
     "run_status",
     "run_upload",
 ]
@@ -215,9 +218,16 @@ def run_ls(args: argparse.Namespace) -> int:
 
 def _print_table(table: Sequence[tuple[str, ...]]) -> None:
     """Columns padded to their widest cell; the last column is not padded."""
+    for line in _table_lines(table):
+        echo(line)
+
+
+def _table_lines(table: Sequence[tuple[str, ...]]) -> list[str]:
     widths = [max(len(row[i]) for row in table) for i in range(len(table[0]) - 1)]
-    for row in table:
-        echo("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=False)) + row[-1])
+    return [
+        "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=False)) + row[-1]
+        for row in table
+    ]
 
 
 def run_rm(args: argparse.Namespace) -> int:
@@ -298,54 +308,147 @@ def _predictions_csv(y: NDArray[Any]) -> str:
 def run_search(args: argparse.Namespace) -> int:
     spec: Any = None
     names: list[str] = []
+    X: NDArray[np.float64] | None = None
+    auto = args.gamma is None and args.standardize is None  # the default fit
     if args.table:  # made here; only the spec is sent
-        spec, names = build_table_spec_named(args, data=args.table)
+        X, names = read_table(
+            args.table, columns=split_names(args.columns), drop=split_names(args.drop)
+        )
+        fit = fit_table(
+            X,
+            gamma=args.gamma,
+            standardize=args.standardize,
+            n_points=args.k,
+            random_state=args.seed,
+            column_names=names,
+        )
+        for message in fit.warnings:
+            warn(message)
+        spec = fit.spec
     elif args.stat:
         spec = read_json(args.stat, what="statistical specification")
     if spec is None and not (args.query or args.data_type or args.task_type):
         raise CLIError("give --table DATA, --stat stat.json, --query or a tag filter")
-    result = _client(args).search(
-        stat_spec=spec,
-        query=args.query or "",
-        data_type=args.data_type or "",
-        task_type=args.task_type or "",
-        library_type=args.library_type or "",
-        top_k=args.top_k,
-        input_descriptions=_descriptions(args.describe, names),
-        hetero=args.hetero,
-    )
+    client = _client(args)
+
+    def search(stat_spec: Any) -> dict[str, Any]:
+        return client.search(
+            stat_spec=stat_spec,
+            query=args.query or "",
+            data_type=args.data_type or "",
+            task_type=args.task_type or "",
+            library_type=args.library_type or "",
+            top_k=args.top_k,
+            input_descriptions=_descriptions(args.describe, names),
+            output_descriptions=_output_descriptions(args.output_description),
+            hetero=args.hetero,
+        )
+
+    result: dict[str, Any] | None = None
+    try:
+        result = search(spec)
+    except ClientError as exc:  # an old dock refuses a gamma none of its specs has
+        if not (X is not None and auto and "feature space" in exc.message):
+            raise
+    if X is not None and auto and _old_dock_missed(result, hetero=args.hetero):
+        warn(
+            "this dock compares only specifications of one gamma (an old dock): "
+            "searching again with a spec fitted on the raw columns with gamma 0.1"
+        )
+        legacy = fit_table(X, gamma=0.1, n_points=args.k, random_state=args.seed)
+        result = search(legacy.spec)
+    assert result is not None
     if args.json:
         echo(json.dumps(result, indent=2))
         return EXIT_OK
-    if not result["results"]:
-        echo("No learnware matches.")
-        return EXIT_OK
+    print_search_result(result)
+    return EXIT_OK
+
+
+def _old_dock_missed(result: dict[str, Any] | None, *, hetero: bool) -> bool:
+    """Whether a dock without island search failed a standardised spec: it refused
+    it (``None``) or sent it to the specification world although not asked to."""
+    if result is None:
+        return True
+    return "no_match" not in result and bool(result.get("heterogeneous")) and not hetero
+
+
+_NO_GOOD_MATCH = "no good match"
+
+
+def print_search_result(result: dict[str, Any]) -> None:
+    """Print a search answer: "No good match: ...", or the table of results (with a
+    confidence column when the dock sends confidences, each result's reason under
+    it) and the proposed combination. Fields a dock without island search does not
+    send (``no_match``, ``reason``, ``confidence``, ``missing_columns``) are
+    optional."""
+    results: list[dict[str, Any]] = list(result.get("results") or [])
+    reason = result.get("reason")
+    if result.get("no_match"):
+        why = str(reason or "no learnware fits your data well enough")
+        if why.lower().startswith(_NO_GOOD_MATCH):
+            why = why[len(_NO_GOOD_MATCH) :].lstrip(" :")
+        echo(f"No good match: {why}")
+        if results:
+            echo("\nThe closest learnwares (weak, not recommended):")
+            _print_hits(results)
+        return
+    if not results:
+        echo("No learnware matches." + (f" {reason}" if reason else ""))
+        return
     if result.get("heterogeneous"):
         echo(f"Ranked in the specification world (engine {result['engine_version']}).")
-    header = ("ID", "SCORE", "MMD^2", "KIND", "NAME")
-    table = [header]
-    for hit in result["results"]:
-        lw = hit["learnware"]
-        score = "-" if hit["score"] is None else f"{hit['score']:.3f}"
-        mmd2 = "-" if hit["mmd2"] is None else f"{hit['mmd2']:.5f}"
-        table.append(
-            (
-                str(lw["id"]),
-                score,
-                mmd2,
-                f"{lw['data_type']}/{lw['task_type']}",
-                lw["name"],
-            )
-        )
-    _print_table(table)
+    if reason:
+        echo(f"Note: {reason}")
+    _print_hits(results)
     multiple = result.get("multiple")
     if multiple:
         parts = ", ".join(
             f"{lw['id']} ({w:.2f})"
             for lw, w in zip(multiple["learnwares"], multiple["weights"], strict=True)
         )
-        echo(f"\nCombination (weights): {parts}; score {multiple['score']:.3f}")
-    return EXIT_OK
+        line = f"\nCombination (weights): {parts}; score {multiple['score']:.3f}"
+        if multiple.get("confidence") is not None:
+            line += f"; confidence {_percent(multiple['confidence'])}"
+        echo(line)
+
+
+def _percent(value: float) -> str:
+    return f"{100.0 * float(value):.0f}%"
+
+
+def _print_hits(results: list[dict[str, Any]]) -> None:
+    """The results table; a result's reason and unfed columns on a line under it."""
+    confident = any(hit.get("confidence") is not None for hit in results)
+    middle = ("CONFIDENCE",) if confident else ()
+    table = [("ID", *middle, "SCORE", "MMD^2", "KIND", "NAME")]
+    notes: list[str] = []
+    for hit in results:
+        lw = hit["learnware"]
+        row: tuple[str, ...] = (str(lw["id"]),)
+        if confident:
+            conf = hit.get("confidence")
+            row += ("-" if conf is None else _percent(conf),)
+        score, mmd2 = hit.get("score"), hit.get("mmd2")
+        row += (
+            "-" if score is None else f"{score:.3f}",
+            "-" if mmd2 is None else f"{mmd2:.5f}",
+            f"{lw['data_type']}/{lw['task_type']}",
+            lw["name"],
+        )
+        table.append(row)
+        parts = [str(hit["reason"])] if hit.get("reason") else []
+        missing = hit.get("missing_columns") or []
+        if missing:
+            listed = ", ".join(str(int(c)) for c in missing)
+            parts.append(f"your data cannot feed its column(s) {listed}")
+        notes.append("; ".join(parts))
+    lines = _table_lines(table)
+    echo(lines[0])
+    for line, note in zip(lines[1:], notes, strict=True):
+        echo(line)
+        if note:
+            echo(f"    {note}")
 
 
 def _descriptions(source: str | None, names: list[str]) -> dict[str, str] | None:
@@ -364,6 +467,24 @@ def _descriptions(source: str | None, names: list[str]) -> dict[str, str] | None
         raise CLIError(
             f'{source}: expected {{"0": "description", ...}} or a semantic spec '
             "with Input.Description"
+        )
+    return {str(k): v for k, v in data.items()}
+
+
+def _output_descriptions(source: str | None) -> dict[str, str] | None:
+    """``--output-description``: a JSON file (``{"0": ...}`` or a semantic spec
+    with ``Output.Description``) if it names one, else the text itself."""
+    if source is None:
+        return None
+    if not source.lower().endswith(".json") or not os.path.isfile(source):
+        return {"0": source}
+    data = read_json(source, what="output descriptions")
+    if isinstance(data, dict) and isinstance(data.get("Output"), dict):
+        data = data["Output"].get("Description")
+    if not isinstance(data, dict) or not all(isinstance(v, str) for v in data.values()):
+        raise CLIError(
+            f'{source}: expected {{"0": "description", ...}} or a semantic spec '
+            "with Output.Description"
         )
     return {str(k): v for k, v in data.items()}
 
@@ -482,9 +603,12 @@ def add_commands(
         help="search approved learnwares (your data stays here)",
         description="Search approved learnwares by tags and text and, with --table, "
         "by your data: its RKME is computed here and only that summary is sent "
-        "(your rows never leave this machine). Prints the best learnwares with "
-        "their score and squared MMD, and a weighted combination when several "
-        "learnwares together fit your data better. " + where,
+        "(your rows never leave this machine; it is fitted on standardised "
+        "columns unless --gamma is a number, see 'bmw spec table --help'). Prints "
+        "the best learnwares with their confidence (when the dock estimates one: "
+        "the chance a learnware was built on data like yours), score and squared "
+        "MMD, and a weighted combination when several learnwares together fit your "
+        "data better; or 'No good match' and why. " + where,
     )
     source = search.add_mutually_exclusive_group()
     source.add_argument(
@@ -496,10 +620,20 @@ def add_commands(
     search.add_argument("--task-type", help="e.g. Classification")
     search.add_argument("--library-type", help="e.g. Scikit-learn")
     search.add_argument("--top-k", type=int, default=10, metavar="N")
-    search.add_argument("--columns", help="with --table: use only these columns")
-    search.add_argument("--drop", help="with --table: ignore these columns")
+    search.add_argument(
+        "--columns",
+        action="append",
+        metavar="A,B,...",
+        help="with --table: use only these columns, in this order (repeatable)",
+    )
+    search.add_argument(
+        "--drop",
+        action="append",
+        metavar="A,B,...",
+        help="with --table: ignore these columns (repeatable)",
+    )
     search.add_argument("--k", type=int, default=100, help="with --table: RKME size")
-    search.add_argument("--gamma", type=parse_gamma, default=0.1)
+    add_table_kernel_options(search)
     search.add_argument("--seed", type=int, default=0)
     search.add_argument(
         "--describe",
@@ -507,6 +641,13 @@ def add_commands(
         help="your columns' descriptions, to find learnwares with other columns in "
         "the specification world: 'header' (the table's column names) or a JSON "
         'file ({"0": "age in years", ...} or a semantic spec)',
+    )
+    search.add_argument(
+        "--output-description",
+        metavar="TEXT|FILE",
+        help="what you predict, so learnwares predicting something else are not "
+        'offered: a text (one output), or a JSON file ({"0": "class a", ...}, '
+        "one per label, or a semantic spec with Output.Description)",
     )
     search.add_argument(
         "--hetero",

@@ -474,25 +474,50 @@ class Client:
         top_k: int = 10,
         input_descriptions: Mapping[str, str] | None = None,
         hetero: bool = False,
+        output_descriptions: Mapping[str, str] | None = None,
     ) -> dict[str, Any]:
         """Search approved learnwares by tags, text and your statistical spec.
 
         Build the spec on your machine from your data — e.g.
-        ``RKMETableSpecification().fit(X)`` or ``bmw spec table data.csv`` — and
-        pass it (a fitted spec, its dict, or a ``stat.json`` path): only the
-        reduced set is sent, never your data.
+        ``RKMETableSpecification().fit(X)`` or ``bmw spec table data.csv`` (which
+        fits on standardised columns and keeps your units) — and pass it (a
+        fitted spec, its dict, or a ``stat.json`` path): only the reduced set is
+        sent, never your data. Docks with island search compare specifications
+        under their own kernel, whatever ``gamma`` yours was fitted with.
 
         ``input_descriptions`` (``{"0": "age in years", ...}``, one per column of
-        your table) let the dock search the specification world when no learnware
-        has your columns (``hetero=True``: even if some has); the answer then says
-        ``"heterogeneous": true`` and names the ``engine_version``.
+        your table) locate the learnwares whose columns mean the same (in other
+        words or order too), and let the dock search the specification world when
+        no learnware has your columns (``hetero=True``: even if some has); the
+        answer then says ``"heterogeneous": true`` and names the
+        ``engine_version``. ``output_descriptions`` (``{"0": "delay in
+        minutes"}``, one per label for classes) say what you predict: learnwares
+        predicting something else are not offered (docks that do not know it
+        ignore it).
 
         Returns
         -------
         result : dict
-            ``{"count", "results": [{"learnware", "score", "mmd2", "text_score"}],
-            "multiple": {"learnwares", "weights", "mmd2", "score", "reason"} or
-            None}`` (best first; ``multiple`` is a proposed weighted combination).
+            ``{"count", "results": [{"learnware", "score", "mmd2", "text_score",
+            "confidence", "reason", "missing_columns"}], "multiple":
+            {"learnwares", "weights", "mmd2", "score", "reason", "confidence"} or
+            None, "heterogeneous", "engine_version", "no_match", "reason"}`` (best
+            first; ``multiple`` is a proposed weighted combination).
+
+            * ``no_match`` (bool): nothing found is a trustworthy answer;
+              ``reason`` says why (the results are then weak or empty).
+            * ``reason`` (str or None): why there is no good match, or why the
+              results may be weak (e.g. undescribed columns).
+            * ``confidence`` of a result (float in [0, 1] or None): the estimated
+              probability that the learnware was built on data like yours
+              (calibrated, ``docs/search-trust.md``); of ``multiple``: the
+              members' confidences averaged by weight.
+            * ``reason`` of a result (str or None): why it may be weak;
+              ``missing_columns`` (list of int): the learnware's columns (0-based)
+              your data cannot feed.
+
+            Docks without island search send none of ``no_match``, ``reason``,
+            ``confidence`` and ``missing_columns``: read them with ``.get``.
         """
         fields: list[tuple[str, str]] = [
             (key, value)
@@ -512,6 +537,11 @@ class Client:
             width = max((int(k) + 1 for k in described if k.isdigit()), default=0)
             spec = {"Dimension": width, "Description": described}
             fields.append(("input", json.dumps(spec)))
+        if output_descriptions is not None:
+            told = {str(k): str(v) for k, v in output_descriptions.items()}
+            width = max((int(k) + 1 for k in told if k.isdigit()), default=0)
+            output = {"Dimension": width, "Description": told}
+            fields.append(("output", json.dumps(output)))
         if hetero:
             fields.append(("hetero", "true"))
         files = None
