@@ -211,7 +211,8 @@ def column_words(text: str) -> str:
 
 
 def is_placeholder(text: str, *, labels: bool = False) -> bool:
-    """Whether a column (or label) text names nothing: empty, a number, ``col_3``...
+    """Whether a column (or label) text names nothing: empty, a number, a bare
+    letter (``y``), ``col_3``...
 
     Parameters
     ----------
@@ -225,6 +226,8 @@ def is_placeholder(text: str, *, labels: bool = False) -> bool:
     bool
     """
     generic = _LABEL_GENERIC if labels else _GENERIC
+    if not labels and sum(ch.isalpha() for ch in text) <= 1:
+        return True  # a bare letter (``y``, ``z``, ``a3``) names no column
     return all(t.isdigit() or t in generic for t in _split(text))
 
 

@@ -821,6 +821,7 @@ class IslandMap:
         *,
         task: str | None = None,
         top_k: int = 3,
+        max_candidates: int | None = None,
     ) -> tuple[IslandMatch, ...]:
         """The islands of a user's table, best first (the map is not changed).
 
@@ -835,6 +836,11 @@ class IslandMap:
         task : str, optional
             Only islands of this task (overrides the spec's ``Task``).
         top_k : int, default=3
+        max_candidates : int, optional
+            Islands matched exactly after the pre-ranking (default: the map's
+            ``max_candidates``). A searcher that compares outputs itself, and so
+            locates without the output, needs more: islands of one task with other
+            label sets then compete for the same places.
 
         Returns
         -------
@@ -850,7 +856,9 @@ class IslandMap:
             if not signature.described:
                 return self._locate_undescribed(signature)[:top_k]
             found: list[IslandMatch] = []
-            for c in self._candidates(signature, strict=False):
+            for c in self._candidates(
+                signature, strict=False, max_candidates=max_candidates
+            ):
                 fits = c.match.coverage >= self.coverage
                 shared = min(
                     LINK_MIN_SHARED, c.match.described_left, c.match.described_right
@@ -908,6 +916,7 @@ class IslandMap:
         *,
         strict: bool,
         keep_other_outputs: bool = False,
+        max_candidates: int | None = None,
     ) -> list[_Candidate]:
         """Exact matches against the most promising described islands.
 
@@ -919,6 +928,7 @@ class IslandMap:
         if self._n_rows == 0:
             return []
         ranked = self._prerank(signature.columns)
+        limit = self.max_candidates if max_candidates is None else int(max_candidates)
         chosen: list[_Candidate] = []
         n_same = n_other = 0
         for island_id in ranked:
@@ -926,9 +936,9 @@ class IslandMap:
             ok, label_order = _outputs_agree(
                 island, signature, self.space, strict=strict
             )
-            if ok and n_same < self.max_candidates:
+            if ok and n_same < limit:
                 n_same += 1
-            elif not ok and keep_other_outputs and n_other < self.max_candidates:
+            elif not ok and keep_other_outputs and n_other < limit:
                 n_other += 1
             else:
                 continue
@@ -940,9 +950,7 @@ class IslandMap:
                     output_ok=ok,
                 )
             )
-            if n_same >= self.max_candidates and (
-                n_other >= self.max_candidates or not keep_other_outputs
-            ):
+            if n_same >= limit and (n_other >= limit or not keep_other_outputs):
                 break
         return chosen
 

@@ -131,10 +131,14 @@ phrasings of one label set can be as little alike as 0.14 ("seller's market" /
 STAT_WEIGHT = 0.5
 STAT_CAP = 4.0
 REALIGN_MIN_SIMILARITY = 0.2
+SCALE_WEIGHT = 0.5
 """Column re-alignment by meaning and statistics (:meth:`IslandSearcher._realign`):
 the weight of the capped statistical distance against the description similarity,
-its cap, and the least description similarity of a pair kept. Choices checked on
-the calibration markets only (``docs/search-trust.md``)."""
+its cap, the least description similarity of a pair kept, and the weight of the
+scale term ``|log(s / s_ref)|`` in the distance (a reduced set's spread shrinks by
+a factor that depends on the ``gamma`` it was fitted with: 0.1 in raw units gave
+half the user's scale for the learnware's own columns; its centre does not move).
+Choices checked on the calibration markets only (``docs/search-trust.md``)."""
 
 PARTIAL_COVERAGE = 0.5
 """Islands whose column match covers at least this share of both sides' described
@@ -142,6 +146,22 @@ columns are searched too, although they do not *fit* (2/3): the columns are then
 re-aligned by meaning and statistics, and the lower match quality enters the
 confidence. A choice; the islands' matcher splits more than it merges
 (``docs/islands.md``)."""
+
+LOCATE_CANDIDATES = 32
+"""Islands matched exactly when a user is located. The map is asked without the
+user's output (compared here, by meaning), so islands of one task with other label
+sets or targets compete for the places; more than the map's default (8) keeps the
+user's own island among them in a market with many of those."""
+
+MEMBER_COVERAGE = 2.0 / 3.0
+"""Islands that share columns with the user's but neither fit nor reach
+:data:`PARTIAL_COVERAGE` by description are still searched member by member: a
+member is ranked when its own matching to the user's columns (meaning and
+statistics, :meth:`IslandSearcher._pair`) feeds at least this share of its columns
+and uses this share of the user's. This is what finds a learnware described by bare
+CSV headers (``x``, ``y``, ``z``) for a user who wrote sentences: the descriptions
+alone match too few columns, the marginals of a learnware built on the user's
+distribution coincide with the user's. The islands' own rule (2/3)."""
 
 UNDESCRIBED_DISCOUNT = 0.5
 """Confidence factor for results from an undescribed island. Not calibrated (the
@@ -484,17 +504,25 @@ class IslandSearcher:
             # Columns and task locate the islands; the output is compared here, by
             # meaning (the islands' own output rule is strict wording, which splits
             # one target described in two ways into two islands).
+            n_locate = max(self.max_islands, LOCATE_CANDIDATES)
             located = self.islands.locate(
-                _without_output(query), n_user, task=task, top_k=self.max_islands
+                _without_output(query),
+                n_user,
+                task=task,
+                top_k=n_locate,
+                max_candidates=n_locate,
             )
-            fitting: list[tuple[IslandMatch, float]] = []
+            fitting: list[tuple[IslandMatch, float, bool]] = []
             for m in located:
+                if m.island_id not in self._state:
+                    continue
                 partial = m.match is not None and m.match.coverage >= PARTIAL_COVERAGE
-                if not (m.fits or partial) or m.island_id not in self._state:
+                if not (m.fits or partial or m.match is not None):
                     continue
                 sim = self._output_similarity(signature, m.island_id)
                 if sim >= self.output_min_similarity:
-                    fitting.append((m, sim))
+                    # not fitting by description: searched member by member
+                    fitting.append((m, sim, not (m.fits or partial)))
             if not fitting:
                 if any(m.fits for m in located):
                     why = "learnwares take your columns, but none predicts your output"
@@ -508,10 +536,15 @@ class IslandSearcher:
                     no_match=True, reason=f"no good match: {why}", islands=located
                 )
             per_island: list[tuple[list[IslandResult], IslandMixture | None]] = []
-            for match, sim in fitting:
+            for match, sim, by_member in fitting:
                 per_island.append(
                     self._search_island(
-                        match, z_user, b_user, sim, user_columns=signature.columns
+                        match,
+                        z_user,
+                        b_user,
+                        sim,
+                        user_columns=signature.columns,
+                        by_member=by_member,
                     )
                 )
         candidates = _with_confidence([r for found, _ in per_island for r in found])
@@ -659,7 +692,7 @@ class IslandSearcher:
         rc, rs = ref
         with np.errstate(invalid="ignore", divide="ignore"):
             dist = np.abs(c[:, None] - rc[None, :]) / np.sqrt(sc[:, None] * rs[None, :])
-            dist += np.abs(np.log(sc[:, None] / rs[None, :]))
+            dist += SCALE_WEIGHT * np.abs(np.log(sc[:, None] / rs[None, :]))
         dist = np.nan_to_num(np.minimum(dist, STAT_CAP), nan=STAT_CAP / 2.0)
         score = S - STAT_WEIGHT * dist / STAT_CAP
         rows, cols = linear_sum_assignment(-score)
@@ -700,6 +733,7 @@ class IslandSearcher:
         b_user: FloatArray,
         output_similarity: float = 1.0,
         user_columns: Sequence[str] = (),
+        by_member: bool = False,
     ) -> tuple[list[IslandResult], IslandMixture | None]:
         state = self._refresh(self._state[match.island_id])
         kernel = state.kernel
@@ -709,10 +743,18 @@ class IslandSearcher:
             user_order = self._realign(
                 user_columns, z_user, b_user, match.island_id, state.ref
             )
+        if match.undescribed:  # undescribed tables: columns compared by position
+            user_columns = ()
         user_mask = user_order >= 0
         q_all = kernel.transform(align_columns(z_user, user_order.tolist()))
         rows = self._pairwise_rows(
-            state, kernel, user_order, z_user, b_user, list(user_columns)
+            state,
+            kernel,
+            user_order,
+            z_user,
+            b_user,
+            list(user_columns),
+            min_coverage=MEMBER_COVERAGE if by_member else 0.0,
         )
         if not rows:
             return [], None
@@ -739,7 +781,11 @@ class IslandSearcher:
             )
             x[:2] = np.clip(x[:2], -6.0, 6.0)
             missing = tuple(j for j, c in enumerate(column_map) if c < 0)
-            reasons = [r for r in (match.reason, member.reason) if r]
+            # an undescribed island's reason is the user's and the member's alike
+            said = (
+                (match.reason,) if match.undescribed else (match.reason, member.reason)
+            )
+            reasons = [r for r in said if r]
             if missing:
                 reasons.append(
                     f"your data lacks {len(missing)} of this learnware's "
@@ -769,6 +815,7 @@ class IslandSearcher:
         z_user: FloatArray,
         b_user: FloatArray,
         user_columns: list[str],
+        min_coverage: float = 0.0,
     ) -> list[tuple[_Member, float, float, NDArray[np.int64], tuple[int, ...]]]:
         """Squared MMD of every member to the user, each member's columns matched to
         the user's directly (meaning + statistics, as :meth:`_realign` but against
@@ -798,6 +845,11 @@ class IslandSearcher:
             if member.raw_z is None or member.marginals is None:
                 continue
             perm = self._pair(member, user_columns, cu, su)
+            n_fed = sum(p >= 0 for p in perm)
+            if min_coverage > 0 and (
+                n_fed < min_coverage * len(perm) or n_fed < min_coverage * d_u
+            ):
+                continue
             Zu = np.full((member.raw_z.shape[0], d_u), np.nan)
             for j, u in enumerate(perm):
                 if u >= 0:
@@ -845,14 +897,18 @@ class IslandSearcher:
         c, sc = member.marginals
         with np.errstate(invalid="ignore", divide="ignore"):
             dist = np.abs(c[:, None] - cu[None, :]) / np.sqrt(sc[:, None] * su[None, :])
-            dist += np.abs(np.log(sc[:, None] / su[None, :]))
+            dist += SCALE_WEIGHT * np.abs(np.log(sc[:, None] / su[None, :]))
         dist = np.nan_to_num(np.minimum(dist, STAT_CAP), nan=STAT_CAP / 2.0)
         score = S - STAT_WEIGHT * dist / STAT_CAP
         rows, cols = linear_sum_assignment(-score)
         perm = [-1] * n_m
+        # a placeholder (``x``, ``col_3``: similarity -1 to everything) is paired
+        # on its statistics alone: against the user's own marginals, a learnware
+        # built on the user's distribution shows which column it is
+        unnamed = S <= -1.0 + 1e-9
         for i, j in zip(rows, cols, strict=True):
             if S[i, j] >= REALIGN_MIN_SIMILARITY or (
-                S[i, j] >= 0.0 and dist[i, j] <= 1.0
+                (S[i, j] >= 0.0 or unnamed[i, j]) and dist[i, j] <= 1.0
             ):
                 perm[i] = int(j)
         return tuple(perm)

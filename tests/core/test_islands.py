@@ -104,7 +104,8 @@ def test_headers_become_words() -> None:
 
 
 @pytest.mark.parametrize(
-    "text", ["", "3", "col_3", "x3", "V12", "Unnamed: 0", "unnamed feature 2 of 5"]
+    "text",
+    ["", "3", "col_3", "x3", "V12", "Unnamed: 0", "unnamed feature 2 of 5", "y", "Z"],
 )
 def test_placeholders_name_nothing(text: str) -> None:
     assert is_placeholder(text)
@@ -116,6 +117,7 @@ def test_descriptions_and_letter_labels_are_not_placeholders() -> None:
     assert is_placeholder("x", labels=False)
     assert not is_placeholder("x", labels=True)  # class "X" of a letter classifier
     assert is_placeholder("class 3", labels=True)
+    assert not is_placeholder("pH")  # two letters: a name
 
 
 def test_signature_reads_spec_dicts_and_headers() -> None:
