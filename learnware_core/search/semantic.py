@@ -4,9 +4,12 @@ The web side filters tags in SQL; this module ranks the remaining candidates:
 
 * every learnware stores one unit-norm float32 vector of ``"name. description"``
   (:func:`embed_learnware_text`, MiniLM by default);
-* :func:`rank_text` combines the cosine similarity of the query's vector with a
+* :func:`rank_text` blends the cosine similarity of the query's vector with a
   typo-tolerant name similarity (:func:`name_similarity`): exact name matches come
-  first, then ``max(name, meaning)``-style blended scores.
+  first, then the others by ``name_weight * name + (1 - name_weight) * meaning``.
+* :data:`TEXT_NO_MATCH_SCORE` is the score below which a text match is not an
+  answer: a query whose best score is below it gets "no good match"
+  (``benchmarks.text_trust``, ``docs/text-search.md``).
 
 Name similarity is written here (``rapidfuzz`` is not a dependency): the best of
 (a) exact or substring match, (b) an optimal-string-alignment (Damerau-Levenshtein
@@ -38,6 +41,7 @@ from learnware_core.errors import SpecificationError
 from learnware_core.specification.semantic import SemanticSpec
 
 __all__ = [
+    "TEXT_NO_MATCH_SCORE",
     "embed_learnware_text",
     "embed_query",
     "learnware_text",
@@ -53,6 +57,20 @@ IntArray = NDArray[np.int64]
 
 EXACT_NAME_SCORE = 1.0
 """Score of a name equal to the query (case and spacing ignored); ranked first."""
+
+TEXT_NO_MATCH_SCORE = 0.30
+"""The :func:`rank_text` score (default ``name_weight``) below which a learnware is
+not an answer to a text query; a query with no learnware at or above it gets "no
+good match".
+
+Chosen by ``python -m benchmarks.text_trust`` on a calibration half of hand-written
+queries over three market shapes (the demo market, scikit-learn's bundled data sets,
+R data sets), and measured on the other half (no-match 0.95, false no-match 0.05):
+see ``docs/text-search.md``. The score is absolute (not rescaled by the market):
+related queries score from ~0.3 (a paraphrase sharing no word) to 1; unrelated ones
+mostly below 0.3, but a market on every subject holds near-topic learnwares that
+reach 0.3-0.46 (no-match 0.13 among all 2,293 R data sets).
+"""
 
 _WORD = re.compile(r"[\w]+", re.UNICODE)
 _TAG_KEYS = {
@@ -441,9 +459,14 @@ def rank_text(
 ) -> tuple[IntArray, FloatArray]:
     """Rank candidate learnwares for a text query.
 
-    ``score = max(name_sim, name_weight * name_sim + (1 - name_weight) * meaning)``
-    with ``meaning = max(cos, 0)`` (cosine of the unit vectors) and ``name_sim``
-    from :func:`name_similarity`; exact name matches score 1 and come first.
+    ``score = name_weight * name_sim + (1 - name_weight) * meaning`` (below 1) with
+    ``meaning = max(cos, 0)`` (cosine of the unit vectors; 0 without vectors) and
+    ``name_sim`` from :func:`name_similarity`; exact name matches score 1 and come
+    first. A blend, not ``max(name_sim, ...)``: a loose name likeness alone (one
+    shared word, trigram overlap: up to ~0.6 for unrelated queries) is no answer,
+    while a typo of a name (name_sim >= ~0.6) or a substring (0.95) still scores
+    above :data:`TEXT_NO_MATCH_SCORE` whatever the meaning. Pass
+    ``min_score=TEXT_NO_MATCH_SCORE`` to keep only answers.
 
     Parameters
     ----------
@@ -456,7 +479,8 @@ def rank_text(
     encoder : TextEncoder, optional
     name_weight : float, default=0.5
     min_score : float, default=0.0
-        Candidates below are dropped.
+        Candidates below are dropped; :data:`TEXT_NO_MATCH_SCORE` keeps only
+        answers (an empty result: "no good match").
 
     Returns
     -------
@@ -469,9 +493,8 @@ def rank_text(
         raise SpecificationError(f"name_weight must be in [0, 1], got {name_weight}")
     n = len(names)
     name_sim = name_similarities(query, names)
-    if vectors is None or n == 0:
-        score = name_sim
-    else:
+    meaning = np.zeros(n, dtype=np.float64)
+    if vectors is not None and n:
         V = np.asarray(vectors, dtype=np.float32)
         if V.shape[0] != n:
             raise SpecificationError(
@@ -483,9 +506,9 @@ def rank_text(
             else embed_query(query, encoder=encoder)
         )
         meaning = np.maximum((V @ qv).astype(np.float64), 0.0)
-        blended = name_weight * name_sim + (1.0 - name_weight) * meaning
-        score = np.maximum(name_sim, np.minimum(blended, 0.999))
-    score = np.clip(score, 0.0, 1.0)
+    blended = name_weight * name_sim + (1.0 - name_weight) * meaning
+    score = np.clip(np.minimum(blended, 0.999), 0.0, 1.0)
+    score[name_sim >= EXACT_NAME_SCORE] = EXACT_NAME_SCORE
     order = np.lexsort((np.arange(n), -score))
     order = order[score[order] >= min_score]
     return order.astype(np.int64), score[order]
