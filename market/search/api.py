@@ -78,8 +78,17 @@ class LearnwareSearchInputSerializer(serializers.Serializer):
         required=False,
         help_text="Your table's columns, as the semantic spec's Input: "
         '`{"Dimension": 2, "Description": {"0": "age", "1": "income"}}` (JSON). '
-        "With it, a table RKME that no learnware shares the columns of is searched "
-        "in the specification world (heterogeneous search).",
+        "It locates the learnwares whose columns mean the same (other words, "
+        "another order and CSV headers match); a table RKME that no learnware "
+        "shares the columns of is searched in the specification world "
+        "(heterogeneous search).",
+    )
+    output = SemanticSpecField(
+        required=False,
+        help_text="What you predict, as the semantic spec's Output: "
+        '`{"Dimension": 1, "Description": {"0": "delay in minutes"}}` (JSON; '
+        "for classes, one description per label). Learnwares predicting "
+        "something else are not offered.",
     )
     hetero = serializers.BooleanField(
         required=False,  # no default: false (optional in the generated client)
@@ -97,6 +106,19 @@ class SearchHitOutputSerializer(serializers.Serializer):
     )
     mmd2 = serializers.FloatField(allow_null=True, help_text="Exact squared MMD.")
     text_score = serializers.FloatField(allow_null=True)
+    confidence = serializers.FloatField(
+        allow_null=True,
+        help_text="Table search on your columns' island: the estimated chance, in "
+        "[0, 1], that this learnware was built on data like yours (calibrated, "
+        "docs/search-trust.md); null where none is estimated.",
+    )
+    reason = serializers.CharField(
+        allow_null=True, help_text="Why this result may be weak, if it may."
+    )
+    missing_columns = serializers.ListField(
+        child=serializers.IntegerField(),
+        help_text="The learnware's columns your data cannot feed (0-based).",
+    )
 
 
 class SearchMultipleOutputSerializer(serializers.Serializer):
@@ -107,6 +129,10 @@ class SearchMultipleOutputSerializer(serializers.Serializer):
     mmd2 = serializers.FloatField()
     score = serializers.FloatField()
     reason = serializers.CharField()
+    confidence = serializers.FloatField(
+        allow_null=True,
+        help_text="The members' confidences averaged by weight (null if none).",
+    )
 
 
 class LearnwareSearchOutputSerializer(serializers.Serializer):
@@ -122,6 +148,15 @@ class LearnwareSearchOutputSerializer(serializers.Serializer):
         required=False,
         allow_null=True,
         help_text="The specification-world engine version used, if heterogeneous.",
+    )
+    no_match = serializers.BooleanField(
+        help_text="Nothing found is a trustworthy answer (no island fits your "
+        "columns, the best confidence is below the threshold, or no text is "
+        "close): `reason` says why and no statistical results are listed."
+    )
+    reason = serializers.CharField(
+        allow_null=True,
+        help_text="Why there is no good match, or why the results may be weak.",
     )
 
 
@@ -153,6 +188,7 @@ class LearnwareSearchApi(APIView):
         if data.get("stat_spec") is not None:
             stat_spec = search.stat_spec_parse(data["stat_spec"].read())
         descriptions = search.input_description_parse(data.get("input"), stat_spec)
+        output = search.output_description_parse(data.get("output"))
         hetero = bool(data.get("hetero", False))
         if hetero and (stat_spec is None or descriptions is None):
             problem = "heterogeneous search needs a stat_spec and your input"
@@ -174,6 +210,7 @@ class LearnwareSearchApi(APIView):
             multiple=data["multiple"],
             input_description=descriptions,
             hetero=hetero,
+            output=output,
         )
         response = Response(
             LearnwareSearchOutputSerializer(
@@ -183,6 +220,8 @@ class LearnwareSearchApi(APIView):
                     "multiple": outcome.multiple,
                     "heterogeneous": outcome.heterogeneous,
                     "engine_version": outcome.engine_version,
+                    "no_match": outcome.no_match,
+                    "reason": outcome.reason,
                 }
             ).data
         )

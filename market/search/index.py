@@ -26,7 +26,7 @@ import logging
 import threading
 from collections import OrderedDict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, cast
 
 import numpy as np
@@ -35,8 +35,13 @@ from django.db.models import Count, Max
 from bmw.storage import STORAGE_ERRORS
 from learnware_core.errors import LearnwareError, SpecificationError
 from learnware_core.search.index import StatIndex, feature_space_key
+from learnware_core.search.island_search import IslandSearcher, IslandSearchResult
 from learnware_core.search.mixture import search_mixture
-from learnware_core.search.semantic import embed_learnware_text, rank_text
+from learnware_core.search.semantic import (
+    TEXT_NO_MATCH_SCORE,
+    embed_learnware_text,
+    rank_text,
+)
 from learnware_core.specification.base import StatSpecification, load_spec
 from learnware_core.specification.hetero import HeteroMapTableSpecification
 from learnware_core.specification.rkme import RKMETableSpecification
@@ -53,9 +58,10 @@ from market.search.protocol import (
 
 logger = logging.getLogger(__name__)
 
-TEXT_MIN_SCORE = 0.25  # text matches below this are not results (see rank_text)
+TEXT_MIN_SCORE = TEXT_NO_MATCH_SCORE  # below: not a result (docs/text-search.md)
 TEXT_CACHE_SIZE = 256  # text rankings kept (per query and candidate set)
 TextKey = tuple[str, tuple[int, ...] | None, int]  # query, candidates, generation
+OutputKey = tuple[str, object, tuple[str, ...]]  # task, output dimension, labels
 _WORLD_LOAD_CHUNK = 500
 
 
@@ -76,6 +82,9 @@ class MarketIndex:
     """Specs, names and text vectors of the approved learnwares, kept in sync."""
 
     stat: StatIndex = field(default_factory=StatIndex)
+    # Table learnwares on their specification islands (docs/search-trust.md).
+    islands: IslandSearcher = field(default_factory=IslandSearcher)
+    outputs: dict[int, OutputKey] = field(default_factory=dict)  # never mixed across
     names: dict[int, str] = field(default_factory=dict)
     vectors: dict[int, np.ndarray] = field(default_factory=dict)
     known: set[int] = field(default_factory=set)  # live ids seen (incl. unindexable)
@@ -217,6 +226,8 @@ class MarketIndex:
         self.generation += 1
         self.known.discard(learnware_id)
         self.stat.discard(learnware_id)
+        self.islands.remove(learnware_id)
+        self.outputs.pop(learnware_id, None)
         self.names.pop(learnware_id, None)
         self.vectors.pop(learnware_id, None)
 
@@ -232,6 +243,8 @@ class MarketIndex:
                 self.stat.update(lw.id, spec)
             else:
                 self.stat.add(lw.id, spec)
+            self._put_on_island(lw, spec)
+            self.outputs[lw.id] = output_key(lw.semantic_spec)
             self.names[lw.id] = lw.name
             stored = None if refresh_text else lw.text_embedding
             if stored:
@@ -248,6 +261,16 @@ class MarketIndex:
                 Learnware.objects.filter(id=lw.id).update(
                     text_embedding=vector.tobytes()
                 )
+
+    def _put_on_island(self, lw: Learnware, spec: StatSpecification) -> None:
+        """A table learnware joins its island (its columns' meaning decides which)."""
+        if type(spec) is not RKMETableSpecification:
+            return
+        try:
+            self.islands.add(lw.id, lw.semantic_spec, spec)
+        except LearnwareError as exc:  # a malformed Input or Output
+            self.islands.remove(lw.id)
+            logger.error("learnware %s: not on an island: %s", lw.id, exc)
 
     # ------------------------------------------------------------ queries
     def rank_text(
@@ -313,25 +336,41 @@ class MarketIndex:
             ranked = self.rank_text(query.text, candidates)
             text = tuple(TextHit(i, s) for i, s in ranked)
             candidates = [i for i, _ in ranked]
-        if query.stat_spec is None or candidates == []:
-            return SearchReply(text=text)
+        if candidates == []:
+            return SearchReply(text=text, no_match=True, reason=_NONE_LEFT)
+        if query.stat_spec is None:
+            if text:
+                return SearchReply(text=text)
+            return SearchReply(no_match=True, reason=_NO_TEXT_MATCH)
+        descriptions = (
+            None if query.input_description is None else dict(query.input_description)
+        )
         try:
             spec = load_spec(dict(query.stat_spec))
+            if type(spec) is RKMETableSpecification and not query.hetero:
+                found = self._search_islands(spec, query, candidates)
+                if found.candidates:  # an island of the user's was ranked
+                    return replace(_island_reply(found, query.top_k), text=text)
+                if descriptions and world_now is None:
+                    reason = found.reason or _NO_ISLAND
+                    return SearchReply(text=text, no_match=True, reason=reason)
+                if not descriptions and not self._has_space(spec, candidates):
+                    return SearchReply(text=text, no_match=True, reason=_UNDESCRIBED)
+                # Described: the world bridges feature spaces. Undescribed: the
+                # learnwares of the same space, compared by position.
             index, spec = self._space_for(
-                spec,
-                candidates,
-                None
-                if query.input_description is None
-                else dict(query.input_description),
-                query.hetero,
-                world_now,
+                spec, candidates, descriptions, query.hetero, world_now
             )
             singles = index.search_single(
                 spec, top_k=query.top_k, candidate_keys=candidates
             )
             mixture = (
-                search_mixture(index, spec, candidate_keys=candidates)
-                if query.multiple
+                search_mixture(
+                    index,
+                    spec,
+                    candidate_keys=self._same_output(singles[0].key, candidates),
+                )
+                if query.multiple and singles
                 else None
             )
         except _InputProblem as exc:
@@ -339,9 +378,17 @@ class MarketIndex:
         except LearnwareError as exc:
             return SearchReply(text=text, problem=SearchProblem(str(exc)))
         hetero = index is not self.stat
+        why = (
+            f"from other feature spaces, ranked in the specification world "
+            f"(engine {world_now.version}); no confidence is estimated there"
+            if hetero and world_now
+            else None
+        )
         return SearchReply(
             text=text,
-            single=tuple(StatHit(cast(int, r.key), r.mmd2, r.score) for r in singles),
+            single=tuple(
+                StatHit(cast(int, r.key), r.mmd2, r.score, reason=why) for r in singles
+            ),
             multiple=None
             if mixture is None or not mixture.accepted
             else MixtureReply(
@@ -353,7 +400,44 @@ class MarketIndex:
             ),
             heterogeneous=hetero,
             engine_version=world_now.version if hetero and world_now else None,
+            reason=why,
         )
+
+    def _search_islands(
+        self,
+        spec: RKMETableSpecification,
+        query: SearchQuery,
+        candidates: list[int] | None,
+    ) -> IslandSearchResult:
+        """Search the user's island(s), narrowed to ``candidates``; nothing ranked
+        (``candidates`` empty) when no island fits the user's columns."""
+        n_columns = int(np.asarray(spec.z_).shape[1])
+        semantic: dict[str, Any] = {
+            "Input": {
+                "Dimension": n_columns,
+                "Description": dict(query.input_description or {}),
+            }
+        }
+        if query.output is not None:
+            semantic["Output"] = dict(query.output)
+        found = self.islands.search(
+            semantic,
+            spec,
+            top_k=max(query.top_k, len(self.islands)) if candidates else query.top_k,
+            task=query.task,
+        )
+        if candidates is not None and found.candidates:
+            found = _keep_only(found, set(candidates))
+        return found
+
+    def _same_output(
+        self, best: object, candidates: list[int] | None
+    ) -> list[int] | None:
+        """The candidates that predict what ``best`` predicts (one task, one output
+        dimension, one label set): a combination never mixes outputs."""
+        key = self.outputs.get(cast(int, best))
+        pool = list(self.outputs) if candidates is None else candidates
+        return [k for k in pool if self.outputs.get(k) == key]
 
     def _space_for(
         self,
@@ -417,6 +501,88 @@ class MarketIndex:
 
 class _InputProblem(SpecificationError):
     """The user's column descriptions are missing or unusable."""
+
+
+_NO_ISLAND = (
+    "no good match: no learnware takes columns like yours (by their descriptions), "
+    "and no specification-world engine is active yet to bridge feature spaces"
+)
+_NONE_LEFT = "no good match: no learnware passes your filters and matches your text"
+_NO_TEXT_MATCH = (
+    "no good match: no learnware's name or description is close to your words"
+)
+_UNDESCRIBED = (
+    "no good match: no learnware takes a table of your column count with "
+    "undescribed columns; describe your columns (the semantic spec's Input, or "
+    "your CSV header) so they can be matched by meaning"
+)
+
+
+def output_key(semantic_spec: Any) -> OutputKey:
+    """What a learnware predicts: task, output dimension and its label
+    descriptions (normalised), from its stored semantic spec."""
+    spec = semantic_spec if isinstance(semantic_spec, dict) else {}
+    task = spec.get("Task", {})
+    values = task.get("Values") if isinstance(task, dict) else None
+    name = values[0] if isinstance(values, list) and values else str(values or "")
+    output = spec.get("Output") if isinstance(spec.get("Output"), dict) else {}
+    assert isinstance(output, dict)
+    labels = output.get("Description")
+    texts = labels.values() if isinstance(labels, dict) else ()
+    return (
+        str(name),
+        output.get("Dimension"),
+        tuple(sorted(" ".join(str(t).lower().split()) for t in texts)),
+    )
+
+
+def _keep_only(found: IslandSearchResult, allowed: set[int]) -> IslandSearchResult:
+    """``found`` narrowed to the tag filters' candidates."""
+    results = tuple(r for r in found.results if r.key in allowed)
+    mixture = found.mixture
+    if mixture is not None and not set(mixture.keys) <= allowed:
+        mixture = None
+    if found.results and not results:
+        return replace(
+            found,
+            results=(),
+            mixture=None,
+            no_match=True,
+            reason="no good match among the learnwares that pass your filters",
+        )
+    return replace(found, results=results, mixture=mixture)
+
+
+def _island_reply(found: IslandSearchResult, top_k: int) -> SearchReply:
+    """The worker's reply for an island search (scores are the confidences)."""
+    if found.no_match:
+        return SearchReply(no_match=True, reason=found.reason)
+    mixture = found.mixture
+    return SearchReply(
+        single=tuple(
+            StatHit(
+                cast(int, r.key),
+                r.mmd2,
+                r.confidence,
+                confidence=r.confidence,
+                reason=r.reason,
+                missing_columns=r.missing_columns,
+                column_map=r.column_map,
+            )
+            for r in found.results[:top_k]
+        ),
+        multiple=None
+        if mixture is None
+        else MixtureReply(
+            learnware_ids=tuple(cast(int, k) for k in mixture.keys),
+            weights=tuple(float(w) for w in mixture.weights),
+            mmd2=float(mixture.mmd2),
+            score=float(mixture.confidence),
+            reason=mixture.reason,
+            confidence=float(mixture.confidence),
+        ),
+        reason=found.reason,
+    )
 
 
 def _world_specs(row_id: int) -> Any:

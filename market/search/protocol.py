@@ -25,6 +25,8 @@ class SearchQuery:
     multiple: bool = True
     input_description: Mapping[str, str] | None = None
     hetero: bool = False
+    task: str | None = None  # the user's task type, when one was chosen
+    output: Mapping[str, Any] | None = None  # the semantic spec's Output
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -39,6 +41,8 @@ class SearchQuery:
             if self.input_description is None
             else dict(self.input_description),
             "hetero": self.hetero,
+            "task": self.task,
+            "output": None if self.output is None else dict(self.output),
         }
 
     @classmethod
@@ -52,6 +56,8 @@ class SearchQuery:
             multiple=bool(data.get("multiple", True)),
             input_description=data.get("input_description"),
             hetero=bool(data.get("hetero", False)),
+            task=data.get("task") or None,
+            output=data.get("output"),
         )
 
 
@@ -63,9 +69,43 @@ class TextHit:
 
 @dataclass(frozen=True)
 class StatHit:
+    """A statistical match. ``confidence`` (island search only): the estimated
+    chance that the learnware was built on data like the user's
+    (docs/search-trust.md); ``missing_columns``: its columns the user's data
+    cannot feed; ``column_map``: for each of its columns, the user's column that
+    feeds it (-1: none), None when the columns are compared by position."""
+
     learnware_id: int
     mmd2: float
     score: float
+    confidence: float | None = None
+    reason: str | None = None
+    missing_columns: tuple[int, ...] = ()
+    column_map: tuple[int, ...] | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "learnware_id": self.learnware_id,
+            "mmd2": self.mmd2,
+            "score": self.score,
+            "confidence": self.confidence,
+            "reason": self.reason,
+            "missing_columns": list(self.missing_columns),
+            "column_map": None if self.column_map is None else list(self.column_map),
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> StatHit:
+        confidence, columns = data.get("confidence"), data.get("column_map")
+        return cls(
+            learnware_id=int(data["learnware_id"]),
+            mmd2=float(data["mmd2"]),
+            score=float(data["score"]),
+            confidence=None if confidence is None else float(confidence),
+            reason=data.get("reason"),
+            missing_columns=tuple(int(c) for c in data.get("missing_columns", ())),
+            column_map=None if columns is None else tuple(int(c) for c in columns),
+        )
 
 
 @dataclass(frozen=True)
@@ -77,6 +117,7 @@ class MixtureReply:
     mmd2: float
     score: float
     reason: str
+    confidence: float | None = None  # island search: weight-averaged confidence
 
 
 @dataclass(frozen=True)
@@ -90,7 +131,10 @@ class SearchProblem:
 @dataclass(frozen=True)
 class SearchReply:
     """What the worker answers: text matches (best first), statistical matches
-    (best first), a mixture, the world's version if ranked there, or a problem."""
+    (best first), a mixture, the world's version if ranked there, or a problem.
+    ``no_match``: nothing found is trustworthy (``reason`` says why; ``single``
+    and ``multiple`` are then empty); otherwise ``reason`` may say why the
+    results may be weak."""
 
     text: tuple[TextHit, ...] = ()
     single: tuple[StatHit, ...] = ()
@@ -98,11 +142,13 @@ class SearchReply:
     heterogeneous: bool = False
     engine_version: str | None = None
     problem: SearchProblem | None = None
+    no_match: bool = False
+    reason: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "text": [[h.learnware_id, h.score] for h in self.text],
-            "single": [[h.learnware_id, h.mmd2, h.score] for h in self.single],
+            "single": [h.to_dict() for h in self.single],
             "multiple": None
             if self.multiple is None
             else {
@@ -111,12 +157,15 @@ class SearchReply:
                 "mmd2": self.multiple.mmd2,
                 "score": self.multiple.score,
                 "reason": self.multiple.reason,
+                "confidence": self.multiple.confidence,
             },
             "heterogeneous": self.heterogeneous,
             "engine_version": self.engine_version,
             "problem": None
             if self.problem is None
             else {"message": self.problem.message, "field": self.problem.field},
+            "no_match": self.no_match,
+            "reason": self.reason,
         }
 
     @classmethod
@@ -125,10 +174,7 @@ class SearchReply:
         p = data.get("problem")
         return cls(
             text=tuple(TextHit(int(i), float(s)) for i, s in data.get("text", ())),
-            single=tuple(
-                StatHit(int(i), float(d), float(s))
-                for i, d, s in data.get("single", ())
-            ),
+            single=tuple(StatHit.from_dict(h) for h in data.get("single", ())),
             multiple=None
             if m is None
             else MixtureReply(
@@ -137,10 +183,15 @@ class SearchReply:
                 mmd2=float(m["mmd2"]),
                 score=float(m["score"]),
                 reason=str(m["reason"]),
+                confidence=None
+                if m.get("confidence") is None
+                else float(m["confidence"]),
             ),
             heterogeneous=bool(data.get("heterogeneous", False)),
             engine_version=data.get("engine_version"),
             problem=None
             if p is None
             else SearchProblem(str(p["message"]), str(p.get("field") or "stat_spec")),
+            no_match=bool(data.get("no_match", False)),
+            reason=data.get("reason"),
         )

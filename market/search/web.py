@@ -50,6 +50,9 @@ class SearchHit:
     score: float | None = None
     mmd2: float | None = None
     text_score: float | None = None
+    confidence: float | None = None  # island search: docs/search-trust.md
+    reason: str | None = None  # why this result may be weak
+    missing_columns: tuple[int, ...] = ()  # its columns your data cannot feed
 
 
 @dataclass(frozen=True)
@@ -59,6 +62,7 @@ class SearchMultiple:
     mmd2: float
     score: float
     reason: str
+    confidence: float | None = None
 
 
 @dataclass(frozen=True)
@@ -68,6 +72,8 @@ class SearchOutcome:
     count: int
     heterogeneous: bool = False  # ranked in the specification world
     engine_version: str | None = None  # the world's engine version, if so
+    no_match: bool = False  # nothing found is trustworthy: ``reason`` says why
+    reason: str | None = None  # or why the results may be weak
 
 
 def stat_spec_parse(raw: bytes) -> dict[str, Any]:
@@ -129,6 +135,41 @@ def input_description_parse(
     return None if problem else descriptions
 
 
+def output_description_parse(raw: Any) -> dict[str, Any] | None:
+    """The user's output, as a semantic spec's ``Output``
+    (``{"Dimension": 1, "Description": {"0": "price"}}``), checked
+    (``ApplicationError`` naming ``output`` if unusable)."""
+    if raw is None:
+        return None
+    problem = ""
+    description = raw.get("Description", {}) if isinstance(raw, dict) else None
+    dimension = raw.get("Dimension") if isinstance(raw, dict) else None
+    if not isinstance(description, dict) or not all(
+        isinstance(k, str) and k.isdigit() and isinstance(v, str)
+        for k, v in description.items()
+    ):
+        problem = (
+            "must be an object with 'Description' mapping output indices to text, "
+            'e.g. {"Dimension": 1, "Description": {"0": "price"}}'
+        )
+    elif dimension is not None and (
+        not isinstance(dimension, int) or isinstance(dimension, bool) or dimension < 1
+    ):
+        problem = "'Dimension' must be a positive integer"
+    elif dimension is not None and any(int(k) >= dimension for k in description):
+        problem = f"a 'Description' key is out of range for {dimension} outputs"
+    elif description and max(map(len, description.values())) > DESCRIPTION_MAX_CHARS:
+        problem = f"a description is over {DESCRIPTION_MAX_CHARS} characters"
+    if problem:
+        raise ApplicationError(
+            f"output: {problem}", extra={"fields": {"output": [problem]}}
+        )
+    assert isinstance(description, dict)
+    if dimension is None:
+        dimension = len(description) or None
+    return {"Dimension": dimension, "Description": dict(description)}
+
+
 def _candidate_ids(viewer: User | None, filters: SearchFilters) -> list[int]:
     qs = learnware_list(viewer=viewer)
     for column, values in (
@@ -154,12 +195,16 @@ def learnware_search(
     multiple: bool = True,
     input_description: dict[str, str] | None = None,
     hetero: bool = False,
+    output: dict[str, Any] | None = None,
 ) -> SearchOutcome:
     """Semantic and statistical search: tags in SQL, ranking on a search worker.
 
     With the user's column descriptions (``input_description``) a table RKME that
     no learnware shares the feature space of is searched in the specification
-    world (heterogeneous search); ``hetero`` asks for that in any case.
+    world (heterogeneous search); ``hetero`` asks for that in any case. A table
+    RKME is first searched on the islands its columns' meaning locates
+    (``input_description``, ``output`` and one chosen task type), with a
+    confidence per result, or ``no_match`` when nothing is trustworthy.
     Raises ``SearchUnavailable`` when no search worker answers in time.
     """
     services.usage_count(kind=UsageDay.Kind.SEARCH)
@@ -189,6 +234,8 @@ def learnware_search(
         multiple=multiple,
         input_description=input_description,
         hetero=hetero,
+        task=filters.task_types[0] if len(filters.task_types) == 1 else None,
+        output=output,
     )
     reply = _ask_worker(query)
     if reply.problem is not None:
@@ -205,6 +252,9 @@ def learnware_search(
                 score=h.score,
                 mmd2=h.mmd2,
                 text_score=text_scores.get(h.learnware_id),
+                confidence=h.confidence,
+                reason=h.reason,
+                missing_columns=h.missing_columns,
             )
             for h in reply.single
             if h.learnware_id in objects
@@ -228,6 +278,7 @@ def learnware_search(
                 mmd2=m.mmd2,
                 score=m.score,
                 reason=m.reason,
+                confidence=m.confidence,
             )
     count = len(hits) if stat_spec is not None else len(text_scores)
     return SearchOutcome(
@@ -236,6 +287,8 @@ def learnware_search(
         count=count,
         heterogeneous=reply.heterogeneous,
         engine_version=reply.engine_version,
+        no_match=reply.no_match,
+        reason=reply.reason,
     )
 
 

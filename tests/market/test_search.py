@@ -15,6 +15,7 @@ from django.test import Client
 
 from accounts.models import User
 from bmw.outages import RETRY_AFTER_S
+from learnware_core.search.island_search import IslandSearcher
 from learnware_core.specification.rkme import RKMETableSpecification
 from tests.conftest import database_url, free_port, process_env, start_web
 from tests.market.conftest import publish, rezip
@@ -69,21 +70,29 @@ def _search(client: Client, **fields: Any) -> Any:
 
 def test_stat_search_ranks_the_source_first_with_exact_mmd(
     market: dict[str, int],
+    semantic_spec: dict[str, Any],
 ) -> None:
     user_spec = _spec(_data(3.0, seed=99))
 
     response = _search(Client(), stat=user_spec)
 
     assert response.status_code == 200, response.content
-    results = response.json()["results"]
+    body = response.json()
+    results = body["results"]
     assert results[0]["learnware"]["id"] == market["house price estimator"]
     assert [r["mmd2"] for r in results] == sorted(r["mmd2"] for r in results)
     assert all(0 < r["score"] <= 1 for r in results)
     assert results[0]["score"] > results[-1]["score"]
-    expected = RKMETableSpecification.from_dict(user_spec).dist(
-        RKMETableSpecification.from_dict(_spec(_data(3.0, seed=1)))
-    )
-    assert results[0]["mmd2"] == pytest.approx(expected, rel=1e-9)
+    assert [r["confidence"] for r in results] == [r["score"] for r in results]
+    # Undescribed columns ("feature 0", ...): compared by position, and said so.
+    assert "describe the columns" in body["reason"]
+    # The squared MMD is the island kernel's, exactly as learnware_core computes it.
+    searcher = IslandSearcher()
+    for i, shift in enumerate(SHIFTS.values()):
+        learnware = RKMETableSpecification.from_dict(_spec(_data(shift, seed=i)))
+        searcher.add(i, semantic_spec, learnware)
+    local = searcher.search([], RKMETableSpecification.from_dict(user_spec))
+    assert results[0]["mmd2"] == pytest.approx(local.results[0].mmd2, rel=1e-9)
 
 
 def test_stat_search_proposes_the_true_mixture_with_weights(
@@ -177,7 +186,7 @@ def test_search_refuses_bad_stat_spec_naming_it(
     assert problem in response.json()["message"]
 
 
-def test_search_in_a_feature_space_nobody_has_is_a_clear_400(
+def test_search_in_a_feature_space_nobody_has_is_no_good_match(
     market: dict[str, int],
 ) -> None:
     four_columns = RKMETableSpecification(n_points=5, random_state=0).fit(
@@ -186,8 +195,11 @@ def test_search_in_a_feature_space_nobody_has_is_a_clear_400(
 
     response = _search(Client(), stat=four_columns.to_dict())
 
-    assert response.status_code == 400
-    assert "stat_spec" in response.json()["extra"]["fields"]
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert body["no_match"] is True
+    assert body["results"] == []
+    assert "no learnware takes a table of your column count" in body["reason"]
 
 
 def test_search_without_a_search_worker_is_503_with_retry_after(tmp_path: Path) -> None:

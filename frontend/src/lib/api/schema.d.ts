@@ -1350,8 +1350,10 @@ export interface components {
              * @default true
              */
             multiple: boolean;
-            /** @description Your table's columns, as the semantic spec's Input: `{"Dimension": 2, "Description": {"0": "age", "1": "income"}}` (JSON). With it, a table RKME that no learnware shares the columns of is searched in the specification world (heterogeneous search). */
+            /** @description Your table's columns, as the semantic spec's Input: `{"Dimension": 2, "Description": {"0": "age", "1": "income"}}` (JSON). It locates the learnwares whose columns mean the same (other words, another order and CSV headers match); a table RKME that no learnware shares the columns of is searched in the specification world (heterogeneous search). */
             input?: unknown;
+            /** @description What you predict, as the semantic spec's Output: `{"Dimension": 1, "Description": {"0": "delay in minutes"}}` (JSON; for classes, one description per label). Learnwares predicting something else are not offered. */
+            output?: unknown;
             /** @description Search the specification world even if learnwares share your columns (needs `input` and an active engine). Default false. */
             hetero?: boolean;
         };
@@ -1363,6 +1365,10 @@ export interface components {
             heterogeneous?: boolean;
             /** @description The specification-world engine version used, if heterogeneous. */
             engine_version?: string | null;
+            /** @description Nothing found is a trustworthy answer (no island fits your columns, the best confidence is below the threshold, or no text is close): `reason` says why and no statistical results are listed. */
+            no_match: boolean;
+            /** @description Why there is no good match, or why the results may be weak. */
+            reason: string | null;
         };
         MarketDayOutput: {
             /** Format: date */
@@ -1688,6 +1694,15 @@ export interface components {
             mmd2: number | null;
             /** Format: double */
             text_score: number | null;
+            /**
+             * Format: double
+             * @description Table search on your columns' island: the estimated chance, in [0, 1], that this learnware was built on data like yours (calibrated, docs/search-trust.md); null where none is estimated.
+             */
+            confidence: number | null;
+            /** @description Why this result may be weak, if it may. */
+            reason: string | null;
+            /** @description The learnware's columns your data cannot feed (0-based). */
+            missing_columns: number[];
         };
         SearchMultipleOutput: {
             learnwares: components["schemas"]["LearnwareOutput"][];
@@ -1698,6 +1713,11 @@ export interface components {
             /** Format: double */
             score: number;
             reason: string;
+            /**
+             * Format: double
+             * @description The members' confidences averaged by weight (null if none).
+             */
+            confidence: number | null;
         };
         SemanticVocabularyOutput: {
             data_types: string[];
