@@ -452,9 +452,12 @@ def _print_hits(results: list[dict[str, Any]]) -> None:
 
 
 def _descriptions(source: str | None, names: list[str]) -> dict[str, str] | None:
-    """``--describe``: ``header`` (the table's column names) or a JSON file, either
-    ``{"0": "age in years", ...}`` or a semantic spec with ``Input.Description``."""
+    """``--describe``: ``header`` (the table's column names; the default with a
+    named table), ``none``, or a JSON file, either ``{"0": "age in years", ...}`` or
+    a semantic spec with ``Input.Description``."""
     if source is None:
+        source = "header" if names else "none"
+    if source == "none":
         return None
     if source == "header":
         if not names:
@@ -637,10 +640,11 @@ def add_commands(
     search.add_argument("--seed", type=int, default=0)
     search.add_argument(
         "--describe",
-        metavar="header|FILE",
-        help="your columns' descriptions, to find learnwares with other columns in "
-        "the specification world: 'header' (the table's column names) or a JSON "
-        'file ({"0": "age in years", ...} or a semantic spec)',
+        metavar="header|none|FILE",
+        help="your columns' descriptions, to find the learnwares whose columns mean "
+        "the same (or, failing that, in the specification world): 'header' (the "
+        "table's column names; the default with --table), 'none', or a JSON file "
+        '({"0": "age in years", ...} or a semantic spec)',
     )
     search.add_argument(
         "--output-description",

@@ -194,3 +194,23 @@ def test_cli_search_with_a_given_gamma_does_not_retry(
     assert code == 2
     assert "feature space" in err
     assert len(client.sent) == 1
+
+
+def test_cli_search_sends_a_csv_header_as_column_descriptions_by_default(
+    tmp_path: Path, monkeypatch: Any, capsys: Any
+) -> None:
+    csv = tmp_path / "flights.csv"
+    rows = "\n".join(f"{i % 60},{i * 3.5},{i % 7}" for i in range(200))
+    csv.write_text("dep_delay,distance,weekday\n" + rows + "\n")
+
+    default = FakeClient(CONFIDENT)
+    _search(monkeypatch, capsys, default, "--table", str(csv))
+    opted_out = FakeClient(CONFIDENT)
+    _search(monkeypatch, capsys, opted_out, "--table", str(csv), "--describe", "none")
+
+    assert default.sent[0]["input_descriptions"] == {
+        "0": "dep_delay",
+        "1": "distance",
+        "2": "weekday",
+    }
+    assert opted_out.sent[0]["input_descriptions"] is None
