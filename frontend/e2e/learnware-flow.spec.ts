@@ -159,7 +159,8 @@ test('register, submit through the wizard, watch the checks, approve, browse, do
   await page.getByRole('button', { name: 'Search', exact: true }).click();
   const hit = page.getByRole('article', { name });
   await expect(hit).toBeVisible({ timeout: 60_000 });
-  await expect(hit.getByRole('progressbar', { name: `Score of ${name}` })).toBeVisible();
+  // A table RKME is ranked on its specification island: each result has a confidence.
+  await expect(hit.getByRole('progressbar', { name: `Confidence for ${name}` })).toBeVisible();
   await snap('search-results');
 
   // 6b. Or tries the example that uses the learnware's own RKME: it ranks first.
@@ -200,9 +201,11 @@ test('register, submit through the wizard, watch the checks, approve, browse, do
     (response) => response.url().includes('/api/learnwares/search/') && response.ok(),
   );
   await page.getByRole('button', { name: 'Search', exact: true }).click();
-  await searched;
+  // The CSV header is sent as the columns' descriptions.
+  const request = (await searched).request();
+  expect(request.postData()).toContain('"Description":{"0":"x0"');
   await expect(hit).toBeVisible({ timeout: 60_000 });
-  await expect(hit.getByRole('progressbar', { name: `Score of ${name}` })).toBeVisible();
+  await expect(hit.getByRole('progressbar', { name: `Confidence for ${name}` })).toBeVisible();
   await snap('search-csv-results');
 
   // 8. The admin console's dashboard counts the listing, the download and the searches, and

@@ -286,6 +286,23 @@ export const aSearchHit = (
   score: 0.8,
   mmd2: 0.0123,
   text_score: null,
+  confidence: null,
+  reason: null,
+  missing_columns: [],
+  ...overrides,
+});
+
+/** A search answer: these hits, no combination, a good match. */
+export const aSearchResult = (
+  overrides: Partial<Schemas['LearnwareSearchOutput']> = {},
+): Schemas['LearnwareSearchOutput'] => ({
+  count: overrides.results?.length ?? 0,
+  results: [],
+  multiple: null,
+  heterogeneous: false,
+  engine_version: null,
+  no_match: false,
+  reason: null,
   ...overrides,
 });
 

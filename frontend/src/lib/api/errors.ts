@@ -25,10 +25,22 @@ export class ApiError extends Error {
     return Object.fromEntries(
       Object.entries(fields as Record<string, unknown>).map(([key, value]) => [
         key,
-        Array.isArray(value) ? value.map(String) : [String(value)],
+        problemTexts(value),
       ]),
     );
   }
+}
+
+/** A field's problems as text: nested details (`{"Description": ["..."]}`) say their path. */
+function problemTexts(value: unknown, path = ''): string[] {
+  const at = (text: string) => (path ? `${path}: ${text}` : text);
+  if (Array.isArray(value)) return value.flatMap((item) => problemTexts(item, path));
+  if (typeof value === 'object' && value !== null) {
+    return Object.entries(value as Record<string, unknown>).flatMap(([key, item]) =>
+      problemTexts(item, path ? `${path}.${key}` : key),
+    );
+  }
+  return [at(String(value))];
 }
 
 type ClientResult<T> = { data?: T; error?: unknown; response: Response };

@@ -4,7 +4,15 @@ import { http, HttpResponse } from 'msw';
 import { expect, test, vi } from 'vitest';
 
 import { readText } from '@/features/learnwares/utils/stat-spec';
-import { aLearnware, anError, aPage, aSearchHit, aVersion } from '@/testing/data';
+import {
+  aLearnware,
+  anError,
+  aPage,
+  aSearchHit,
+  aSearchResult,
+  aSemanticSpec,
+  aVersion,
+} from '@/testing/data';
 import { server } from '@/testing/mocks/server';
 import { renderApp } from '@/testing/test-utils';
 
@@ -129,7 +137,7 @@ test('a file that is not an RKME spec is refused before sending', async () => {
   expect(await screen.findByText('This file is not a JSON object.')).toBeInTheDocument();
 });
 
-test('a 400 shows the API message naming stat_spec', async () => {
+test('a 400 names the field and says its problem once', async () => {
   server.use(
     http.post('*/api/learnwares/search/', () =>
       HttpResponse.json(
@@ -147,8 +155,11 @@ test('a 400 shows the API message naming stat_spec', async () => {
 
   const alert = await screen.findByRole('alert');
   expect(alert).toHaveTextContent('The search was refused');
-  expect(alert).toHaveTextContent("stat_spec: 'beta' has NaN or infinite values");
-  expect(alert).toHaveTextContent('Problems with your statistical specification (stat_spec)');
+  expect(within(alert).getByRole('listitem')).toHaveTextContent(
+    "Your statistical specification (stat_spec): 'beta' has NaN or infinite values",
+  );
+  // The message ("stat_spec: ...") repeats the field's problem: it is not shown again.
+  expect(alert.textContent.match(/has NaN or infinite values/g)).toHaveLength(1);
 });
 
 test('a 503 says search is unavailable and to try again', async () => {
@@ -221,10 +232,140 @@ test('a spec built from a CSV in the browser is shown, downloadable and sent lik
   expect(text).toBe(decodeURIComponent(href.slice(href.indexOf(',') + 1)));
   const sent = JSON.parse(text) as { z: number[][]; beta: number[] } & Record<string, unknown>;
   expect(Object.keys(sent)).toEqual(['z', 'beta', 'gamma', 'num_points', 'type']);
-  expect(sent).toMatchObject({ gamma: 0.1, num_points: 30, type: 'RKMETableSpecification' });
+  expect(sent).toMatchObject({ num_points: 30, type: 'RKMETableSpecification' });
+  expect(sent.gamma).toBeGreaterThan(0);
   expect(sent.z).toHaveLength(20);
   expect(sent.z[0]).toHaveLength(3);
   expect(sent.beta.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 12);
+  // The header names the columns: sent as their descriptions, so the dock can locate them.
+  expect(JSON.parse(form().input as string)).toEqual({
+    Dimension: 3,
+    Description: { 0: 'a', 1: 'b', 2: 'c, with a comma' },
+  });
+});
+
+test('typed column descriptions are sent instead of the CSV header', async () => {
+  const form = recordForm();
+  server.use(http.post('*/api/learnwares/search/', () => HttpResponse.json(aSearchResult())));
+  const { user } = renderApp('/search');
+  await user.click(await screen.findByRole('radio', { name: 'Build from a CSV' }));
+  await user.upload(fileInput(), new File([CSV], 'data.csv', { type: 'text/csv' }));
+  await screen.findByText(/RKMETableSpecification, 3 features, K=20/);
+  expect(columnsBox()).toHaveAccessibleDescription(
+    /Left empty, your CSV header is sent as the descriptions: a, b, c, with a comma\./,
+  );
+  // The header counts as descriptions: the world can be asked for.
+  expect(heteroBox()).toBeEnabled();
+  await user.type(columnsBox(), 'x{Enter}y{Enter}z');
+  await user.click(screen.getByRole('button', { name: 'Search' }));
+  expect(await screen.findByText('0 learnwares found')).toBeInTheDocument();
+  expect(JSON.parse(form().input as string)).toEqual({
+    Dimension: 3,
+    Description: { 0: 'x', 1: 'y', 2: 'z' },
+  });
+});
+
+test('no good match is said with its reason, and no statistical result is listed', async () => {
+  server.use(
+    http.post('*/api/learnwares/search/', () =>
+      HttpResponse.json(
+        aSearchResult({
+          no_match: true,
+          reason:
+            'no good match: no learnware takes columns like yours (by their descriptions), and no specification-world engine is active yet to bridge feature spaces',
+        }),
+      ),
+    ),
+  );
+  const { user } = await renderSearch();
+  await user.upload(fileInput(), statFile());
+  await screen.findByText('RKMETableSpecification, 6 features, K=2');
+  await user.click(screen.getByRole('button', { name: 'Search' }));
+
+  const notice = await screen.findByRole('status', { name: 'No good match' });
+  expect(notice).toHaveTextContent(
+    /^No good matchNo learnware takes columns like yours \(by their descriptions\)/,
+  );
+  expect(screen.queryByText(/learnwares? found/)).not.toBeInTheDocument();
+  expect(screen.queryByText('No learnwares match.')).not.toBeInTheDocument();
+  expect(screen.queryByRole('article')).not.toBeInTheDocument();
+  expect(screen.queryByRole('region', { name: 'Best combination' })).not.toBeInTheDocument();
+});
+
+test('confidences are shown with what they mean; the score where there is none', async () => {
+  const flights = aLearnware({
+    id: 7,
+    name: 'Flight delays',
+    semantic_spec: aSemanticSpec({
+      Input: { Dimension: 3, Description: { 0: 'departure delay', 1: 'carrier', 2: 'distance' } },
+    }),
+  });
+  server.use(
+    http.post('*/api/learnwares/search/', () =>
+      HttpResponse.json(
+        aSearchResult({
+          count: 2,
+          results: [
+            aSearchHit({
+              learnware: flights,
+              score: 0.853,
+              confidence: 0.853,
+              missing_columns: [1, 2],
+              reason: 'its columns are assumed to be in the same order as yours',
+            }),
+            aSearchHit({ learnware: wine, score: 0.4, mmd2: 0.2 }),
+          ],
+          multiple: {
+            learnwares: [flights, wine],
+            weights: [0.6, 0.4],
+            mmd2: 0.01,
+            score: 0.7,
+            confidence: 0.7,
+            reason: 'A mix of two sources.',
+          },
+          reason: 'few of your columns are described, so results may be weak',
+        }),
+      ),
+    ),
+  );
+  const { user } = await renderSearch();
+  await user.upload(fileInput(), statFile());
+  await screen.findByText('RKMETableSpecification, 6 features, K=2');
+  await user.click(screen.getByRole('button', { name: 'Search' }));
+
+  expect(await screen.findByText('2 learnwares found')).toBeInTheDocument();
+  expect(screen.getByRole('status', { name: 'The results may be weak' })).toHaveTextContent(
+    'Few of your columns are described, so results may be weak',
+  );
+  const first = screen.getByRole('article', { name: 'Flight delays' });
+  expect(
+    within(first).getByRole('progressbar', { name: 'Confidence for Flight delays' }),
+  ).toHaveAttribute('aria-valuenow', '85.3');
+  expect(
+    within(first).queryByRole('progressbar', { name: 'Score of Flight delays' }),
+  ).not.toBeInTheDocument();
+  expect(within(first).getByText('85.3%')).toBeInTheDocument();
+  expect(
+    within(first).getByText('Its columns are assumed to be in the same order as yours'),
+  ).toBeInTheDocument();
+  expect(
+    within(first).getByText('Your data cannot feed 2 of its columns: “carrier”, “distance”.'),
+  ).toBeInTheDocument();
+  await user.hover(within(first).getByText('Confidence'));
+  expect(await screen.findByRole('tooltip')).toHaveTextContent(
+    'Estimated chance this learnware was built on data like yours.',
+  );
+
+  const second = screen.getByRole('article', { name: 'Wine classifier' });
+  expect(
+    within(second).getByRole('progressbar', { name: 'Score of Wine classifier' }),
+  ).toHaveAttribute('aria-valuenow', '40');
+  expect(within(second).queryByText('Confidence')).not.toBeInTheDocument();
+
+  const combination = screen.getByRole('region', { name: 'Best combination' });
+  expect(
+    within(combination).getByRole('progressbar', { name: 'Confidence of the combination' }),
+  ).toHaveAttribute('aria-valuenow', '70');
 });
 
 test('a CSV that cannot be used says why and blocks the search; the stat.json upload is kept', async () => {
@@ -436,7 +577,11 @@ test('a 400 naming input is shown next to the column descriptions', async () => 
   await user.type(columnsBox(), 'age{Enter}income');
   await user.click(screen.getByRole('button', { name: 'Search' }));
 
-  expect(await screen.findByRole('alert')).toHaveTextContent('The search was refused');
+  const alert = await screen.findByRole('alert');
+  expect(alert).toHaveTextContent('The search was refused');
+  expect(alert).toHaveTextContent('See the highlighted field.');
+  // Said once: next to the field, not again in the alert.
+  expect(alert).not.toHaveTextContent(problem);
   expect(columnsBox()).toBeInvalid();
   expect(columnsBox()).toHaveAccessibleDescription(expect.stringContaining(problem));
 });

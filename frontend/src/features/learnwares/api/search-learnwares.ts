@@ -19,8 +19,13 @@ export type SearchInput = {
   statSpec?: string | null;
   topK?: number;
   multiple?: boolean;
-  /** The user's table columns, described (the semantic spec's Input): for heterogeneous search. */
+  /**
+   * The user's table columns, described (the semantic spec's Input; a CSV header will do): the
+   * dock locates the learnwares whose columns mean the same, or searches the specification world.
+   */
   input?: ColumnsInput | null;
+  /** What the user predicts (the semantic spec's Output): other outputs are not offered. */
+  output?: ColumnsInput | null;
   /** Search the specification world even if some learnware shares the user's columns. */
   hetero?: boolean;
 };
@@ -45,6 +50,18 @@ export const columnsInput = (text: string): ColumnsInput | null => {
   };
 };
 
+/**
+ * A CSV header's names (of the chosen columns, in order) as the semantic spec's Input; null
+ * when no name is given.
+ */
+export const headerInput = (names: readonly string[] | null): ColumnsInput | null => {
+  if (!names?.some((name) => name.trim() !== '')) return null;
+  return {
+    Dimension: names.length,
+    Description: Object.fromEntries(names.map((name, index) => [String(index), name.trim()])),
+  };
+};
+
 type SearchBody = components['schemas']['LearnwareSearchInputRequest'];
 
 /** The typed request body; empty filters are left out. `stat_spec` is the stat.json's text. */
@@ -59,6 +76,7 @@ export const searchBody = (input: SearchInput): SearchBody => {
   if (input.topK) body.top_k = input.topK;
   if (input.statSpec) body.stat_spec = input.statSpec;
   if (input.input) body.input = input.input;
+  if (input.output) body.output = input.output;
   if (input.hetero) body.hetero = true;
   return body;
 };
@@ -80,7 +98,7 @@ export const searchForm = (body: SearchBody | undefined): FormData => {
     ) {
       form.append(key, String(value));
     } else if (value !== undefined) {
-      // `input` (the user's columns, for a heterogeneous search) is a JSON object.
+      // `input` and `output` (the semantic spec's Input and Output) are JSON objects.
       form.append(key, JSON.stringify(value));
     }
   });

@@ -21,7 +21,6 @@ import type { BuildRkmeFailure, BuildRkmeProgress } from '../rkme/build-rkme';
 import {
   type CsvColumn,
   type CsvProfile,
-  DEFAULT_GAMMA,
   DEFAULT_N_POINTS,
   numericColumns,
 } from '../rkme/rkme-table';
@@ -186,7 +185,7 @@ function CsvColumnsField({
   );
 }
 
-/** K and gamma, collapsed until opened (kept open while one is invalid). */
+/** K, gamma and standardisation, collapsed until opened (kept open while one is invalid). */
 function AdvancedFields({
   settings,
   errors,
@@ -225,7 +224,7 @@ function AdvancedFields({
             />
             <TextInput
               label={t('search.csv.advanced.gamma')}
-              description={t('search.csv.advanced.gammaHelp', { value: DEFAULT_GAMMA })}
+              description={t('search.csv.advanced.gammaHelp')}
               inputMode="decimal"
               value={settings.gamma}
               error={errors.gamma ? t('search.csv.advanced.gammaError') : undefined}
@@ -234,6 +233,15 @@ function AdvancedFields({
               }}
             />
           </SimpleGrid>
+          <Checkbox
+            mt="md"
+            label={t('search.csv.advanced.standardize')}
+            description={t('search.csv.advanced.standardizeHelp')}
+            checked={settings.standardize}
+            onChange={(event) => {
+              onChange({ standardize: event.currentTarget.checked });
+            }}
+          />
         </Accordion.Panel>
       </Accordion.Item>
     </Accordion>
@@ -242,7 +250,7 @@ function AdvancedFields({
 
 /**
  * Pick a CSV and build its table RKME in the browser (a Web Worker) from the chosen columns,
- * with `bmw spec table`'s K and gamma: a progress bar while it runs, then the spec's size, how
+ * with `bmw spec table`'s K, gamma and standardisation: a progress bar while it runs, then the spec's size, how
  * many cells were imputed and a link to download it as stat.json. `dataType` is the search's
  * Data filter: a table spec cannot rank learnwares of another data type, which is said.
  */

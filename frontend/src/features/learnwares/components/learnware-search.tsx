@@ -17,6 +17,7 @@ import {
   Text,
   TextInput,
   Title,
+  Tooltip,
 } from '@mantine/core';
 import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -28,8 +29,10 @@ import { ApiError } from '@/lib/api/errors';
 import { useSemanticVocabulary } from '../api/get-semantic-vocabulary';
 import {
   columnsInput,
+  headerInput,
   type SearchHit,
   type SearchMultiple,
+  type SearchResult,
   useSearchLearnwares,
 } from '../api/search-learnwares';
 import { useCsvStatSpec } from '../rkme/use-csv-stat-spec';
@@ -62,9 +65,71 @@ function ScoreBar({ score, label }: { score: number; label: string }) {
   );
 }
 
-function HitCard({ hit }: { hit: SearchHit }) {
+/**
+ * A confidence in [0, 1] (the estimated chance that the learnware was built on data like the
+ * user's) as a bar, under a caption whose tooltip says what it means.
+ */
+function ConfidenceBar({ confidence, label }: { confidence: number; label: string }) {
+  const { t } = useTranslation();
+  return (
+    <Stack gap={2}>
+      <Tooltip label={t('search.confidence.help')} multiline w={260} withArrow>
+        <Text
+          size="xs"
+          c="dimmed"
+          tabIndex={0}
+          style={{ alignSelf: 'flex-start', textDecoration: 'underline dotted', cursor: 'help' }}
+        >
+          {t('search.confidence.title')}
+        </Text>
+      </Tooltip>
+      <Group gap="xs" wrap="nowrap">
+        <Progress.Root size="lg" style={{ flex: 1 }}>
+          <Progress.Section
+            value={Math.max(0, Math.min(1, confidence)) * 100}
+            color="teal"
+            aria-label={label}
+            title={t('search.confidence.help')}
+          />
+        </Progress.Root>
+        <Text size="sm" fw={600} w={56} ta="right">
+          {percent(confidence)}
+        </Text>
+      </Group>
+    </Stack>
+  );
+}
+
+/** A learnware's input column descriptions from its semantic spec (index -> text), if any. */
+const inputDescriptions = (semanticSpec: unknown): Record<string, unknown> => {
+  if (typeof semanticSpec !== 'object' || semanticSpec === null) return {};
+  const input = (semanticSpec as { Input?: unknown }).Input;
+  if (typeof input !== 'object' || input === null) return {};
+  const description = (input as { Description?: unknown }).Description;
+  return typeof description === 'object' && description !== null
+    ? (description as Record<string, unknown>)
+    : {};
+};
+
+/** "Why a result may be weak" as the dock says it, without its "no good match:" lead. */
+const reasonText = (reason: string) => {
+  const text = reason.replace(/^no good match\s*[:;,.-]?\s*/i, '');
+  return text ? text.charAt(0).toUpperCase() + text.slice(1) : reason;
+};
+
+function HitCard({ hit, sharedReason }: { hit: SearchHit; sharedReason: string | null }) {
   const { t } = useTranslation();
   const { learnware } = hit;
+  // Defaults: an older dock's answer has none of these.
+  const confidence = hit.confidence ?? null;
+  const missing = hit.missing_columns ?? [];
+  const names = inputDescriptions(learnware.semantic_spec);
+  const missingNames = missing.map((index) => {
+    const name = names[String(index)];
+    return typeof name === 'string' && name.trim()
+      ? `“${name.trim()}”`
+      : t('search.missingColumn', { column: index + 1 });
+  });
   return (
     <Card withBorder padding="md" component="article" aria-label={learnware.name}>
       <Stack gap="xs">
@@ -72,8 +137,28 @@ function HitCard({ hit }: { hit: SearchHit }) {
           {learnware.name}
         </Anchor>
         <LearnwareTags learnware={learnware} />
-        {hit.score !== null && (
-          <ScoreBar score={hit.score} label={t('search.scoreOf', { name: learnware.name })} />
+        {confidence !== null ? (
+          <ConfidenceBar
+            confidence={confidence}
+            label={t('search.confidence.of', { name: learnware.name })}
+          />
+        ) : (
+          hit.score !== null && (
+            <ScoreBar score={hit.score} label={t('search.scoreOf', { name: learnware.name })} />
+          )
+        )}
+        {hit.reason && hit.reason !== sharedReason && (
+          <Text size="sm" c="dimmed">
+            {reasonText(hit.reason)}
+          </Text>
+        )}
+        {missing.length > 0 && (
+          <Text size="sm" c="orange.8">
+            {t('search.missingColumns', {
+              count: missing.length,
+              columns: missingNames.join(', '),
+            })}
+          </Text>
         )}
         <Group gap="md">
           {hit.mmd2 !== null && (
@@ -107,7 +192,14 @@ function MultipleResult({
         <Title order={2} size="h4">
           {t('search.multiple.title')}
         </Title>
-        <ScoreBar score={multiple.score} label={t('search.multiple.score')} />
+        {multiple.confidence !== null && multiple.confidence !== undefined ? (
+          <ConfidenceBar
+            confidence={multiple.confidence}
+            label={t('search.confidence.combination')}
+          />
+        ) : (
+          <ScoreBar score={multiple.score} label={t('search.multiple.score')} />
+        )}
         <Text size="xs" c="dimmed">
           {t('search.mmd2', { value: mmd(multiple.mmd2) })}
         </Text>
@@ -158,7 +250,17 @@ function MultipleResult({
   );
 }
 
-function SearchError({ error }: { error: Error }) {
+const FIELD_LABELS = ['stat_spec', 'input', 'output', 'hetero'] as const;
+type LabelledField = (typeof FIELD_LABELS)[number];
+const isLabelledField = (field: string): field is LabelledField =>
+  (FIELD_LABELS as readonly string[]).includes(field);
+
+/**
+ * A refused or failed search. A 400's `message` repeats its `extra.fields` (`"stat_spec: ..."`),
+ * so each problem is said once: by field, in words, or next to the field that shows it
+ * (`inline`); the message only when no field is named.
+ */
+function SearchError({ error, inline }: { error: Error; inline: readonly string[] }) {
   const { t } = useTranslation();
   if (error instanceof ApiError && error.status === 503) {
     return (
@@ -168,21 +270,28 @@ function SearchError({ error }: { error: Error }) {
     );
   }
   if (error instanceof ApiError && error.status === 400) {
-    const statProblems = error.fields.stat_spec ?? [];
+    const fields = Object.entries(error.fields).filter(([, problems]) => problems.length > 0);
+    const listed = fields.filter(([field]) => !inline.includes(field));
+    const fieldLabel = (field: string) =>
+      isLabelledField(field)
+        ? t(`search.fieldProblems.${field}`)
+        : t('search.fieldProblems.other', { field });
     return (
       <Alert color="red" role="alert" title={t('search.refused')}>
-        <Text size="sm">{error.message}</Text>
-        {statProblems.length > 0 && (
-          <>
-            <Text size="sm" mt="xs">
-              {t('search.statSpecProblems')}
-            </Text>
-            <List size="sm">
-              {statProblems.map((problem) => (
-                <List.Item key={problem}>{problem}</List.Item>
-              ))}
-            </List>
-          </>
+        {fields.length === 0 ? (
+          <Text size="sm">{error.message}</Text>
+        ) : listed.length === 0 ? (
+          <Text size="sm">{t('search.seeField')}</Text>
+        ) : (
+          <List size="sm">
+            {listed.flatMap(([field, problems]) =>
+              problems.map((problem) => (
+                <List.Item key={`${field}:${problem}`}>
+                  {fieldLabel(field)}: {problem}
+                </List.Item>
+              )),
+            )}
+          </List>
         )}
       </Alert>
     );
@@ -191,6 +300,66 @@ function SearchError({ error }: { error: Error }) {
     <Alert color="red" role="alert" title={t('search.failed')}>
       {error.message}
     </Alert>
+  );
+}
+
+/**
+ * The dock's answer. "No good match" is an answer: said with its reason, and no statistical
+ * result or combination is listed. Otherwise a reason the results may be weak comes first.
+ */
+function SearchAnswer({
+  answer,
+  signedIn,
+}: {
+  answer: SearchResult;
+  signedIn: boolean | undefined;
+}) {
+  const { t } = useTranslation();
+  const noMatch = answer.no_match === true;
+  const reason = answer.reason ?? null;
+  const worldTitle = (version: string | null | undefined) =>
+    version ? t('search.world.title', { version }) : t('search.world.titleNoVersion');
+  // With no good match, only text matches (no statistical part) are still shown.
+  const results = noMatch
+    ? answer.results.filter((hit) => hit.mmd2 === null && (hit.confidence ?? null) === null)
+    : answer.results;
+  return (
+    <Stack>
+      {noMatch && (
+        <Alert color="yellow" role="status" title={t('search.noMatch.title')}>
+          <Text size="sm">{reason ? reasonText(reason) : t('search.noMatch.body')}</Text>
+        </Alert>
+      )}
+      {answer.heterogeneous && !noMatch && (
+        <Alert color="grape" role="status" title={worldTitle(answer.engine_version)}>
+          {t('search.world.body')}
+        </Alert>
+      )}
+      {!noMatch && reason && (
+        <Alert color="yellow" variant="light" role="status" title={t('search.weak')}>
+          <Text size="sm">{reasonText(reason)}</Text>
+        </Alert>
+      )}
+      {answer.multiple && !noMatch && (
+        <MultipleResult multiple={answer.multiple} signedIn={signedIn} />
+      )}
+      {(!noMatch || results.length > 0) && (
+        <>
+          <Text size="sm" c="dimmed" role="status">
+            {t('search.count', { count: noMatch ? results.length : answer.count })}
+          </Text>
+          {results.length === 0 ? (
+            <Text>{t('browse.empty')}</Text>
+          ) : (
+            <SimpleGrid cols={{ base: 1, sm: 2 }}>
+              {results.map((hit) => (
+                <HitCard key={hit.learnware.id} hit={hit} sharedReason={reason} />
+              ))}
+            </SimpleGrid>
+          )}
+        </>
+      )}
+    </Stack>
   );
 }
 
@@ -246,7 +415,12 @@ export function LearnwareSearch({ signedIn }: { signedIn?: boolean | undefined }
         ? stat.summary.dimension
         : undefined;
   const hasTableStat = tableDimension !== undefined;
-  const input = hasTableStat ? columnsInput(columns.descriptions) : null;
+  // A CSV's header names its columns: unless the user describes them, it is sent as the
+  // descriptions, so that the dock can locate the learnwares whose columns mean the same.
+  const csvHeader =
+    statSource === 'csv' && csv.state.status === 'done' ? csv.state.result.header : null;
+  const headerColumns = headerInput(csvHeader);
+  const input = hasTableStat ? (columnsInput(columns.descriptions) ?? headerColumns) : null;
   const inputError =
     search.error instanceof ApiError && search.error.status === 400
       ? search.error.fields.input?.join(' ')
@@ -266,8 +440,6 @@ export function LearnwareSearch({ signedIn }: { signedIn?: boolean | undefined }
   };
 
   const vocab = vocabulary.data;
-  const worldTitle = (version: string | null | undefined) =>
-    version ? t('search.world.title', { version }) : t('search.world.titleNoVersion');
 
   return (
     <Stack>
@@ -353,6 +525,7 @@ export function LearnwareSearch({ signedIn }: { signedIn?: boolean | undefined }
             <ColumnDescriptionsField
               values={columns}
               dimension={tableDimension}
+              header={headerColumns ? csvHeader : null}
               error={inputError}
               onChange={setColumns}
             />
@@ -374,31 +547,10 @@ export function LearnwareSearch({ signedIn }: { signedIn?: boolean | undefined }
       </form>
 
       {search.isPending && <Loader aria-label={t('search.searching')} />}
-      {search.isError && <SearchError error={search.error} />}
-      {search.data && (
-        <Stack>
-          {search.data.heterogeneous && (
-            <Alert color="grape" role="status" title={worldTitle(search.data.engine_version)}>
-              {t('search.world.body')}
-            </Alert>
-          )}
-          {search.data.multiple && (
-            <MultipleResult multiple={search.data.multiple} signedIn={signedIn} />
-          )}
-          <Text size="sm" c="dimmed" role="status">
-            {t('search.count', { count: search.data.count })}
-          </Text>
-          {search.data.results.length === 0 ? (
-            <Text>{t('browse.empty')}</Text>
-          ) : (
-            <SimpleGrid cols={{ base: 1, sm: 2 }}>
-              {search.data.results.map((hit) => (
-                <HitCard key={hit.learnware.id} hit={hit} />
-              ))}
-            </SimpleGrid>
-          )}
-        </Stack>
+      {search.isError && (
+        <SearchError error={search.error} inline={hasTableStat ? ['input'] : []} />
       )}
+      {search.data && <SearchAnswer answer={search.data} signedIn={signedIn} />}
     </Stack>
   );
 }

@@ -3,10 +3,10 @@ import {
   fitTableRkme,
   readCsv,
   RkmeInputError,
-  type RkmeFitOptions,
   type RkmeProblem,
   type RkmeTableStat,
   selectColumns,
+  type TableFitOptions,
 } from './rkme-table';
 
 /** The stages of building an RKME from a CSV, as the worker reports them. */
@@ -36,7 +36,7 @@ export type BuildRkmeResult = {
 /** Why the build failed: a problem with the data, or anything else (its message). */
 export type BuildRkmeFailure = RkmeProblem | { code: 'unexpected'; message: string };
 
-export type BuildRkmeOptions = Omit<RkmeFitOptions, 'onProgress'> & {
+export type BuildRkmeOptions = Omit<TableFitOptions, 'onProgress'> & {
   delimiter?: string;
   /** The columns to use (0-based; file order is kept); default every numeric column. */
   columns?: readonly number[];

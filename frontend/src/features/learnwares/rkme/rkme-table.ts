@@ -14,7 +14,10 @@
  */
 
 export const RKME_TABLE_TYPE = 'RKMETableSpecification';
-/** The original package's fixed kernel parameter; every market spec must share one. */
+/**
+ * The original package's kernel parameter (its raw fit's default). The dock compares table
+ * specifications under its own kernel, so a spec's gamma only decides how it was fitted.
+ */
 export const DEFAULT_GAMMA = 0.1;
 /** Python's default reduced-set size K (`n_points`, `bmw spec table --k`). */
 export const DEFAULT_N_POINTS = 100;
@@ -1040,17 +1043,156 @@ export function toStat(
   };
 }
 
+/** `fitTableRkme`'s options: `fitReducedSet`'s, with a gamma that may be `'median'`. */
+export type TableFitOptions = Omit<RkmeFitOptions, 'gamma'> & {
+  /**
+   * The kernel parameter the reduced set is fitted under: a number > 0, or `'median'` for the
+   * median heuristic on the fitted columns (default 0.1, or `'median'` when standardising).
+   */
+  gamma?: number | 'median';
+  /**
+   * Fit on robustly standardised columns and map the points back to the data's units
+   * (`bmw spec table`'s default; here off by default: the original's raw fit).
+   */
+  standardize?: boolean;
+};
+
+/** A column's scale below this times its largest |value| counts as 0 (the dock's rule). */
+const CONST_REL = 1e-9;
+/** The interquartile range of the standard normal. */
+const IQR_TO_SIGMA = 1.3489795003921634;
+/** Rows the median heuristic looks at (a seeded subsample beyond). */
+const MEDIAN_MAX_SAMPLES = 1000;
+
+/** Quantile q of sorted values with midpoint CDF (i + 0.5) / n and linear interpolation. */
+function midpointQuantile(sorted: Float64Array, q: number): number {
+  const n = sorted.length;
+  const position = q * n - 0.5; // the index whose CDF is q
+  if (position <= 0) return sorted[0] ?? 0;
+  if (position >= n - 1) return sorted[n - 1] ?? 0;
+  const lo = Math.floor(position);
+  const f = position - lo;
+  return (sorted[lo] ?? 0) * (1 - f) + (sorted[lo + 1] ?? 0) * f;
+}
+
+/**
+ * The robust centre and scale of every column of a finite matrix: the dock's island-kernel
+ * rule (`fit_island_kernel`, which `bmw spec table` uses): the median, and IQR / 1.349, else the
+ * standard deviation (a binary column), else the largest |value| (a constant column), else 1.
+ */
+export function robustColumnScales(X: Matrix): { center: Float64Array; scale: Float64Array } {
+  const { data, rows: n, cols: d } = X;
+  const center = new Float64Array(d);
+  const scale = new Float64Array(d);
+  const column = new Float64Array(n);
+  for (let t = 0; t < d; t++) {
+    let sum = 0;
+    let magnitude = 0;
+    for (let i = 0; i < n; i++) {
+      const v = data[i * d + t] ?? 0;
+      column[i] = v;
+      sum += v;
+      magnitude = Math.max(magnitude, Math.abs(v));
+    }
+    const mean = sum / n;
+    let variance = 0;
+    for (let i = 0; i < n; i++) variance += ((column[i] ?? 0) - mean) ** 2;
+    const std = Math.sqrt(variance / n);
+    column.sort();
+    center[t] = midpointQuantile(column, 0.5);
+    const tiny = CONST_REL * magnitude;
+    let s = (midpointQuantile(column, 0.75) - midpointQuantile(column, 0.25)) / IQR_TO_SIGMA;
+    if (!(s > tiny)) s = std;
+    if (!(s > tiny)) s = magnitude > 0 ? magnitude : 1;
+    scale[t] = s;
+  }
+  return { center, scale };
+}
+
+/**
+ * The median heuristic `1 / (2 median ||x_i - x_j||^2)` over the distinct pairs of at most
+ * 1,000 rows (a seeded subsample), as Python's `median_heuristic_gamma`: the mean positive
+ * squared distance if the median is 0, and 0.1 if every row is the same.
+ */
+export function medianHeuristicGamma(X: Matrix, seed = 0): number {
+  const { rows: n, cols: d } = X;
+  const m = Math.min(n, MEDIAN_MAX_SAMPLES);
+  const rows =
+    m < n ? takeRows(X.data, d, chooseWithoutReplacement(n, m, mulberry32(seed))) : X.data;
+  const pairs = new Float64Array((m * (m - 1)) / 2);
+  let p = 0;
+  for (let i = 0; i < m; i++) {
+    for (let j = i + 1; j < m; j++) pairs[p++] = sqDist(rows, i * d, rows, j * d, d);
+  }
+  if (pairs.length === 0) return DEFAULT_GAMMA;
+  pairs.sort();
+  const mid = pairs.length >> 1;
+  let median =
+    pairs.length % 2 ? (pairs[mid] ?? 0) : ((pairs[mid - 1] ?? 0) + (pairs[mid] ?? 0)) / 2;
+  if (!(median > 0)) {
+    let sum = 0;
+    let count = 0;
+    for (const v of pairs) {
+      if (v > 0) {
+        sum += v;
+        count++;
+      }
+    }
+    if (count === 0) return DEFAULT_GAMMA;
+    median = sum / count;
+  }
+  return 1 / (2 * median);
+}
+
 /**
  * Fit the table RKME of `X` (Python's `RKMETableSpecification(...).fit(X).to_dict()`).
  * NaN and ±Infinity are replaced by their column's mean first (on a copy).
+ *
+ * With `standardize` (`bmw spec table`'s default fit, `learnware_core.cli.spec.fit_table`):
+ * the reduced set is fitted on `(X - c) / s` (robust centre and scale per column, see
+ * `robustColumnScales`), so that one column in large raw units (a row number up to 15,000)
+ * does not make the kernel blind to the others; its points are mapped back, `z = z_s s + c`,
+ * so the stat.json keeps the data's own units. The stored gamma is `gamma_s / mean(s^2)`,
+ * the isotropic raw-unit kernel with the same typical exponent: provenance more than a kernel,
+ * since the dock compares table specifications under its own kernel.
  */
-export function fitTableRkme(X: Matrix, options: RkmeFitOptions = {}): RkmeTableStat {
-  const gamma = options.gamma ?? DEFAULT_GAMMA;
+export function fitTableRkme(X: Matrix, options: TableFitOptions = {}): RkmeTableStat {
+  const { gamma: requested, standardize = false, ...rest } = options;
   let matrix = X;
   if (!X.data.every(Number.isFinite)) {
     matrix = { ...X, data: X.data.slice() };
     imputeColumnMeans(matrix);
   }
-  const set = fitReducedSet(matrix, options);
-  return toStat(set, X.cols, gamma, X.rows);
+  if (!standardize || X.rows < 1 || X.cols < 1) {
+    const gamma =
+      requested === 'median'
+        ? X.rows < 1 || X.cols < 1
+          ? DEFAULT_GAMMA
+          : medianHeuristicGamma(matrix, rest.seed)
+        : (requested ?? DEFAULT_GAMMA);
+    const set = fitReducedSet(matrix, { ...rest, gamma });
+    return toStat(set, X.cols, gamma, X.rows);
+  }
+  const { rows: n, cols: d } = matrix;
+  const { center, scale } = robustColumnScales(matrix);
+  const scaled = new Float64Array(n * d);
+  for (let i = 0; i < n; i++) {
+    const o = i * d;
+    for (let t = 0; t < d; t++)
+      scaled[o + t] = ((matrix.data[o + t] ?? 0) - (center[t] ?? 0)) / (scale[t] ?? 1);
+  }
+  const Xs = { data: scaled, rows: n, cols: d };
+  const gamma =
+    requested === undefined || requested === 'median'
+      ? medianHeuristicGamma(Xs, rest.seed)
+      : requested;
+  const set = fitReducedSet(Xs, { ...rest, gamma });
+  let meanSquare = 0;
+  for (let t = 0; t < d; t++) meanSquare += (scale[t] ?? 1) ** 2 / d;
+  for (let i = 0; i < set.k; i++) {
+    const o = i * d;
+    for (let t = 0; t < d; t++)
+      set.z[o + t] = (set.z[o + t] ?? 0) * (scale[t] ?? 1) + (center[t] ?? 0);
+  }
+  return toStat(set, d, gamma / meanSquare, n);
 }

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 
 import type { BuildRkmeOptions } from './build-rkme';
-import { DEFAULT_GAMMA, DEFAULT_N_POINTS, parseCell } from './rkme-table';
+import { DEFAULT_N_POINTS, parseCell } from './rkme-table';
 import { useBuildRkme } from './use-build-rkme';
 
 /** The CSV builder's settings as the user entered them (`bmw spec table`'s options). */
@@ -10,17 +10,32 @@ export type CsvSettings = {
   columns: number[] | null;
   /** K (`--k`) as typed: a number, or the text of an incomplete one. */
   k: number | string;
-  /** gamma (`--gamma`) as typed. */
+  /** gamma (`--gamma`) as typed: a number, or `median` (or nothing) for the median heuristic. */
   gamma: string;
+  /** Fit on robustly standardised columns (`--standardize`, the default). */
+  standardize: boolean;
 };
+
+/** The gamma setting that means the median heuristic (`bmw spec table --gamma median`). */
+export const MEDIAN_GAMMA = 'median';
 
 export const DEFAULT_CSV_SETTINGS: CsvSettings = {
   columns: null,
   k: DEFAULT_N_POINTS,
-  gamma: String(DEFAULT_GAMMA),
+  gamma: MEDIAN_GAMMA,
+  standardize: true,
 };
 
-/** The invalid settings; the ranges are Python's (K an int >= 1, gamma finite and > 0). */
+/** The typed gamma: `'median'` (the word, or nothing), a number, or NaN if neither. */
+export const parseGamma = (text: string): number | 'median' => {
+  const trimmed = text.trim().toLowerCase();
+  return trimmed === '' || trimmed === MEDIAN_GAMMA ? 'median' : parseCell(trimmed);
+};
+
+/**
+ * The invalid settings; the ranges are Python's (K an int >= 1, gamma `median` or finite
+ * and > 0).
+ */
 export type CsvSettingsErrors = { columns?: 'none'; k?: 'notPositiveInt'; gamma?: 'notPositive' };
 
 /** The build options of valid settings (else null), and what is invalid. */
@@ -29,13 +44,13 @@ export function checkCsvSettings(settings: CsvSettings): {
   errors: CsvSettingsErrors;
 } {
   const k = typeof settings.k === 'number' ? settings.k : parseCell(settings.k);
-  const gamma = parseCell(settings.gamma);
+  const gamma = parseGamma(settings.gamma);
   const errors: CsvSettingsErrors = {};
   if (settings.columns?.length === 0) errors.columns = 'none';
   if (!(Number.isSafeInteger(k) && k >= 1)) errors.k = 'notPositiveInt';
-  if (!(Number.isFinite(gamma) && gamma > 0)) errors.gamma = 'notPositive';
+  if (gamma !== 'median' && !(Number.isFinite(gamma) && gamma > 0)) errors.gamma = 'notPositive';
   if (Object.keys(errors).length > 0) return { options: null, errors };
-  const options: BuildRkmeOptions = { nPoints: k, gamma };
+  const options: BuildRkmeOptions = { nPoints: k, gamma, standardize: settings.standardize };
   if (settings.columns) options.columns = settings.columns;
   return { options, errors };
 }

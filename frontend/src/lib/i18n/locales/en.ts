@@ -269,8 +269,11 @@ export const en = {
           'K is {{points}}, not {{requested}}: at most two thirds of the rows, and K × dimension at most 1,310,720.',
         gamma: 'Kernel parameter gamma (γ)',
         gammaHelp:
-          'γ in exp(−γ‖a − b‖²): a number greater than 0 (default {{value}}). Learnwares’ specifications use {{value}}, and only specifications with the same γ can be compared.',
-        gammaError: 'Gamma (γ) must be a number greater than 0.',
+          'γ in exp(−γ‖a − b‖²), the kernel the reduced set is fitted under: “median” (the default: the median heuristic) or a number greater than 0. The dock compares specifications under its own kernel, so γ only affects how the reduced set is fitted.',
+        gammaError: 'Gamma (γ) must be “median” or a number greater than 0.',
+        standardize: 'Standardise the columns before fitting',
+        standardizeHelp:
+          'Fits the reduced set on each column centred and scaled (median and interquartile range), then maps its points back to your units, so that one column in large units does not hide the others. As “bmw spec table” does by default.',
       },
       errors: {
         empty: 'The file has no data rows.',
@@ -293,10 +296,25 @@ export const en = {
       dimension_one: 'Your specification has {{count}} column.',
       dimension_other: 'Your specification has {{count}} columns.',
       placeholder: 'e.g.\nage in years\nyearly income',
+      header: 'Left empty, your CSV header is sent as the descriptions: {{names}}.',
       hetero: 'Search the specification world even if learnwares share my columns',
       heteroHelp:
         'Needs column descriptions. Without this, the specification world is searched only when no learnware has your columns.',
     },
+    noMatch: {
+      title: 'No good match',
+      body: 'No learnware in the market is a trustworthy answer for your data, so none is listed.',
+    },
+    weak: 'The results may be weak',
+    confidence: {
+      of: 'Confidence for {{name}}',
+      title: 'Confidence',
+      help: 'Estimated chance this learnware was built on data like yours.',
+      combination: 'Confidence of the combination',
+    },
+    missingColumns_one: 'Your data cannot feed {{count}} of its columns: {{columns}}.',
+    missingColumns_other: 'Your data cannot feed {{count}} of its columns: {{columns}}.',
+    missingColumn: 'column {{column}}',
     world: {
       title: 'Ranked in the specification world (engine {{version}})',
       titleNoVersion: 'Ranked in the specification world',
@@ -318,7 +336,14 @@ export const en = {
       weightOf: 'Weight of {{name}}',
     },
     refused: 'The search was refused',
-    statSpecProblems: 'Problems with your statistical specification (stat_spec):',
+    fieldProblems: {
+      stat_spec: 'Your statistical specification (stat_spec)',
+      input: 'Your column descriptions (input)',
+      output: 'Your output (output)',
+      hetero: 'Specification world (hetero)',
+      other: '{{field}}',
+    },
+    seeField: 'See the highlighted field.',
     unavailableTitle: 'Search is unavailable',
     unavailable: 'No search worker answered. Try again in a few seconds.',
     failed: 'The search failed',

@@ -266,8 +266,11 @@ export const zh: Translations = {
           'K 为 {{points}} 而不是 {{requested}}：最多为行数的三分之二，且 K × 维度不超过 1,310,720。',
         gamma: '核参数 gamma（γ）',
         gammaHelp:
-          'exp(−γ‖a − b‖²) 中的 γ：大于 0 的数（默认 {{value}}）。学件的规约使用 {{value}}，只有 γ 相同的规约才能比较。',
-        gammaError: 'Gamma（γ）必须是大于 0 的数。',
+          'exp(−γ‖a − b‖²) 中的 γ，即拟合约简集时使用的核：“median”（默认：中位数启发式）或大于 0 的数。学件坞用自己的核比较规约，因此 γ 只影响约简集的拟合方式。',
+        gammaError: 'Gamma（γ）必须是“median”或大于 0 的数。',
+        standardize: '拟合前先标准化各列',
+        standardizeHelp:
+          '先把每一列居中并缩放（中位数和四分位距）再拟合约简集，然后把约简点换算回你的原始单位，这样数值范围很大的一列不会掩盖其他列。与“bmw spec table”的默认做法相同。',
       },
       errors: {
         empty: '文件中没有数据行。',
@@ -288,8 +291,23 @@ export const zh: Translations = {
       dimension_other: '你的规约有 {{count}} 列。',
       placeholder: '例如：\n年龄（岁）\n年收入',
       hetero: '即使有学件与我的列相同，也在规约世界中搜索',
+      header: '留空时，将把 CSV 表头作为列描述发送：{{names}}。',
       heteroHelp: '需要填写列描述。不勾选时，只有在没有学件与你的列相同时才在规约世界中搜索。',
     },
+    noMatch: {
+      title: '没有合适的匹配',
+      body: '市场中没有可以放心推荐给你的数据的学件，因此不列出任何学件。',
+    },
+    weak: '结果可能不可靠',
+    confidence: {
+      of: '{{name}} 的置信度',
+      title: '置信度',
+      help: '估计这个学件是在与你的数据相似的数据上构建的概率。',
+      combination: '组合的置信度',
+    },
+    missingColumns_one: '你的数据无法提供它的 {{count}} 列：{{columns}}。',
+    missingColumns_other: '你的数据无法提供它的 {{count}} 列：{{columns}}。',
+    missingColumn: '第 {{column}} 列',
     world: {
       title: '在规约世界中排序（引擎 {{version}}）',
       titleNoVersion: '在规约世界中排序',
@@ -311,7 +329,14 @@ export const zh: Translations = {
       weightOf: '{{name}} 的权重',
     },
     refused: '搜索请求被拒绝',
-    statSpecProblems: '你的统计规约（stat_spec）有以下问题：',
+    fieldProblems: {
+      stat_spec: '你的统计规约（stat_spec）',
+      input: '你的列描述（input）',
+      output: '你的输出（output）',
+      hetero: '规约世界（hetero）',
+      other: '{{field}}',
+    },
+    seeField: '请查看标出的字段。',
     unavailableTitle: '搜索暂不可用',
     unavailable: '没有搜索进程响应。请几秒钟后再试。',
     failed: '搜索失败',

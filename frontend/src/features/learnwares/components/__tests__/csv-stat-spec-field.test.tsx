@@ -1,5 +1,5 @@
 import { MantineProvider } from '@mantine/core';
-import { render, screen } from '@testing-library/react';
+import { render, screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { expect, test } from 'vitest';
 
@@ -148,14 +148,32 @@ test('the advanced settings set K and gamma, and name the field that is invalid'
   expect((await downloaded()).z).toHaveLength(5);
 
   const gamma = screen.getByRole('textbox', { name: 'Kernel parameter gamma (γ)' });
-  expect(gamma).toHaveValue('0.1');
+  expect(gamma).toHaveValue('median');
+  expect(gamma).toHaveAccessibleDescription(
+    /The dock compares specifications under its own kernel, so γ only affects how the reduced set is fitted\./,
+  );
+  const standardize = screen.getByRole('checkbox', {
+    name: 'Standardise the columns before fitting',
+  });
+  expect(standardize).toBeChecked();
+  const byMedian = await downloaded();
   await user.clear(gamma);
   await user.type(gamma, '0');
-  expect(await screen.findByText('Gamma (γ) must be a number greater than 0.')).toBeInTheDocument();
+  expect(
+    await screen.findByText('Gamma (γ) must be “median” or a number greater than 0.'),
+  ).toBeInTheDocument();
   expect(screen.queryByRole('link', { name: 'Download stat.json' })).not.toBeInTheDocument();
   await user.type(gamma, '.5');
   await screen.findByText(/3 features, K=5 —/);
-  expect(await downloaded()).toMatchObject({ gamma: 0.5, num_points: 40 });
+  // Fitted on standardised columns: the stored gamma is the raw-unit equivalent.
+  const standardised = await downloaded();
+  expect(standardised.gamma).not.toBe(0.5);
+  expect(standardised.gamma).not.toBe(byMedian.gamma);
+  await user.click(standardize);
+  expect(standardize).not.toBeChecked();
+  await waitFor(async () => {
+    expect(await downloaded()).toMatchObject({ gamma: 0.5, num_points: 40 });
+  });
 });
 
 test('a Data type other than Table is explained', () => {

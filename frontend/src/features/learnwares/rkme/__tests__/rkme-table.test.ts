@@ -5,14 +5,18 @@ import {
   fitTableRkme,
   forEachCsvRecord,
   type Matrix,
+  medianHeuristicGamma,
+  mmdSquared,
   mulberry32,
   parseCell,
   parseCsv,
   readCsv,
   RkmeInputError,
   type RkmeProblem,
+  robustColumnScales,
   selectColumns,
   solveSimplexQp,
+  statArrays,
 } from '../rkme-table';
 
 const rowsOf = (m: Matrix) =>
@@ -260,5 +264,91 @@ describe('fitTableRkme', () => {
     const m = { data: Float64Array.of(1, 2, 3), rows: 3, cols: 1 };
     expect(problemOf(() => fitTableRkme(m, { gamma: 0 })).code).toBe('invalidOption');
     expect(problemOf(() => fitTableRkme(m, { nPoints: 1.5 })).code).toBe('invalidOption');
+  });
+});
+
+describe('standardised fit', () => {
+  // Values from learnware_core (island_kernel._column_scales, median_heuristic_gamma).
+  const small: Matrix = {
+    data: Float64Array.from([1, 0, 5, 2, 0, 5, 4, 1, 5, 8, 0, 5, 16, 0, 5]),
+    rows: 5,
+    cols: 3,
+  };
+
+  test('robust centre and scale are the dock’s: median, IQR / 1.349, else std, else magnitude', () => {
+    const { center, scale } = robustColumnScales(small);
+    [4, 0, 5].forEach((value, t) => {
+      expect(center[t]).toBeCloseTo(value, 12);
+    });
+    [6.115734151335607, 0.18532527731320003, 5].forEach((value, t) => {
+      expect(scale[t]).toBeCloseTo(value, 12);
+    });
+    const binary: Matrix = { data: Float64Array.from([0, 0, 1, 1]), rows: 4, cols: 1 };
+    expect(robustColumnScales(binary).scale[0]).toBeCloseTo(1 / 1.3489795003921634, 12);
+    const spread: Matrix = { data: Float64Array.from([0, 0, 0, 0, 0, 0, 0, 3]), rows: 8, cols: 1 };
+    // IQR 0: the standard deviation.
+    expect(robustColumnScales(spread).scale[0]).toBeCloseTo(Math.sqrt(63 / 64), 12);
+  });
+
+  test('the median heuristic is Python’s', () => {
+    expect(medianHeuristicGamma(small)).toBeCloseTo(0.011764705882352941, 15);
+    const same: Matrix = { data: Float64Array.from([2, 2, 2]), rows: 3, cols: 1 };
+    expect(medianHeuristicGamma(same)).toBe(0.1);
+  });
+
+  /** Rows in raw units: a row number up to 15,000 beside two columns of unit scale. */
+  const rawUnits = (n: number, seed: number): Matrix => {
+    const random = mulberry32(seed);
+    const data = new Float64Array(n * 3);
+    for (let i = 0; i < n; i++) {
+      const cluster = random() < 0.5 ? -2 : 2;
+      data[i * 3] = Math.round(random() * 15_000);
+      data[i * 3 + 1] = cluster + random() - 0.5;
+      data[i * 3 + 2] = -cluster + random() - 0.5;
+    }
+    return { data, rows: n, cols: 3 };
+  };
+
+  test('points are fitted on standardised columns and mapped back to the data’s units', () => {
+    const X = rawUnits(300, 7);
+    const { center, scale } = robustColumnScales(X);
+    const scaled = X.data.map((v, q) => (v - (center[q % 3] ?? 0)) / (scale[q % 3] ?? 1));
+    const options = { nPoints: 15, maxIter: 4, seed: 2, gamma: 0.2 } as const;
+    const inner = fitTableRkme({ ...X, data: scaled }, options);
+    const stat = fitTableRkme(X, { ...options, standardize: true });
+
+    expect(Object.keys(stat)).toEqual(['z', 'beta', 'gamma', 'num_points', 'type']);
+    expect(stat.beta).toEqual(inner.beta);
+    stat.z.forEach((row, i) => {
+      row.forEach((value, t) => {
+        const expected = (inner.z[i]?.[t] ?? 0) * (scale[t] ?? 1) + (center[t] ?? 0);
+        expect(value).toBeCloseTo(expected, 6);
+      });
+    });
+    const meanSquare = Array.from(scale).reduce((a, s) => a + s * s, 0) / 3;
+    expect(stat.gamma).toBeCloseTo(0.2 / meanSquare, 15);
+    expect(stat.num_points).toBe(300);
+    // By default: the median heuristic on the standardised columns.
+    const byDefault = fitTableRkme(X, { nPoints: 15, maxIter: 4, seed: 2, standardize: true });
+    expect(byDefault.gamma * meanSquare).toBeCloseTo(
+      medianHeuristicGamma({ ...X, data: scaled }, 2),
+      12,
+    );
+  });
+
+  test('one huge-range column no longer hides the others', () => {
+    const X = rawUnits(400, 3);
+    const { center, scale } = robustColumnScales(X);
+    const scaled = X.data.map((v, q) => (v - (center[q % 3] ?? 0)) / (scale[q % 3] ?? 1));
+    const uniform = new Float64Array(X.rows).fill(1 / X.rows);
+    // MMD² to the data under a kernel that sees every column (on standardised units).
+    const fit = (options: Parameters<typeof fitTableRkme>[1]) => {
+      const { z, beta } = statArrays(fitTableRkme(X, { nPoints: 20, seed: 1, ...options }));
+      const zs = z.map((v, q) => (v - (center[q % 3] ?? 0)) / (scale[q % 3] ?? 1));
+      return mmdSquared(zs, beta, scaled, uniform, 3, 0.5);
+    };
+    const standardised = fit({ standardize: true });
+    const raw = fit({ gamma: 'median' });
+    expect(standardised).toBeLessThan(raw / 10);
   });
 });
