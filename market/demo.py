@@ -81,6 +81,7 @@ def demo_market_seed(
                 "description": example.description,
                 "data_type": example.data_type,
                 "stat_spec_type": str(json.loads(data).get("type", "")),
+                "input": example.input,
             },
         )
         if _stored(row) != data:  # a re-seed keeps the file it already has

@@ -306,6 +306,8 @@ class ExampleSpec(models.Model):
     data_type = models.CharField(max_length=16)
     stat_spec_type = models.CharField(max_length=64)
     stat_spec_file = models.FileField(upload_to="example-specs/", max_length=300)
+    # The example user's columns (a semantic spec's Input), sent with the spec.
+    input = models.JSONField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -84,6 +84,9 @@ class DemoExample:
     description: str
     data_type: str
     stat_spec: Path
+    # The user's columns as a semantic spec's Input, in the user's own words (a
+    # table's CSV header): search locates the learnwares' island by meaning.
+    input: dict[str, Any] | None = None
 
 
 @dataclass
@@ -192,6 +195,10 @@ def _flights(cache: Path, progress: Progress) -> DemoMarket:
                 ),
                 data_type="Table",
                 stat_spec=path,
+                input={
+                    "Dimension": len(flights.FEATURES),
+                    "Description": {str(i): c for i, c in enumerate(flights.FEATURES)},
+                },
             )
         )
     return out

@@ -234,6 +234,11 @@ class ExampleSpecOutputSerializer(serializers.Serializer):
     description = serializers.CharField()
     data_type = serializers.CharField()
     stat_spec_type = serializers.CharField()
+    input = serializers.JSONField(
+        allow_null=True,
+        help_text="The example user's columns (a semantic spec's Input, in their own "
+        "words): send it as the search's `input` with the spec.",
+    )
 
 
 class ExampleSpecListApi(APIView):

@@ -72,15 +72,23 @@ def test_seeded_learnwares_pass_the_real_checks_and_an_example_finds_its_source(
     assert stat.status_code == 200
     body = stat.getvalue()  # a streamed response: read once
     assert json.loads(body)["type"] == "RKMETableSpecification"
+    # The example's columns are CSV-header names; the learnwares describe theirs in
+    # sentences: search finds them on one island, with a confidence.
+    assert united["input"]["Description"]["2"] == "dep_delay"
     found = Client().post(
         "/api/learnwares/search/",
         {
             "stat_spec": SimpleUploadedFile("stat.json", body),
+            "input": json.dumps(united["input"]),
             "multiple": "false",
         },
     )
     assert found.status_code == 200, found.content
-    assert found.json()["results"][0]["learnware"]["name"].endswith("from EWR")
+    answer = found.json()
+    assert answer["no_match"] is False, answer["reason"]
+    best = answer["results"][0]
+    assert best["learnware"]["name"].endswith("from EWR")
+    assert best["confidence"] > answer["results"][-1]["confidence"]
 
     files = sorted(ExampleSpec.objects.values_list("stat_spec_file", flat=True))
     again = demo.demo_market_seed(cache=demo_cache, parts=("table",), keys=KEYS)

@@ -1259,6 +1259,8 @@ export interface components {
             description: string;
             data_type: string;
             stat_spec_type: string;
+            /** @description The example user's columns (a semantic spec's Input, in their own words): send it as the search's `input` with the spec. */
+            input: unknown;
         };
         HealthCheckOutput: {
             ok: boolean;
