@@ -98,13 +98,13 @@ CONFIDENCE_FEATURES: tuple[str, ...] = (
 """
 
 CONFIDENCE_COEFFICIENTS: tuple[float, ...] = (
-    -0.8207,
-    -0.2157,
-    2.4485,
-    -0.1058,
-    1.1175,
-    -0.0014,
-    -1.977,
+    -0.8352,
+    -0.1475,
+    2.5474,
+    -0.2074,
+    0.4739,
+    0.0086,
+    -1.3361,
 )
 """Logistic weights of :data:`CONFIDENCE_FEATURES`, then the intercept.
 
@@ -114,7 +114,7 @@ the benchmark's (see ``docs/search-trust.md`` for the seeds, the reliability tab
 and the label: "this learnware is one of the user's own source and task"). The
 benchmark's own users played no part."""
 
-NO_MATCH_CONFIDENCE = 0.12
+NO_MATCH_CONFIDENCE = 0.15
 """Below this best confidence the answer is "no good match" (chosen on the
 calibration users: the largest value that keeps the false "no good match" rate on
 served users at or below 0.02, see ``docs/search-trust.md``)."""
@@ -162,6 +162,14 @@ and uses this share of the user's. This is what finds a learnware described by b
 CSV headers (``x``, ``y``, ``z``) for a user who wrote sentences: the descriptions
 alone match too few columns, the marginals of a learnware built on the user's
 distribution coincide with the user's. The islands' own rule (2/3)."""
+
+UNFED_PENALTY = 0.8
+"""Added to ``log10(MMD² / res_q)`` when results are ranked, per share of the
+user's columns that the learnware does not take. Its MMD² is computed on the
+columns it takes only: with fewer columns two distributions look closer, so a
+learnware that ignores two of the user's ten columns would otherwise rank above the
+one built on the user's data and compared on all ten. Chosen on the calibration
+markets (``docs/search-trust.md``)."""
 
 UNDESCRIBED_DISCOUNT = 0.5
 """Confidence factor for results from an undescribed island. Not calibrated (the
@@ -547,7 +555,9 @@ class IslandSearcher:
                         by_member=by_member,
                     )
                 )
-        candidates = _with_confidence([r for found, _ in per_island for r in found])
+        candidates = _with_confidence(
+            [r for found, _ in per_island for r in found], n_user
+        )
         mixture = None
         if candidates:
             top_island = candidates[0].island_id
@@ -991,17 +1001,30 @@ class IslandSearcher:
 # ------------------------------------------------------------------ helpers
 
 
-def _with_confidence(results: Sequence[IslandResult]) -> list[IslandResult]:
+def _rank_units(r: IslandResult, n_user: int) -> float:
+    """``log10(MMD² / res_q)`` plus :data:`UNFED_PENALTY` per share of the user's
+    columns the learnware does not take."""
+    used = sum(c >= 0 for c in r.column_map)
+    return r.features[1] + UNFED_PENALTY * (1.0 - used / max(n_user, 1))
+
+
+def _with_confidence(
+    results: Sequence[IslandResult], n_user: int = 0
+) -> list[IslandResult]:
     """Results of all located islands ranked by MMD² in units of the query's
-    resolution (comparable across islands, unlike MMD² under two kernels), each
-    with its margin to the runner-up and its confidence."""
-    ranked = sorted(results, key=lambda r: r.features[1])
-    units = np.asarray([r.features[1] for r in ranked])
+    resolution (comparable across islands, unlike MMD² under two kernels; see
+    :func:`_rank_units` for learnwares compared on fewer of the user's columns),
+    each with its margin to the runner-up and its confidence."""
+    n = n_user or max((len(r.column_map) for r in results), default=1)
+    ranked = sorted(results, key=lambda r: _rank_units(r, n))
+    units = np.asarray([_rank_units(r, n) for r in ranked])
     out = []
     for i, r in enumerate(ranked):
         others = np.delete(units, i)
         x = np.asarray(r.features)
-        x[2] = float(np.clip(others.min() - x[1], -6.0, 6.0)) if others.size else 2.0
+        x[2] = (
+            float(np.clip(others.min() - units[i], -6.0, 6.0)) if others.size else 2.0
+        )
         conf = float(confidence_from_features(x[None, :])[0])
         if r.undescribed:
             conf *= UNDESCRIBED_DISCOUNT
