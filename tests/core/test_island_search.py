@@ -237,3 +237,25 @@ def test_confidence_is_monotone_in_distance_and_margin() -> None:
     assert c[1] > c[0]
     assert c[2] > c[0]
     assert ((c > 0) & (c < 1)).all()
+
+
+def test_learnware_headed_by_bare_letters_is_found_and_fully_fed(
+    space: ColumnSpace,
+) -> None:
+    # ORD's developer named two columns "x" and "y" (distance, air time): their
+    # descriptions match nothing, their marginals match the user's own columns
+    searcher = IslandSearcher(IslandMap(space))
+    for i, airport in enumerate(("JFK", "SFO")):
+        searcher.add(f"reg/{airport}", spec(FLIGHT), rkme(rows(airport, 400, i), 0.1))
+    headers = ["dep_delay", "sched_dep_hour", "x", "y"]
+    searcher.add("reg/ORD", spec(headers), rkme(rows("ORD", 400, 2), 0.1))
+
+    found = searcher.search(
+        spec(PARAPHRASE), user_spec("ORD", PARAPHRASE, PARAPHRASE_ORDER, "median")
+    )
+
+    assert not found.no_match
+    top = found.results[0]
+    assert top.key == "reg/ORD"
+    assert top.column_map == tuple(PARAPHRASE_ORDER.index(j) for j in range(4))
+    assert top.missing_columns == ()
