@@ -925,8 +925,8 @@ class IslandMap:
         islands whose output agrees (and, with ``keep_other_outputs``, the best
         ``max_candidates`` of the others, for links) are matched exactly.
         """
-        if self._n_rows == 0:
-            return []
+        if self._n_rows == 0 or len(self._sorted_index()[0]) == 0:
+            return []  # no described column (none yet, or all removed)
         ranked = self._prerank(signature.columns)
         limit = self.max_candidates if max_candidates is None else int(max_candidates)
         chosen: list[_Candidate] = []
@@ -1025,6 +1025,7 @@ class IslandMap:
             order = alive[np.argsort(row_col[alive], kind="stable")]
             sorted_cols = row_col[order]
             starts = np.flatnonzero(np.r_[True, sorted_cols[1:] != sorted_cols[:-1]])
+            starts = starts[: len(order)]  # no alive row (all removed): none
             self._sorted = (order, starts, sorted_cols[starts])
         return self._sorted
 
