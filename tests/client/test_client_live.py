@@ -301,7 +301,8 @@ def test_client_searches_the_specification_world_with_other_columns(
     tmp_path: Path,
 ) -> None:
     """Two table learnwares of different feature spaces, an engine trained on them;
-    a user whose columns match neither finds the right one through the client."""
+    a user with part of one's columns finds it on its island, and through the
+    specification world when asking for it, with the client and the CLI."""
     import numpy as np
 
     # learnwares are published and the engine trained in this process: store
@@ -338,13 +339,23 @@ def test_client_searches_the_specification_world_with_other_columns(
     mine = RKMETableSpecification(n_points=10, random_state=0).fit(X)
     client = Client(dock, token=api_token_create(user=user, name="world").token)
 
-    found = client.search(
-        stat_spec=mine, input_descriptions={"0": columns[0], "1": columns[1]}
+    described = {"0": columns[0], "1": columns[1]}
+
+    # Two of the weather island's three columns: found on that island, with the
+    # column the user lacks named; the world when asked for.
+    found = client.search(stat_spec=mine, input_descriptions=described)
+    world_found = client.search(
+        stat_spec=mine, input_descriptions=described, hetero=True
     )
 
-    assert found["heterogeneous"] is True
-    assert found["engine_version"] == version.version
-    assert found["results"][0]["learnware"]["id"] == ids["weather"]
+    assert found["heterogeneous"] is False
+    best = found["results"][0]
+    assert best["learnware"]["id"] == ids["weather"]
+    assert best["missing_columns"] == [1]  # relative humidity
+    assert best["confidence"] is not None
+    assert world_found["heterogeneous"] is True
+    assert world_found["engine_version"] == version.version
+    assert world_found["results"][0]["learnware"]["id"] == ids["weather"]
     # the engine itself, to map the user's rows for reuse on their machine
     engine = client.world_engine()
     assert engine.version == version.version
@@ -364,5 +375,4 @@ def test_client_searches_the_specification_world_with_other_columns(
     cli = _bmw(home, "search", "--table", str(table), "--describe", "header", "--json")
     assert cli.returncode == 0, cli.stderr
     answer = json.loads(cli.stdout)
-    assert answer["heterogeneous"] is True
     assert answer["results"][0]["learnware"]["id"] == ids["weather"]
