@@ -435,6 +435,7 @@ test('an example fills in a listed learnware’s own RKME and its data type', as
 });
 
 test('the market’s example user specs come first when it has some', async () => {
+  const form = recordForm();
   server.use(
     http.get('*/api/search/examples/', () =>
       HttpResponse.json([
@@ -444,8 +445,15 @@ test('the market’s example user specs come first when it has some', async () =
           description: 'Later flights of one group.',
           data_type: 'Table',
           stat_spec_type: 'RKMETableSpecification',
+          input: {
+            Dimension: 6,
+            Description: { '1': 'sched_dep_time', '0': 'dep_time', '2': 'dep_delay' },
+          },
         },
       ]),
+    ),
+    http.post('*/api/learnwares/search/', () =>
+      HttpResponse.json({ count: 0, results: [], multiple: null }),
     ),
     http.get('*/api/search/examples/5/stat-spec/', () =>
       HttpResponse.json(JSON.parse(STAT) as object),
@@ -462,6 +470,13 @@ test('the market’s example user specs come first when it has some', async () =
   await user.click(within(examples).getByRole('button', { name: /United Air Lines/ }));
   expect(await screen.findByText('RKMETableSpecification, 6 features, K=2')).toBeInTheDocument();
   expect(screen.getByRole('combobox', { name: 'Data type' })).toHaveValue('Table');
+  // The example user's own column names fill the descriptions and go with the search.
+  expect(columnsBox()).toHaveValue('dep_time\nsched_dep_time\ndep_delay');
+  await user.click(screen.getByRole('button', { name: 'Search' }));
+  expect(await screen.findByText('0 learnwares found')).toBeInTheDocument();
+  expect(JSON.parse(form().input as string)).toMatchObject({
+    Description: { '0': 'dep_time', '1': 'sched_dep_time', '2': 'dep_delay' },
+  });
 });
 
 const columnsBox = () => screen.getByRole('textbox', { name: 'Column descriptions (optional)' });

@@ -50,6 +50,25 @@ export const columnsInput = (text: string): ColumnsInput | null => {
   };
 };
 
+/** A learnware's input column descriptions from its semantic spec (index -> text), if any. */
+export const inputDescriptions = (semanticSpec: unknown): Record<string, unknown> => {
+  if (typeof semanticSpec !== 'object' || semanticSpec === null) return {};
+  const input = (semanticSpec as { Input?: unknown }).Input;
+  if (typeof input !== 'object' || input === null) return {};
+  const description = (input as { Description?: unknown }).Description;
+  return typeof description === 'object' && description !== null
+    ? (description as Record<string, unknown>)
+    : {};
+};
+
+/** The described columns of a semantic spec, one per line in column order ('' if none). */
+export const inputLines = (semanticSpec: unknown): string =>
+  Object.entries(inputDescriptions(semanticSpec))
+    .filter((entry): entry is [string, string] => typeof entry[1] === 'string')
+    .sort(([a], [b]) => Number(a) - Number(b))
+    .map(([, text]) => text)
+    .join('\n');
+
 /**
  * A CSV header's names (of the chosen columns, in order) as the semantic spec's Input; null
  * when no name is given.

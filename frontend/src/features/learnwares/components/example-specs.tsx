@@ -5,6 +5,7 @@ import { useTranslation } from 'react-i18next';
 import { type Learnware, useLearnwares } from '../api/get-learnwares';
 import { getSearchExampleText, useSearchExamples } from '../api/get-search-examples';
 import { getStatSpecText } from '../api/get-stat-spec';
+import { inputLines } from '../api/search-learnwares';
 
 const SHOWN = 4;
 
@@ -22,15 +23,22 @@ type Example = {
   label: string;
   hint: string;
   dataType: string;
+  /** The example user's column descriptions, one per line ('' when it has none). */
+  columns: string;
   load: () => Promise<string>;
 };
 
 /**
  * Examples to try: the market's example user specs (made from data no learnware saw), or,
  * when it has none, a listed learnware's own RKME ("data like its training data").
- * `onPick` gets the spec as a stat.json file and its data type.
+ * `onPick` gets the spec as a stat.json file, its data type and the example user's column
+ * descriptions (one per line; '' if none).
  */
-export function ExampleSpecs({ onPick }: { onPick: (file: File, dataType: string) => void }) {
+export function ExampleSpecs({
+  onPick,
+}: {
+  onPick: (file: File, dataType: string, columns: string) => void;
+}) {
   const { t } = useTranslation();
   const curated = useSearchExamples();
   const noCurated = curated.isSuccess && curated.data.length === 0;
@@ -41,7 +49,7 @@ export function ExampleSpecs({ onPick }: { onPick: (file: File, dataType: string
       file: new File([await example.load()], 'stat.json', { type: 'application/json' }),
     }),
     onSuccess: ({ example, file }) => {
-      onPick(file, example.dataType);
+      onPick(file, example.dataType, example.columns);
     },
   });
 
@@ -51,6 +59,7 @@ export function ExampleSpecs({ onPick }: { onPick: (file: File, dataType: string
         label: `${example.name} (${example.data_type})`,
         hint: example.description,
         dataType: example.data_type,
+        columns: inputLines({ Input: example.input }),
         load: () => getSearchExampleText(example.id),
       }))
     : noCurated
@@ -66,6 +75,7 @@ export function ExampleSpecs({ onPick }: { onPick: (file: File, dataType: string
                   }),
                   hint: t('search.examples.hint', { name: learnware.name }),
                   dataType: learnware.data_type,
+                  columns: inputLines(learnware.semantic_spec),
                   load: () => getStatSpecText(live.id),
                 },
               ]

@@ -30,6 +30,7 @@ import { useSemanticVocabulary } from '../api/get-semantic-vocabulary';
 import {
   columnsInput,
   headerInput,
+  inputDescriptions,
   type SearchHit,
   type SearchMultiple,
   type SearchResult,
@@ -99,17 +100,6 @@ function ConfidenceBar({ confidence, label }: { confidence: number; label: strin
     </Stack>
   );
 }
-
-/** A learnware's input column descriptions from its semantic spec (index -> text), if any. */
-const inputDescriptions = (semanticSpec: unknown): Record<string, unknown> => {
-  if (typeof semanticSpec !== 'object' || semanticSpec === null) return {};
-  const input = (semanticSpec as { Input?: unknown }).Input;
-  if (typeof input !== 'object' || input === null) return {};
-  const description = (input as { Description?: unknown }).Description;
-  return typeof description === 'object' && description !== null
-    ? (description as Record<string, unknown>)
-    : {};
-};
 
 /** "Why a result may be weak" as the dock says it, without its "no good match:" lead. */
 const reasonText = (reason: string) => {
@@ -504,8 +494,9 @@ export function LearnwareSearch({ signedIn }: { signedIn?: boolean | undefined }
           )}
           {statSource === 'file' && (
             <ExampleSpecs
-              onPick={(file, dataType) => {
+              onPick={(file, dataType, described) => {
                 setFilters((current) => ({ ...current, dataType }));
+                setColumns((current) => ({ ...current, descriptions: described }));
                 void pickStat(file);
               }}
             />
