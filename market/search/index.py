@@ -603,10 +603,13 @@ def _live_queryset() -> Any:
 
 
 def _live(ids: Any = None) -> list[Learnware]:
-    """The live learnwares (of ``ids`` if given) with what the index needs."""
+    """The live learnwares (of ``ids`` if given) with what the index needs, oldest
+    first: islands are founded in id order, the same on every worker."""
     queryset = _live_queryset() if ids is None else _live_queryset().filter(id__in=ids)
     return list(
-        queryset.select_related("live_version").only(
+        queryset.order_by("id")
+        .select_related("live_version")
+        .only(
             "id",
             "name",
             "semantic_spec",
