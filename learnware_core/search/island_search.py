@@ -98,13 +98,13 @@ CONFIDENCE_FEATURES: tuple[str, ...] = (
 """
 
 CONFIDENCE_COEFFICIENTS: tuple[float, ...] = (
-    -0.8352,
-    -0.1475,
-    2.5474,
-    -0.2074,
-    0.4739,
-    0.0086,
-    -1.3361,
+    -0.7211,
+    -0.4913,
+    2.2914,
+    -0.3894,
+    0.5256,
+    0.0855,
+    -1.1356,
 )
 """Logistic weights of :data:`CONFIDENCE_FEATURES`, then the intercept.
 
@@ -114,7 +114,7 @@ the benchmark's (see ``docs/search-trust.md`` for the seeds, the reliability tab
 and the label: "this learnware is one of the user's own source and task"). The
 benchmark's own users played no part."""
 
-NO_MATCH_CONFIDENCE = 0.15
+NO_MATCH_CONFIDENCE = 0.13
 """Below this best confidence the answer is "no good match" (chosen on the
 calibration users: the largest value that keeps the false "no good match" rate on
 served users at or below 0.02, see ``docs/search-trust.md``)."""
@@ -170,6 +170,12 @@ columns it takes only: with fewer columns two distributions look closer, so a
 learnware that ignores two of the user's ten columns would otherwise rank above the
 one built on the user's data and compared on all ten. Chosen on the calibration
 markets (``docs/search-trust.md``)."""
+
+OUT_OF_RANGE = 2.5
+"""A user column whose robust centre is further than this from every member's
+(``|c - c_m| / sqrt(s s_m)``) is left out of the ranking on that island, when such
+columns are a minority of the user's: it tells no member apart. Chosen on the
+calibration markets (``docs/search-trust.md``)."""
 
 UNDESCRIBED_DISCOUNT = 0.5
 """Confidence factor for results from an undescribed island. Not calibrated (the
@@ -544,6 +550,10 @@ class IslandSearcher:
                     no_match=True, reason=f"no good match: {why}", islands=located
                 )
             per_island: list[tuple[list[IslandResult], IslandMixture | None]] = []
+            perms: dict[Hashable, tuple[int, ...]] = {}
+            far = self._far_columns(
+                [m for m, _, _ in fitting], z_user, b_user, signature.columns, perms
+            )
             for match, sim, by_member in fitting:
                 per_island.append(
                     self._search_island(
@@ -553,6 +563,8 @@ class IslandSearcher:
                         sim,
                         user_columns=signature.columns,
                         by_member=by_member,
+                        far=far,
+                        perms=perms,
                     )
                 )
         candidates = _with_confidence(
@@ -744,6 +756,8 @@ class IslandSearcher:
         output_similarity: float = 1.0,
         user_columns: Sequence[str] = (),
         by_member: bool = False,
+        far: BoolArray | None = None,
+        perms: dict[Hashable, tuple[int, ...]] | None = None,
     ) -> tuple[list[IslandResult], IslandMixture | None]:
         state = self._refresh(self._state[match.island_id])
         kernel = state.kernel
@@ -765,6 +779,8 @@ class IslandSearcher:
             b_user,
             list(user_columns),
             min_coverage=MEMBER_COVERAGE if by_member else 0.0,
+            far=far,
+            perms=perms,
         )
         if not rows:
             return [], None
@@ -826,6 +842,8 @@ class IslandSearcher:
         b_user: FloatArray,
         user_columns: list[str],
         min_coverage: float = 0.0,
+        far: BoolArray | None = None,
+        perms: dict[Hashable, tuple[int, ...]] | None = None,
     ) -> list[tuple[_Member, float, float, NDArray[np.int64], tuple[int, ...]]]:
         """Squared MMD of every member to the user, each member's columns matched to
         the user's directly (meaning + statistics, as :meth:`_realign` but against
@@ -851,10 +869,15 @@ class IslandSearcher:
         island_of_user[user_order[on]] = np.flatnonzero(on)
         Q = user_kernel.transform(z_user)
         groups: dict[bytes, list[tuple[_Member, FloatArray, tuple[int, ...]]]] = {}
+        entries: list[tuple[_Member, FloatArray, tuple[int, ...]]] = []
         for member in state.members.values():
             if member.raw_z is None or member.marginals is None:
                 continue
-            perm = self._pair(member, user_columns, cu, su)
+            perm = perms.get(member.key) if perms is not None else None
+            if perm is None:
+                perm = self._pair(member, user_columns, cu, su)
+                if perms is not None:
+                    perms[member.key] = perm
             n_fed = sum(p >= 0 for p in perm)
             if min_coverage > 0 and (
                 n_fed < min_coverage * len(perm) or n_fed < min_coverage * d_u
@@ -864,6 +887,10 @@ class IslandSearcher:
             for j, u in enumerate(perm):
                 if u >= 0:
                     Zu[:, u] = member.raw_z[:, j]
+            if far is not None:
+                Zu[:, far] = np.nan
+            entries.append((member, Zu, perm))
+        for member, Zu, perm in entries:
             mask = ~np.isnan(Zu[0])
             groups.setdefault(mask.tobytes(), []).append((member, Zu, perm))
         rows = []
@@ -889,6 +916,46 @@ class IslandSearcher:
             for i, (member, _, perm) in enumerate(same):
                 rows.append((member, float(dist[i]), res, island_cols, perm))
         return rows
+
+    def _far_columns(
+        self,
+        matches: Sequence[IslandMatch],
+        z_user: FloatArray,
+        b_user: FloatArray,
+        user_columns: Sequence[str],
+        perms: dict[Hashable, tuple[int, ...]],
+    ) -> BoolArray | None:
+        """The user's columns whose robust centre is further than
+        :data:`OUT_OF_RANGE` from that of every member of every searched island
+        (None when there are none, or when they are not a minority).
+
+        Such a column (a time split: the user's years are past every learnware's)
+        tells no learnware apart, and under a Gaussian kernel it flattens every
+        comparison; it is left out of the ranking (the learnwares are still fed
+        it). Fills ``perms`` with each member's column matching."""
+        d_u = z_user.shape[1]
+        cu, su = _marginals(z_user, b_user)
+        nearest = np.full(d_u, np.inf)
+        for match in matches:
+            for member in self._state[match.island_id].members.values():
+                if member.marginals is None:
+                    continue
+                perm = perms.get(member.key)
+                if perm is None:
+                    perm = self._pair(member, list(user_columns), cu, su)
+                    perms[member.key] = perm
+                c_m, s_m = member.marginals
+                for j, u in enumerate(perm):
+                    if u < 0:
+                        continue
+                    with np.errstate(invalid="ignore", divide="ignore"):
+                        gap = abs(c_m[j] - cu[u]) / math.sqrt(s_m[j] * su[u])
+                    if math.isfinite(gap):
+                        nearest[u] = min(nearest[u], gap)
+        far: BoolArray = np.isfinite(nearest) & (nearest > OUT_OF_RANGE)
+        if 0 < int(far.sum()) <= (d_u - 1) // 2:
+            return far
+        return None
 
     def _pair(
         self,
