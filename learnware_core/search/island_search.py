@@ -781,6 +781,7 @@ class IslandSearcher:
             min_coverage=MEMBER_COVERAGE if by_member else 0.0,
             far=far,
             perms=perms,
+            undescribed=match.undescribed,
         )
         if not rows:
             return [], None
@@ -844,6 +845,7 @@ class IslandSearcher:
         min_coverage: float = 0.0,
         far: BoolArray | None = None,
         perms: dict[Hashable, tuple[int, ...]] | None = None,
+        undescribed: bool = False,
     ) -> list[tuple[_Member, float, float, NDArray[np.int64], tuple[int, ...]]]:
         """Squared MMD of every member to the user, each member's columns matched to
         the user's directly (meaning + statistics, as :meth:`_realign` but against
@@ -873,11 +875,7 @@ class IslandSearcher:
         for member in state.members.values():
             if member.raw_z is None or member.marginals is None:
                 continue
-            perm = perms.get(member.key) if perms is not None else None
-            if perm is None:
-                perm = self._pair(member, user_columns, cu, su)
-                if perms is not None:
-                    perms[member.key] = perm
+            perm = self._member_perm(member, undescribed, user_columns, cu, su, perms)
             n_fed = sum(p >= 0 for p in perm)
             if min_coverage > 0 and (
                 n_fed < min_coverage * len(perm) or n_fed < min_coverage * d_u
@@ -940,10 +938,14 @@ class IslandSearcher:
             for member in self._state[match.island_id].members.values():
                 if member.marginals is None:
                     continue
-                perm = perms.get(member.key)
-                if perm is None:
-                    perm = self._pair(member, list(user_columns), cu, su)
-                    perms[member.key] = perm
+                perm = self._member_perm(
+                    member,
+                    match.undescribed,
+                    list(user_columns),
+                    cu,
+                    su,
+                    perms,
+                )
                 c_m, s_m = member.marginals
                 for j, u in enumerate(perm):
                     if u < 0:
@@ -956,6 +958,30 @@ class IslandSearcher:
         if 0 < int(far.sum()) <= (d_u - 1) // 2:
             return far
         return None
+
+    def _member_perm(
+        self,
+        member: _Member,
+        undescribed: bool,
+        user_columns: list[str],
+        cu: FloatArray,
+        su: FloatArray,
+        perms: dict[Hashable, tuple[int, ...]] | None,
+    ) -> tuple[int, ...]:
+        """:meth:`_pair`, or the columns in order on an undescribed island (its
+        tables' columns are assumed to be in the same order); cached in
+        ``perms``."""
+        perm = perms.get(member.key) if perms is not None else None
+        if perm is None:
+            if undescribed:
+                raw = member.raw_z
+                n_m = raw.shape[1] if raw is not None else len(member.texts)
+                perm = tuple(j if j < len(cu) else -1 for j in range(n_m))
+            else:
+                perm = self._pair(member, user_columns, cu, su)
+            if perms is not None:
+                perms[member.key] = perm
+        return perm
 
     def _pair(
         self,
