@@ -463,15 +463,7 @@ def _descriptions(source: str | None, names: list[str]) -> dict[str, str] | None
         if not names:
             raise CLIError("--describe header needs --table with named columns")
         return {str(i): name for i, name in enumerate(names)}
-    data = read_json(source, what="column descriptions")
-    if isinstance(data, dict) and isinstance(data.get("Input"), dict):
-        data = data["Input"].get("Description")
-    if not isinstance(data, dict) or not all(isinstance(v, str) for v in data.values()):
-        raise CLIError(
-            f'{source}: expected {{"0": "description", ...}} or a semantic spec '
-            "with Input.Description"
-        )
-    return {str(k): v for k, v in data.items()}
+    return _descriptions_file(source, "Input")
 
 
 def _output_descriptions(source: str | None) -> dict[str, str] | None:
@@ -481,13 +473,19 @@ def _output_descriptions(source: str | None) -> dict[str, str] | None:
         return None
     if not source.lower().endswith(".json") or not os.path.isfile(source):
         return {"0": source}
-    data = read_json(source, what="output descriptions")
-    if isinstance(data, dict) and isinstance(data.get("Output"), dict):
-        data = data["Output"].get("Description")
+    return _descriptions_file(source, "Output")
+
+
+def _descriptions_file(source: str, key: str) -> dict[str, str]:
+    """A JSON file of descriptions: ``{"0": ...}`` or a semantic spec's
+    ``<key>.Description`` (``key``: ``Input`` or ``Output``)."""
+    data = read_json(source, what=f"{key.lower()} descriptions")
+    if isinstance(data, dict) and isinstance(data.get(key), dict):
+        data = data[key].get("Description")
     if not isinstance(data, dict) or not all(isinstance(v, str) for v in data.values()):
         raise CLIError(
             f'{source}: expected {{"0": "description", ...}} or a semantic spec '
-            "with Output.Description"
+            f"with {key}.Description"
         )
     return {str(k): v for k, v in data.items()}
 

@@ -171,6 +171,11 @@ learnware that ignores two of the user's ten columns would otherwise rank above 
 one built on the user's data and compared on all ten. Chosen on the calibration
 markets (``docs/search-trust.md``)."""
 
+MAX_RANKED = 200
+"""Members of an island given a confidence per search: the closest by MMD² (their
+column matching and MMD² are computed for all). Bounds the per-result work (its
+spread, features and the combination's Gram matrix) on large islands."""
+
 OUT_OF_RANGE = 2.5
 """A user column whose robust centre is further than this from every member's
 (``|c - c_m| / sqrt(s s_m)``) is left out of the ranking on that island, when such
@@ -786,6 +791,7 @@ class IslandSearcher:
         if not rows:
             return [], None
         rows.sort(key=lambda row: row[1])
+        del rows[MAX_RANKED:]  # the closest; a search's cost stays bounded
         results: list[IslandResult] = []
         for member, mmd2, res, cols, column_map in rows:
             spread = (
@@ -871,11 +877,14 @@ class IslandSearcher:
         island_of_user[user_order[on]] = np.flatnonzero(on)
         Q = user_kernel.transform(z_user)
         groups: dict[bytes, list[tuple[_Member, FloatArray, tuple[int, ...]]]] = {}
+        similarities: dict[tuple[str, ...], FloatArray] = {}  # per member wording
         entries: list[tuple[_Member, FloatArray, tuple[int, ...]]] = []
         for member in state.members.values():
             if member.raw_z is None or member.marginals is None:
                 continue
-            perm = self._member_perm(member, undescribed, user_columns, cu, su, perms)
+            perm = self._member_perm(
+                member, undescribed, user_columns, cu, su, perms, similarities
+            )
             n_fed = sum(p >= 0 for p in perm)
             if min_coverage > 0 and (
                 n_fed < min_coverage * len(perm) or n_fed < min_coverage * d_u
@@ -934,6 +943,7 @@ class IslandSearcher:
         d_u = z_user.shape[1]
         cu, su = _marginals(z_user, b_user)
         nearest = np.full(d_u, np.inf)
+        similarities: dict[tuple[str, ...], FloatArray] = {}
         for match in matches:
             for member in self._state[match.island_id].members.values():
                 if member.marginals is None:
@@ -945,6 +955,7 @@ class IslandSearcher:
                     cu,
                     su,
                     perms,
+                    similarities,
                 )
                 c_m, s_m = member.marginals
                 for j, u in enumerate(perm):
@@ -967,6 +978,7 @@ class IslandSearcher:
         cu: FloatArray,
         su: FloatArray,
         perms: dict[Hashable, tuple[int, ...]] | None,
+        similarities: dict[tuple[str, ...], FloatArray] | None = None,
     ) -> tuple[int, ...]:
         """:meth:`_pair`, or the columns in order on an undescribed island (its
         tables' columns are assumed to be in the same order); cached in
@@ -978,7 +990,7 @@ class IslandSearcher:
                 n_m = raw.shape[1] if raw is not None else len(member.texts)
                 perm = tuple(j if j < len(cu) else -1 for j in range(n_m))
             else:
-                perm = self._pair(member, user_columns, cu, su)
+                perm = self._pair(member, user_columns, cu, su, similarities)
             if perms is not None:
                 perms[member.key] = perm
         return perm
@@ -989,14 +1001,22 @@ class IslandSearcher:
         user_columns: list[str],
         cu: FloatArray,
         su: FloatArray,
+        similarities: dict[tuple[str, ...], FloatArray] | None = None,
     ) -> tuple[int, ...]:
-        """For every learnware column, the user's column (-1: none)."""
+        """For every learnware column, the user's column (-1: none).
+        ``similarities``: description similarities already computed in this
+        search, by member wording (members often share their wording)."""
         assert member.marginals is not None
         n_m = len(member.texts)
         if not user_columns or not member.texts:
             ident = range(n_m)
             return tuple(j if j < len(cu) else -1 for j in ident)
-        S = self.islands.space.similarity(list(member.texts), user_columns)
+        cached = None if similarities is None else similarities.get(member.texts)
+        if cached is None:
+            cached = self.islands.space.similarity(list(member.texts), user_columns)
+            if similarities is not None:
+                similarities[member.texts] = cached
+        S = cached
         c, sc = member.marginals
         with np.errstate(invalid="ignore", divide="ignore"):
             dist = np.abs(c[:, None] - cu[None, :]) / np.sqrt(sc[:, None] * su[None, :])

@@ -35,8 +35,12 @@ from django.db.models import Count, Max
 from bmw.storage import STORAGE_ERRORS
 from learnware_core.errors import LearnwareError, SpecificationError
 from learnware_core.search.index import StatIndex, feature_space_key
-from learnware_core.search.island_search import IslandSearcher, IslandSearchResult
-from learnware_core.search.mixture import search_mixture
+from learnware_core.search.island_search import (
+    IslandMixture,
+    IslandSearcher,
+    IslandSearchResult,
+)
+from learnware_core.search.mixture import MixtureResult, search_mixture
 from learnware_core.search.semantic import (
     TEXT_NO_MATCH_SCORE,
     embed_learnware_text,
@@ -391,13 +395,7 @@ class MarketIndex:
             ),
             multiple=None
             if mixture is None or not mixture.accepted
-            else MixtureReply(
-                learnware_ids=tuple(cast(int, k) for k in mixture.keys),
-                weights=tuple(float(w) for w in mixture.weights),
-                mmd2=float(mixture.mmd2),
-                score=float(mixture.score),
-                reason=mixture.reason,
-            ),
+            else _mixture_reply(mixture, score=float(mixture.score)),
             heterogeneous=hetero,
             engine_version=world_now.version if hetero and world_now else None,
             reason=why,
@@ -573,15 +571,28 @@ def _island_reply(found: IslandSearchResult, top_k: int) -> SearchReply:
         ),
         multiple=None
         if mixture is None
-        else MixtureReply(
-            learnware_ids=tuple(cast(int, k) for k in mixture.keys),
-            weights=tuple(float(w) for w in mixture.weights),
-            mmd2=float(mixture.mmd2),
+        else _mixture_reply(
+            mixture,
             score=float(mixture.confidence),
-            reason=mixture.reason,
             confidence=float(mixture.confidence),
         ),
         reason=found.reason,
+    )
+
+
+def _mixture_reply(
+    mixture: MixtureResult | IslandMixture,
+    *,
+    score: float,
+    confidence: float | None = None,
+) -> MixtureReply:
+    return MixtureReply(
+        learnware_ids=tuple(cast(int, k) for k in mixture.keys),
+        weights=tuple(float(w) for w in mixture.weights),
+        mmd2=float(mixture.mmd2),
+        score=score,
+        reason=mixture.reason,
+        confidence=confidence,
     )
 
 
