@@ -171,6 +171,11 @@ learnware that ignores two of the user's ten columns would otherwise rank above 
 one built on the user's data and compared on all ten. Chosen on the calibration
 markets (``docs/search-trust.md``)."""
 
+EXACT_SPREAD_RESULTS = 20
+"""Best results (over all located islands) whose island spread is computed exactly;
+the others use a cached one or, failing that, ``10 res`` (conservative: a lower
+confidence). Bounds the Gram matrices a search builds (``docs/search-trust.md``)."""
+
 MAX_RANKED = 200
 """Members of an island given a confidence per search: the closest by MMD² (their
 column matching and MMD² are computed for all). Bounds the per-result work (its
@@ -187,6 +192,7 @@ UNDESCRIBED_DISCOUNT = 0.5
 calibration users all describe their columns): a choice that says "weaker"."""
 
 _TINY = 1e-12
+_GRAM_BLOCK_ROWS = 1024  # kernel rows per block in _gram (~50 MB at 6,400 points)
 
 
 def confidence_from_features(
@@ -331,6 +337,18 @@ class _Member:
     raw_z: FloatArray | None = None  # (K, d) in the learnware's own column order
     texts: tuple[str, ...] = ()  # its column descriptions
     marginals: tuple[FloatArray, FloatArray] | None = None
+
+
+@dataclass(frozen=True)
+class _SpreadJob:
+    """What a result's spread feature needs: its island, the island columns it
+    is compared on, the island kernel, its MMD² and the query's resolution."""
+
+    island_id: int
+    cols: NDArray[np.int64]
+    kernel: IslandKernel
+    mmd2: float
+    res: float
 
 
 @dataclass
@@ -556,6 +574,7 @@ class IslandSearcher:
                 )
             per_island: list[tuple[list[IslandResult], IslandMixture | None]] = []
             perms: dict[Hashable, tuple[int, ...]] = {}
+            spreads: dict[Hashable, _SpreadJob] = {}
             far = self._far_columns(
                 [m for m, _, _ in fitting], z_user, b_user, signature.columns, perms
             )
@@ -570,11 +589,13 @@ class IslandSearcher:
                         by_member=by_member,
                         far=far,
                         perms=perms,
+                        spreads=spreads,
                     )
                 )
-        candidates = _with_confidence(
-            [r for found, _ in per_island for r in found], n_user
-        )
+            ranked = self._fill_spreads(
+                [r for results, _ in per_island for r in results], spreads, n_user
+            )
+        candidates = _with_confidence(ranked, n_user)
         mixture = None
         if candidates:
             top_island = candidates[0].island_id
@@ -662,6 +683,49 @@ class IslandSearcher:
             )
         out: FloatArray = state.cache[key]
         return out
+
+    def _fill_spreads(
+        self,
+        results: Sequence[IslandResult],
+        spreads: Mapping[Hashable, _SpreadJob],
+        n_user: int,
+    ) -> list[IslandResult]:
+        """Set each result's spread feature: exactly for the
+        :data:`EXACT_SPREAD_RESULTS` best (by :func:`_rank_units`, the order
+        results are given in), from the cache or the conservative ``10 res``
+        for the rest (far results: each miss costs a Gram matrix of
+        ``max_spread_members`` reduced sets)."""
+        n = n_user or max((len(r.column_map) for r in results), default=1)
+        ranked = sorted(results, key=lambda r: _rank_units(r, n))
+        out = []
+        for i, r in enumerate(ranked):
+            job = spreads.get(r.key)
+            if job is None or math.isfinite(r.features[0]):
+                out.append(r)
+                continue
+            spread = self._job_spread(job, exact=i < EXACT_SPREAD_RESULTS)
+            x = list(r.features)
+            x[0] = float(
+                np.clip(math.log10((job.mmd2 + _TINY) / (spread + _TINY)), -6.0, 6.0)
+            )
+            out.append(replace(r, features=tuple(x)))
+        return out
+
+    def _job_spread(self, job: _SpreadJob, *, exact: bool) -> float:
+        """The island's spread on ``job.cols`` (computed if ``exact``, else only
+        if cached); ``10 res`` when there is none."""
+        state = self._state.get(job.island_id)
+        spread = math.nan
+        if state is not None and job.cols.size:
+            cached = state.cache.get(("spread", job.cols.tobytes()))
+            if cached is not None:
+                spread = float(cached)
+            elif exact:
+                gamma = job.kernel.restrict(job.cols.tolist()).gamma
+                spread = self._spread(state, job.cols, gamma)
+        if not math.isfinite(spread) or spread <= 0:
+            spread = 10.0 * job.res  # one member: the query's noise as the scale
+        return spread
 
     def _spread(
         self, state: _IslandState, cols: NDArray[np.int64], gamma: float
@@ -763,7 +827,11 @@ class IslandSearcher:
         by_member: bool = False,
         far: BoolArray | None = None,
         perms: dict[Hashable, tuple[int, ...]] | None = None,
+        spreads: dict[Hashable, _SpreadJob] | None = None,
     ) -> tuple[list[IslandResult], IslandMixture | None]:
+        """The island's members ranked for the user; each result's spread feature
+        is NaN, to be filled by :meth:`_fill_spreads` (``spreads`` gets what it
+        needs), unless ``spreads`` is None (then computed here)."""
         state = self._refresh(self._state[match.island_id])
         kernel = state.kernel
         assert kernel is not None
@@ -794,13 +862,12 @@ class IslandSearcher:
         del rows[MAX_RANKED:]  # the closest; a search's cost stays bounded
         results: list[IslandResult] = []
         for member, mmd2, res, cols, column_map in rows:
-            spread = (
-                self._spread(state, cols, kernel.restrict(cols.tolist()).gamma)
-                if cols.size
-                else math.nan
-            )
-            if not math.isfinite(spread) or spread <= 0:
-                spread = 10.0 * res  # one member: the query's noise as the scale
+            job = _SpreadJob(match.island_id, cols, kernel, mmd2, res)
+            if spreads is None:
+                spread = self._job_spread(job, exact=True)
+            else:
+                spreads[member.key] = job
+                spread = math.nan  # filled by _fill_spreads
             fed_share = float(np.mean(np.asarray(column_map) >= 0))
             x = np.array(
                 [
@@ -1191,16 +1258,32 @@ def _unaligned_share(member: _Member) -> float:
 
 
 def _gram(sets: Sequence[tuple[FloatArray, FloatArray]], gamma: float) -> FloatArray:
-    """``G_ij = b_i' K(z_i, z_j) b_j`` for prescaled sets, from one kernel matrix."""
+    """``G_ij = b_i' K(z_i, z_j) b_j`` for prescaled sets: the kernel matrix a block
+    of whole sets' rows at a time (memory of one block row), summed per set."""
+    sizes = np.array([s[0].shape[0] for s in sets], dtype=np.int64)
+    starts = np.concatenate(([0], np.cumsum(sizes)[:-1]))
     Z = np.concatenate([s[0] for s in sets], axis=0)
     B = np.concatenate([s[1] for s in sets])
-    seg = np.repeat(np.arange(len(sets)), [s[0].shape[0] for s in sets])
     sq = np.einsum("ij,ij->i", Z, Z)
-    D = np.maximum(sq[:, None] + sq[None, :] - 2.0 * Z @ Z.T, 0.0)
-    K = np.exp(-gamma * D) * B[:, None] * B[None, :]
-    S = np.zeros((Z.shape[0], len(sets)))
-    S[np.arange(Z.shape[0]), seg] = 1.0
-    G: FloatArray = S.T @ K @ S
+    G: FloatArray = np.empty((len(sets), len(sets)))
+    first = 0
+    while first < len(sets):
+        last = first + 1  # whole sets, up to ~_GRAM_BLOCK_ROWS rows
+        while last < len(sets) and starts[last] - starts[first] < _GRAM_BLOCK_ROWS:
+            last += 1
+        lo = int(starts[first])
+        hi = int(starts[last]) if last < len(sets) else Z.shape[0]
+        D = Z[lo:hi] @ Z.T
+        D *= -2.0
+        D += sq[lo:hi, None]
+        D += sq[None, :]
+        np.maximum(D, 0.0, out=D)
+        D *= -gamma
+        np.exp(D, out=D)
+        D *= B[None, :]
+        R = np.add.reduceat(D, starts, axis=1) * B[lo:hi, None]
+        G[first:last] = np.add.reduceat(R, starts[first:last] - lo, axis=0)
+        first = last
     return G
 
 
