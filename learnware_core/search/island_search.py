@@ -171,7 +171,7 @@ learnware that ignores two of the user's ten columns would otherwise rank above 
 one built on the user's data and compared on all ten. Chosen on the calibration
 markets (``docs/search-trust.md``)."""
 
-EXACT_SPREAD_RESULTS = 20
+EXACT_SPREAD_RESULTS = 10
 """Best results (over all located islands) whose island spread is computed exactly;
 the others use a cached one or, failing that, ``10 res`` (conservative: a lower
 confidence). Bounds the Gram matrices a search builds (``docs/search-trust.md``)."""
