@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import json
 import statistics
 import time
 from collections.abc import Callable, Iterator
@@ -45,3 +46,21 @@ def single_thread() -> Iterator[str]:
         return
     with threadpool_limits(limits=1):
         yield "threadpoolctl (1 thread) + env vars"
+
+
+def finish(
+    result: dict[str, Any],
+    *,
+    quick: bool,
+    started: float,
+    checks: Callable[[dict[str, Any]], list[str]] | None,
+) -> int:
+    """Stamp ``result`` (``quick``, total seconds since ``started``), print the
+    failed ``checks`` and the last-line JSON; the exit code (1 if a check failed)."""
+    result["quick"] = quick
+    result["seconds"]["total"] = round(time.perf_counter() - started, 1)
+    failed = checks(result) if checks is not None else []
+    for message in failed:
+        print(f"CHECK FAILED: {message}")
+    print(json.dumps(result))
+    return 1 if failed else 0

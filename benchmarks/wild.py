@@ -84,7 +84,7 @@ from typing import Any, Literal, Protocol, runtime_checkable
 import numpy as np
 from numpy.typing import NDArray
 
-from benchmarks._timing import single_thread
+from benchmarks._timing import finish, single_thread
 from benchmarks._wild_market import (
     FULL,
     QUICK,
@@ -1241,13 +1241,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             searcher=args.searcher,
             world=args.world,
         )
-    result["quick"] = args.quick
-    result["seconds"]["total"] = round(time.perf_counter() - started, 1)
-    failed = failed_checks(result) if args.check else []
-    for message in failed:
-        print(f"CHECK FAILED: {message}")
-    print(json.dumps(result))
-    return 1 if failed else 0
+    return finish(
+        result,
+        quick=args.quick,
+        started=started,
+        checks=failed_checks if args.check else None,
+    )
 
 
 if __name__ == "__main__":
