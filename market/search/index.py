@@ -62,7 +62,6 @@ from market.search.protocol import (
 
 logger = logging.getLogger(__name__)
 
-TEXT_MIN_SCORE = TEXT_NO_MATCH_SCORE  # below: not a result (docs/text-search.md)
 TEXT_CACHE_SIZE = 256  # text rankings kept (per query and candidate set)
 TextKey = tuple[str, tuple[int, ...] | None, int]  # query, candidates, generation
 OutputKey = tuple[str, object, tuple[str, ...]]  # task, output dimension, labels
@@ -300,7 +299,10 @@ class MarketIndex:
             vectors = np.stack([self.vectors[i] for i in ids]) if ids else None
         ranked: list[tuple[int, float]] = []
         if ids:
-            order, scores = rank_text(query, names, vectors, min_score=TEXT_MIN_SCORE)
+            # below TEXT_NO_MATCH_SCORE: not an answer (docs/text-search.md)
+            order, scores = rank_text(
+                query, names, vectors, min_score=TEXT_NO_MATCH_SCORE
+            )
             ranked = [(ids[i], float(s)) for i, s in zip(order, scores, strict=True)]
         with self.cache_lock:
             self.text_cache[(*key, generation)] = ranked
