@@ -104,6 +104,11 @@ class UserPasswordResetRequestInputSerializer(serializers.Serializer):
 class UserPasswordResetConfirmInputSerializer(serializers.Serializer):
     token = serializers.CharField(max_length=200)
     new_password = serializers.CharField(max_length=128, trim_whitespace=False)
+    revoke_api_tokens = serializers.BooleanField(
+        required=False,  # no default: optional in the generated client
+        help_text="Revoke every API token of the account too (default true): "
+        "whoever knew the old password may have made one.",
+    )
 
 
 class UserPasswordChangeInputSerializer(serializers.Serializer):
@@ -191,8 +196,22 @@ class CsrfTokenApi(APIView):
         return Response({"csrf_token": get_token(request._request)})
 
 
+class UserRegisterOutputSerializer(serializers.Serializer):
+    email = serializers.EmailField(help_text="The address the e-mail went to.")
+    message = serializers.CharField()
+
+
+REGISTERED_MESSAGE = (
+    "Check your inbox: we sent an e-mail to this address with what to do next."
+)
+
+
 class UserRegisterApi(APIView):
-    """Create an account; a verification link is e-mailed to the address."""
+    """Create an account; a verification link is e-mailed to the address.
+
+    The answer is the same for a new address and one that already has an account
+    (its owner gets an e-mail saying so instead): it does not reveal who has one.
+    """
 
     permission_classes = (AllowAny,)
     throttle_scope = "register"
@@ -200,7 +219,7 @@ class UserRegisterApi(APIView):
     @extend_schema(
         operation_id="auth_register",
         request=UserRegisterInputSerializer,
-        responses={201: UserMeOutputSerializer, **_errors(400, 401, 429)},
+        responses={202: UserRegisterOutputSerializer, **_errors(400, 401, 429)},
         tags=TAGS,
         examples=[
             OpenApiExample(
@@ -213,30 +232,21 @@ class UserRegisterApi(APIView):
                 },
             ),
             OpenApiExample(
-                "Registered",
+                "Registered (or the address already had an account)",
                 response_only=True,
-                status_codes=["201"],
-                value=_EXAMPLE_USER,
-            ),
-            OpenApiExample(
-                "E-mail taken",
-                response_only=True,
-                status_codes=["400"],
-                value={
-                    "message": "Invalid input: email: A user with this e-mail "
-                    "already exists.",
-                    "extra": {
-                        "fields": {"email": ["A user with this e-mail already exists."]}
-                    },
-                },
+                status_codes=["202"],
+                value={"email": "ada@example.edu", "message": REGISTERED_MESSAGE},
             ),
         ],
     )
     def post(self, request: Request) -> Response:
         data = validated(UserRegisterInputSerializer, request.data)
-        user = services.user_register(**data)
+        email = services.user_register(**data)
         return Response(
-            UserMeOutputSerializer(user).data, status=status.HTTP_201_CREATED
+            UserRegisterOutputSerializer(
+                {"email": email, "message": REGISTERED_MESSAGE}
+            ).data,
+            status=status.HTTP_202_ACCEPTED,
         )
 
 
@@ -397,7 +407,11 @@ class UserPasswordResetConfirmApi(APIView):
     )
     def post(self, request: Request) -> Response:
         data = validated(UserPasswordResetConfirmInputSerializer, request.data)
-        services.user_password_reset_confirm(**data)
+        services.user_password_reset_confirm(
+            token=data["token"],
+            new_password=data["new_password"],
+            revoke_api_tokens=data.get("revoke_api_tokens", True),
+        )
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 

@@ -178,33 +178,61 @@ def _verification_email_enqueue(*, user: User) -> None:
     )
 
 
-@transaction.atomic
-def user_register(*, email: str, password: str, display_name: str = "") -> User:
-    """Create an unverified user; side effects: a user row, a verification e-mail.
+def _account_exists_email_enqueue(*, user: User) -> None:
+    """Tell the owner of ``user``'s address that someone registered with it again
+    (an unverified account also gets a new verification link)."""
+    if not user.email_verified:
+        _verification_email_enqueue(user=user)
+        return
+    body = (
+        f"Hello {user.name},\n\n"
+        "someone (hopefully you) tried to create a Beimingwu account with this "
+        "e-mail address, which already has one. Sign in instead; if you forgot "
+        f"your password, reset it at {settings.BMW_FRONTEND_BASE_URL}/forgot-password"
+        ".\n\nIf it was not you, ignore this e-mail; nothing was changed.\n"
+    )
+    enqueue_on_commit(
+        EMAIL_TASK,
+        user.id,
+        "You already have an account",
+        body,
+        recovered_by="the user registering again",
+    )
 
-    Raises ``ValidationError`` (400) for a taken or disallowed address or a weak
-    password.
+
+@transaction.atomic
+def user_register(*, email: str, password: str, display_name: str = "") -> str:
+    """Create an unverified user and mail a verification link; returns the address.
+
+    The answer is the same whether or not the address already has an account (the
+    e-mail says the rest: its owner is told to sign in instead), so registration
+    does not reveal who has an account. Raises ``ValidationError`` (400) for a
+    disallowed address or a weak password only.
     """
     email = User.objects.normalize_email(email).strip().lower()
     if not _email_domain_allowed(email):
         raise ValidationError(
             {"email": ["Registration is limited to addresses at approved domains."]}
         )
-    if User.objects.filter(email=email).exists():
-        raise ValidationError({"email": ["A user with this e-mail already exists."]})
     _password_validate(
         password, user=User(email=email, display_name=display_name), field="password"
     )
-    try:
-        with transaction.atomic():  # savepoint: a concurrent sign-up may win the race
-            user = User.objects.create_user(email, password, display_name=display_name)
-    except IntegrityError as exc:
-        raise ValidationError(
-            {"email": ["A user with this e-mail already exists."]}
-        ) from exc
-    _verification_email_enqueue(user=user)
-    logger.info("registered user %s", user.id)
-    return user
+    existing = User.objects.filter(email=email).first()
+    if existing is None:
+        try:
+            with transaction.atomic():  # savepoint: a concurrent sign-up may win
+                user = User.objects.create_user(
+                    email, password, display_name=display_name
+                )
+        except IntegrityError:
+            existing = User.objects.get(email=email)
+        else:
+            _verification_email_enqueue(user=user)
+            logger.info("registered user %s", user.id)
+            return email
+    if existing.is_active:
+        _account_exists_email_enqueue(user=existing)
+    return email
 
 
 @transaction.atomic
@@ -270,11 +298,15 @@ def user_password_reset_request(*, email: str) -> None:
 
 
 @transaction.atomic
-def user_password_reset_confirm(*, token: str, new_password: str) -> User:
+def user_password_reset_confirm(
+    *, token: str, new_password: str, revoke_api_tokens: bool = True
+) -> User:
     """Set a new password with a reset token; spends every reset token of the user.
 
     Completing a reset proves the mailbox is the user's, so it verifies the address.
-    Changing the password ends the user's other sessions (Django's session hash).
+    Changing the password ends the user's other sessions (Django's session hash); with
+    ``revoke_api_tokens`` (the default) every API token of the user is revoked too:
+    whoever had the old password may have made one.
     """
     used = _email_token_use(raw=token, purpose=EmailToken.Purpose.PASSWORD_RESET)
     user = used.user
@@ -284,6 +316,11 @@ def user_password_reset_confirm(*, token: str, new_password: str) -> User:
         user.email_verified_at = used.used_at
     user.save(update_fields=["password", "email_verified_at"])
     _email_tokens_spend(user=user, purpose=EmailToken.Purpose.PASSWORD_RESET)
+    if revoke_api_tokens:
+        revoked = ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(
+            revoked_at=timezone.now()
+        )
+        logger.info("password reset of user %s revoked %s API tokens", user.id, revoked)
     return user
 
 

@@ -78,8 +78,9 @@ def _validated_package(
 ) -> tuple[Any, str, str, int]:
     """Cheap synchronous checks: limits, structure, spec types and sizes, duplicates.
 
-    A duplicate names the learnware it duplicates only if ``uploader`` may see it
-    (an unapproved upload of someone else's stays unknown)."""
+    Only a learnware ``uploader`` may see counts as a duplicate (a listed one, their
+    own; any for staff): a copy of someone's unlisted package is taken like any new
+    upload, so the answer never tells that a private package exists."""
     if package.size is not None and package.size > settings.BMW_MAX_PACKAGE_BYTES:
         raise TooLargeError(
             f"package: {package.size} bytes is over the limit of "
@@ -99,21 +100,19 @@ def _validated_package(
     finally:
         file.seek(0)
     duplicate = (
-        LearnwareVersion.objects.filter(package_sha256=sha256)
-        .exclude(learnware__deleted_at__isnull=False)
+        LearnwareVersion.objects.filter(
+            package_sha256=sha256,
+            learnware__in=Learnware.objects.filter(
+                selectors.learnware_visible_q(uploader)
+            ),
+        )
         .values_list("learnware_id", flat=True)
         .first()
     )
     if duplicate is not None:
-        visible = Learnware.objects.filter(
-            selectors.learnware_visible_q(uploader), id=duplicate
-        ).exists()
         raise ConflictError(
             "package: the same package was already uploaded",
-            extra={
-                "fields": {"package": ["duplicate"]},
-                **({"learnware_id": duplicate} if visible else {}),
-            },
+            extra={"fields": {"package": ["duplicate"]}, "learnware_id": duplicate},
         )
     return info, sha256, md5, size
 

@@ -29,7 +29,7 @@ from django.utils import timezone
 from accounts.models import User
 from bmw.errors import ApplicationError, ConflictError, NotFoundError, TooLargeError
 from bmw.storage import STORAGE_ERRORS
-from market import services
+from market import selectors, services
 from market.models import ChunkedUpload, Learnware, LearnwareVersion
 
 logger = logging.getLogger(__name__)
@@ -94,10 +94,13 @@ def _discard(upload: ChunkedUpload) -> None:
     transaction.on_commit(lambda: _delete_files(names))
 
 
-def _existing_learnware_id(file_hash: str) -> int | None:
+def _existing_learnware_id(file_hash: str, user: User) -> int | None:
+    """A learnware ``user`` may see with this package (only those are duplicates: a
+    copy of someone's unlisted package is not refused, so nothing is revealed)."""
     return (
         LearnwareVersion.objects.filter(
-            package_md5=file_hash, learnware__deleted_at__isnull=True
+            package_md5=file_hash,
+            learnware__in=Learnware.objects.filter(selectors.learnware_visible_q(user)),
         )
         .values_list("learnware_id", flat=True)
         .first()
@@ -148,7 +151,7 @@ def chunked_upload_write(
             f"package: over the limit of {limit} bytes",
             kind="too_large",
         )
-    if chunk_begin == 0 and _existing_learnware_id(file_hash) is not None:
+    if chunk_begin == 0 and _existing_learnware_id(file_hash, user) is not None:
         raise StagingConflict(
             "Learnware already exists: a learnware with this file hash was uploaded.",
             kind="duplicate",

@@ -86,7 +86,7 @@ def test_register_throttle_answers_429(api: APIClient, rates: Any) -> None:
     rates("register", "1/hour")
     body = {"email": "a@example.org", "password": "a long passphrase 42"}
 
-    assert api.post("/api/auth/register/", body).status_code == 201
+    assert api.post("/api/auth/register/", body).status_code == 202
     _assert_throttled(
         api.post("/api/auth/register/", {**body, "email": "b@example.org"})
     )

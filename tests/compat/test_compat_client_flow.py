@@ -212,13 +212,16 @@ def test_chunks_beyond_the_package_limit_are_refused(
 def test_duplicate_package_first_chunk_is_51_and_add_is_61(
     original: OriginalClient,
     other_user: User,
+    reviewer: User,
     package_bytes: bytes,
     semantic_spec: dict[str, Any],
 ) -> None:
-    # Staged by one user, then the same file becomes another user's learnware.
+    # Staged by one user, then the same file becomes another user's listed learnware.
     original.upload_chunks(package_bytes)
     other = _other(other_user)
-    assert other.upload_learnware(package_bytes, semantic_spec)["code"] == 0
+    uploaded = other.upload_learnware(package_bytes, semantic_spec)
+    assert uploaded["code"] == 0
+    _approve(int(uploaded["data"]["learnware_id"]), reviewer)
 
     first_chunk = original.chunk(md5(package_bytes), 0, package_bytes)
     added = original.add_uploaded(md5(package_bytes), semantic_spec)
@@ -227,6 +230,25 @@ def test_duplicate_package_first_chunk_is_51_and_add_is_61(
     assert "already exists" in first_chunk["msg"]
     assert added["code"] == 61
     assert Learnware.objects.count() == 1
+
+
+def test_a_copy_of_someones_unlisted_package_answers_as_a_new_one(
+    original: OriginalClient,
+    other_user: User,
+    package_bytes: bytes,
+    semantic_spec: dict[str, Any],
+) -> None:
+    """Code 51/61 would confirm that someone's private package exists."""
+    assert (
+        _other(other_user).upload_learnware(package_bytes, semantic_spec)["code"] == 0
+    )
+
+    first_chunk = original.chunk(md5(package_bytes), 0, package_bytes)
+    added = original.add_uploaded(md5(package_bytes), semantic_spec)
+
+    assert first_chunk["code"] == 0
+    assert added["code"] == 0
+    assert Learnware.objects.count() == 2
 
 
 def test_login_by_token_rejects_a_wrong_token_or_email_with_53(

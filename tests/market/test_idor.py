@@ -435,8 +435,11 @@ def test_ids_in_bodies_and_queries_answer_like_missing_ids(world: World) -> None
     assert _snapshot(world) == before
 
 
-def test_uploading_a_hidden_package_again_does_not_name_it(world: World) -> None:
-    """Duplicates are refused market-wide, but only a visible one is named."""
+def test_uploading_a_hidden_package_again_answers_as_for_a_new_one(
+    world: World,
+) -> None:
+    """Only a package the uploader may see is a duplicate: a copy of someone's
+    unlisted one is taken like any new upload (a 409 would confirm it exists)."""
     duplicate = _client(world, "other_session").post(
         "/api/learnwares/",
         {
@@ -445,9 +448,8 @@ def test_uploading_a_hidden_package_again_does_not_name_it(world: World) -> None
         },
     )
 
-    assert duplicate.status_code == 409
-    assert "learnware_id" not in duplicate.json()["extra"]
-    assert str(world.hidden.id) not in duplicate.content.decode()
+    assert duplicate.status_code == 201
+    assert duplicate.json()["id"] != world.hidden.id
 
 
 # ------------------------------------------------------------------ collections

@@ -297,7 +297,12 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** @description Create an account; a verification link is e-mailed to the address. */
+        /**
+         * @description Create an account; a verification link is e-mailed to the address.
+         *
+         *     The answer is the same for a new address and one that already has an account
+         *     (its owner gets an e-mail saying so instead): it does not reveal who has one.
+         */
         post: operations["auth_register"];
         delete?: never;
         options?: never;
@@ -1800,6 +1805,8 @@ export interface components {
         UserPasswordResetConfirmInputRequest: {
             token: string;
             new_password: string;
+            /** @description Revoke every API token of the account too (default true): whoever knew the old password may have made one. */
+            revoke_api_tokens?: boolean;
         };
         UserPasswordResetRequestInputRequest: {
             /** Format: email */
@@ -1811,6 +1818,14 @@ export interface components {
             password: string;
             /** @default  */
             display_name: string;
+        };
+        UserRegisterOutput: {
+            /**
+             * Format: email
+             * @description The address the e-mail went to.
+             */
+            email: string;
+            message: string;
         };
         UserRoleSetInputRequest: {
             role: components["schemas"]["RoleEnum"];
@@ -2953,12 +2968,12 @@ export interface operations {
             };
         };
         responses: {
-            201: {
+            202: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["UserMeOutput"];
+                    "application/json": components["schemas"]["UserRegisterOutput"];
                 };
             };
             400: {
