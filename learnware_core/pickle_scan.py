@@ -10,10 +10,14 @@ up to :data:`SNIFF_LIMIT` bytes is scanned if it parses completely as pickles.
 
 `picklescan <https://github.com/mmaitre314/picklescan>`_ lists the globals (imports)
 each pickle refers to and rates them: ``dangerous`` (``os``/``posix``, ``subprocess``,
-``builtins.eval``/``exec``/``getattr``, ``socket``, ``runpy`` ...), ``innocuous``
-(``numpy.ndarray``, ``collections.OrderedDict`` ...) or ``suspicious`` — anything it
-does not know, which includes every scikit-learn, PyTorch or other library class a
-model pickle legitimately needs.
+``builtins.eval`` ...), ``innocuous`` (``numpy.ndarray`` ...) or ``suspicious``
+(anything it does not know). That rating is a deny-list, so it is not the verdict
+here: every global must be on the **allow-list** of
+:mod:`learnware_core.pickle_allowlist` (model-library classes, NumPy/PyTorch
+rebuilders, harmless builtins, the package's own classes), and any other one is
+reported ``dangerous`` (e.g. ``multiprocessing.util.spawnv_passfds``, which
+picklescan only calls suspicious). Allowed globals keep picklescan's rating:
+``suspicious`` ones (scikit-learn, PyTorch classes ...) are listed for reviewers.
 
 Two things picklescan alone does not see are handled here:
 
@@ -39,13 +43,15 @@ import pickle
 import pickletools
 import tempfile
 import zlib
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Collection, Iterable, Iterator
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import IO, Any
 
 import numpy as np
 from picklescan import scanner as _picklescan  # type: ignore[import-untyped]
+
+from learnware_core.pickle_allowlist import refusal
 
 __all__ = [
     "SEVERITIES",
@@ -53,6 +59,7 @@ __all__ = [
     "PickleFile",
     "PickleFinding",
     "PickleScanReport",
+    "package_modules",
     "scan_file",
     "scan_files",
 ]
@@ -181,8 +188,9 @@ def scan_files(
     )
     scanned: list[PickleFile] = []
     findings: list[PickleFinding] = []
+    local = package_modules(names)
     for name in names:
-        outcome = scan_file(base / name, name)
+        outcome = scan_file(base / name, name, local_modules=local)
         if outcome is not None:
             scanned.append(outcome[0])
             findings.extend(outcome[1])
@@ -198,17 +206,57 @@ def scan_files(
 
 
 def scan_file(
-    path: str | Path, name: str | None = None
+    path: str | Path,
+    name: str | None = None,
+    *,
+    local_modules: Collection[str] = (),
 ) -> tuple[PickleFile, list[PickleFinding]] | None:
     """Scan one file; None if it holds no pickle.
+
+    Every global not on the allow-list (:func:`~learnware_core.pickle_allowlist.
+    refusal`) is rated ``dangerous``, whatever picklescan says of it.
 
     Parameters
     ----------
     path : path
     name : str, optional
         The name reported (default: ``path``).
+    local_modules : collection of str, optional
+        Top-level modules the package provides (:func:`package_modules`).
     """
-    path = Path(path)
+    outcome = _scan_file(Path(path), name)
+    if outcome is None:
+        return None
+    scanned, findings = outcome
+    return scanned, [_rated(f, local_modules) for f in findings]
+
+
+def package_modules(files: Iterable[str]) -> frozenset[str]:
+    """Top-level module names a package's files provide (``model.py`` -> ``model``,
+    ``nets/`` -> ``nets``)."""
+    names = set()
+    for file in files:
+        first, _, rest = file.partition("/")
+        if rest:
+            names.add(first)
+        elif first.endswith(".py"):
+            names.add(first[:-3])
+    return frozenset(n for n in names if n.isidentifier())
+
+
+def _rated(finding: PickleFinding, local_modules: Collection[str]) -> PickleFinding:
+    """``dangerous`` unless the global is on the allow-list; else picklescan's
+    rating (``innocuous``, or ``suspicious``: allowed, listed for reviewers)."""
+    if finding.severity == "dangerous":
+        return finding
+    if refusal(finding.module, finding.name, local_modules) is None:
+        return finding
+    return replace(finding, severity="dangerous")
+
+
+def _scan_file(
+    path: Path, name: str | None
+) -> tuple[PickleFile, list[PickleFinding]] | None:
     label = name if name is not None else str(path)
     suffix = path.suffix.lower()
     size = path.stat().st_size

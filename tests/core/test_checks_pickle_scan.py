@@ -1,4 +1,4 @@
-"""The pickle scan check: picklescan's findings, before anything loads the model.
+"""The pickle scan check: an allow-list of globals, before anything loads the model.
 
 No test here unpickles anything: the malicious pickles are only ever written.
 """
@@ -18,8 +18,13 @@ import numpy as np
 import pytest
 from sklearn.ensemble import RandomForestClassifier
 
+from benchmarks._hostile_sandbox import (
+    HOSTILE_GLOBALS,
+    global_call_pickle,
+    spawnv_passfds_pickle,
+)
 from learnware_core.checks import CHECK_STEPS, CheckStepResult, run_checks
-from learnware_core.pickle_scan import scan_file
+from learnware_core.pickle_scan import scan_file, scan_files
 from tests.conftest import OFFICIAL_ZIP, TABLE_SPEC
 
 SYSTEM = f"{os.system.__module__}.system"  # posix.system on Linux
@@ -199,3 +204,127 @@ def test_files_that_are_not_pickles_are_not_listed(tmp_path: Path) -> None:
     scan = _check(tmp_path, package, ("format", "pickle_scan"))["pickle_scan"]
 
     assert [f["file"] for f in scan.details["pickle_scan"]["files"]] == ["model.pkl"]
+
+
+# ------------------------------------------------------------------ allow-list
+def test_a_global_picklescan_only_calls_suspicious_fails_the_check(
+    tmp_path: Path, model_never_runs: None
+) -> None:
+    steps = _check(tmp_path, _package(replace={"model.pkl": spawnv_passfds_pickle()}))
+
+    scan = steps["pickle_scan"]
+    assert scan.status == "failed"
+    assert scan.message == (
+        "model.pkl: dangerous global multiprocessing.util.spawnv_passfds"
+    )
+    assert steps["model_loads"].status == "skipped"
+
+
+@pytest.mark.parametrize(
+    ("module", "name"), HOSTILE_GLOBALS, ids=[".".join(g) for g in HOSTILE_GLOBALS]
+)
+def test_globals_off_the_allow_list_are_dangerous(
+    tmp_path: Path, module: str, name: str
+) -> None:
+    path = tmp_path / "model.pkl"
+    path.write_bytes(global_call_pickle(module, name))
+
+    report = scan_files(tmp_path)
+
+    assert report.errors == ()
+    assert [f.qualified for f in report.dangerous] == [f"{module}.{name}"]
+
+
+def test_the_package_own_classes_are_allowed_but_not_an_installed_module_name(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "model.py").write_text("class Net: ...\n")
+    (tmp_path / "requests.py").write_text("def get(url): ...\n")
+    (tmp_path / "own.pkl").write_bytes(global_call_pickle("model", "Net"))
+    (tmp_path / "worker.pkl").write_bytes(
+        global_call_pickle("learnware_modelpy", "Adapted")  # a fine-tuned state
+    )
+    (tmp_path / "main.pkl").write_bytes(global_call_pickle("__main__", "MyModel"))
+    (tmp_path / "web.pkl").write_bytes(global_call_pickle("requests", "get"))
+
+    report = scan_files(tmp_path)
+
+    assert [f.qualified for f in report.dangerous] == ["requests.get"]
+
+
+def _models() -> dict[str, Any]:
+    """The models the project itself packages: the demo market's three builders,
+    the load benchmark's four, and common others."""
+    from sklearn.ensemble import (
+        HistGradientBoostingClassifier,
+        RandomForestRegressor,
+    )
+    from sklearn.linear_model import LogisticRegression, Ridge
+    from sklearn.neural_network import MLPClassifier
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+    from sklearn.svm import SVC
+
+    from learnware_core.scenarios import fashion, wordnet
+
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(60, 4))
+    y = (X[:, 0] > 0).astype(int)
+    images = rng.random((20, 1, 28, 28))
+    texts = ["a dog", "the cat", "a bird", "cat and dog"]
+    return {
+        "flights": Ridge(alpha=1.0).fit(X, X[:, 1]),
+        "fashion": fashion.model(max_iter=5).fit(images, rng.integers(0, 3, 20)),
+        "wordnet": wordnet.model().fit(texts, [0, 1, 0, 1]),
+        "load-ridge": Ridge().fit(X, X[:, 1]),
+        "load-forest": RandomForestRegressor(3, max_depth=4).fit(X, X[:, 1]),
+        "load-logistic": LogisticRegression().fit(X, y),
+        "load-forest-cls": RandomForestClassifier(3, max_depth=4).fit(X, y),
+        "hgb": HistGradientBoostingClassifier(max_iter=3).fit(X, y),
+        "svc": make_pipeline(StandardScaler(), SVC(probability=True)).fit(X, y),
+        "mlp": MLPClassifier(max_iter=5).fit(X, y),
+        "rng": np.random.default_rng(0),
+    }
+
+
+@pytest.mark.filterwarnings("ignore")
+def test_every_model_the_project_packages_passes_the_allow_list(
+    tmp_path: Path,
+) -> None:
+    import torch
+
+    from learnware_core.package import extract_package
+    from learnware_core.package.pickled import write_pickled_package
+    from learnware_core.specification.rkme import RKMETableSpecification
+    from learnware_core.specification.semantic import SemanticSpec
+
+    semantic = SemanticSpec.from_dict(json.loads(TABLE_SPEC.read_text()))
+    spec = RKMETableSpecification(gamma=0.1, random_state=0).fit(
+        np.random.default_rng(0).normal(size=(20, semantic.input_dimension or 4))
+    )
+    folder = tmp_path / "files"
+    folder.mkdir()
+    models = _models()
+    for key, model in models.items():
+        # as the demo market and the load benchmark write them ...
+        zipped = tmp_path / f"{key}.zip"
+        write_pickled_package(zipped, model=model, semantic=semantic, stat_spec=spec)
+        extract_package(zipped, tmp_path / key)
+        # ... and as joblib files, plain and compressed
+        joblib.dump(model, folder / f"{key}.joblib")
+        joblib.dump(model, folder / f"{key}.z.joblib", compress=3)
+    net = torch.nn.Sequential(
+        torch.nn.Conv2d(1, 2, 3), torch.nn.ReLU(), torch.nn.Flatten(),
+        torch.nn.Linear(2, 2), torch.nn.BatchNorm1d(2), torch.nn.LSTM(2, 2),
+    )  # fmt: skip
+    torch.save(net, folder / "net.pt")
+    torch.save(net.state_dict(), folder / "state.pth")
+    torch.save(
+        net.state_dict(), folder / "legacy.pt", _use_new_zipfile_serialization=False
+    )
+
+    for root in [folder, *(tmp_path / key for key in models)]:
+        report = scan_files(root)
+        assert report.files, root
+        assert report.errors == (), root
+        assert report.dangerous == (), (root, report.dangerous)
