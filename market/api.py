@@ -7,7 +7,7 @@ from typing import Any
 from django.http import FileResponse
 from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework import generics, serializers, status
-from rest_framework.parsers import JSONParser, MultiPartParser
+from rest_framework.parsers import MultiPartParser
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -16,6 +16,7 @@ from rest_framework.views import APIView
 from accounts.api_shared import OwnerOutputSerializer
 from accounts.models import User
 from accounts.permissions import IsEmailVerified, IsReviewer
+from bmw.api.parsers import BoundedJSONParser
 from bmw.api.serializers import ErrorOutputSerializer
 from bmw.api.validation import validated
 from bmw.errors import NotFoundError
@@ -139,7 +140,7 @@ class LearnwareListCreateApi(generics.ListAPIView):
     """Approved learnwares (newest first); POST uploads a new learnware."""
 
     serializer_class = LearnwareOutputSerializer
-    parser_classes = (MultiPartParser, JSONParser)
+    parser_classes = (MultiPartParser, BoundedJSONParser)
 
     def get_permissions(self) -> list[Any]:
         if self.request.method == "POST":

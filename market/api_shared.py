@@ -7,9 +7,10 @@ here, never from another view module.
 
 from __future__ import annotations
 
-import json
+from collections.abc import Mapping, Sequence
 from typing import Any
 
+from django.conf import settings
 from django.db.models.fields.files import FieldFile
 from django.http import FileResponse
 from drf_spectacular.types import OpenApiTypes
@@ -18,8 +19,9 @@ from rest_framework.request import Request
 
 from accounts.api_shared import OwnerOutputSerializer
 from accounts.models import User
+from bmw.api.parsers import json_loads_bounded
 from bmw.api.serializers import ErrorOutputSerializer
-from bmw.errors import NotFoundError
+from bmw.errors import ApplicationError, NotFoundError
 from market import selectors
 from market.models import CheckStep, Learnware, LearnwareVersion
 
@@ -37,17 +39,40 @@ def viewer(request: Request) -> User | None:
 
 
 class SemanticSpecField(serializers.JSONField):
-    """A semantic spec as a JSON object, or a JSON string (multipart uploads)."""
+    """A semantic spec as a JSON object, or a JSON string (multipart uploads) of at
+    most ``BMW_JSON_MAX_BYTES`` nested at most ``BMW_JSON_MAX_DEPTH`` deep."""
 
     def to_internal_value(self, data: Any) -> Any:
         if isinstance(data, str):
-            try:
-                data = json.loads(data)
-            except json.JSONDecodeError as exc:
-                raise serializers.ValidationError(f"not valid JSON: {exc}") from exc
+            data = json_loads_bounded(data, field=self.field_name or "semantic_spec")
         if not isinstance(data, dict):
             raise serializers.ValidationError("must be a JSON object")
         return data
+
+
+def search_input_check(
+    *, text: tuple[str, str], tags: Mapping[str, Sequence[str]]
+) -> None:
+    """Refuse search input over the caps, the same on API v1 and the compat API:
+    ``text`` is (field, free text) of at most ``BMW_SEARCH_TEXT_MAX_CHARS``; ``tags``
+    maps a field to its values (at most ``BMW_SEARCH_TAG_VALUES_MAX`` of at most
+    ``BMW_SEARCH_TAG_MAX_CHARS`` each). ``ApplicationError`` naming the field."""
+
+    def refuse(field: str, problem: str) -> ApplicationError:
+        return ApplicationError(
+            f"{field}: {problem}", extra={"fields": {field: [problem]}}
+        )
+
+    field, value = text
+    limit = settings.BMW_SEARCH_TEXT_MAX_CHARS
+    if len(value) > limit:
+        raise refuse(field, f"{len(value)} characters is over the limit of {limit}")
+    count, chars = settings.BMW_SEARCH_TAG_VALUES_MAX, settings.BMW_SEARCH_TAG_MAX_CHARS
+    for field, values in tags.items():
+        if len(values) > count:
+            raise refuse(field, f"{len(values)} values is over the limit of {count}")
+        if any(len(v) > chars for v in values):
+            raise refuse(field, f"a value is over the limit of {chars} characters")
 
 
 # ------------------------------------------------------------------ serializers

@@ -401,6 +401,12 @@ REST_FRAMEWORK = {
     "NUM_PROXIES": _parse("BMW_NUM_PROXIES", env.int, 0),
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    # JSON bodies bounded in size and depth (BMW_JSON_MAX_BYTES / _DEPTH).
+    "DEFAULT_PARSER_CLASSES": [
+        "bmw.api.parsers.BoundedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_PAGINATION_CLASS": "bmw.api.pagination.PageNumberPagination",
     "PAGE_SIZE": 20,
     "EXCEPTION_HANDLER": "bmw.api.exceptions.exception_handler",
@@ -483,6 +489,23 @@ BMW_MAX_UNPACKED_BYTES: int = _parse("BMW_MAX_UNPACKED_BYTES", env.int, 2 * 2**3
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 2**20  # non-file request bodies
 # Hard limit of one check run (the Celery task); a claim older than this is stale.
 BMW_SEARCH_TIMEOUT_S: float = _parse("BMW_SEARCH_TIMEOUT_S", env.float, 15.0)
+# Caps on what a request holds, the same on API v1 and the compat API (checked before
+# any work): JSON the dock parses (request bodies, semantic specs sent as strings),
+# search text and tag filters.
+BMW_JSON_MAX_BYTES: int = _parse("BMW_JSON_MAX_BYTES", env.int, 2 * 2**20)
+BMW_JSON_MAX_DEPTH: int = _parse("BMW_JSON_MAX_DEPTH", env.int, 32)
+BMW_SEARCH_TEXT_MAX_CHARS: int = _parse("BMW_SEARCH_TEXT_MAX_CHARS", env.int, 500)
+BMW_SEARCH_TAG_MAX_CHARS: int = _parse("BMW_SEARCH_TAG_MAX_CHARS", env.int, 100)
+BMW_SEARCH_TAG_VALUES_MAX: int = _parse("BMW_SEARCH_TAG_VALUES_MAX", env.int, 50)
+for _limit in (
+    "BMW_JSON_MAX_BYTES",
+    "BMW_JSON_MAX_DEPTH",
+    "BMW_SEARCH_TEXT_MAX_CHARS",
+    "BMW_SEARCH_TAG_MAX_CHARS",
+    "BMW_SEARCH_TAG_VALUES_MAX",
+):
+    if globals()[_limit] < 1:
+        raise ImproperlyConfigured(f"{_limit}: must be at least 1")
 BMW_MAX_STAT_SPEC_BYTES: int = _parse("BMW_MAX_STAT_SPEC_BYTES", env.int, 64 * 2**20)
 BMW_CHECK_TIME_LIMIT_S: int = _parse("BMW_CHECK_TIME_LIMIT_S", env.int, 20 * 60)
 BMW_CHECK_STALE_AFTER_S: int = _parse(

@@ -9,7 +9,6 @@ credential, so every later call is ordinary API-token authentication.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
@@ -18,7 +17,7 @@ from django.http import FileResponse
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.authentication import BaseAuthentication
-from rest_framework.parsers import BaseParser, FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import BaseParser, FormParser, MultiPartParser
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.renderers import BaseRenderer
 from rest_framework.request import Request
@@ -29,10 +28,12 @@ from accounts import services as account_services
 from accounts.authentication import ApiTokenAuthentication
 from accounts.models import User
 from bmw.api.exceptions import status_of
+from bmw.api.parsers import BoundedJSONParser, json_loads_bounded
 from bmw.api.validation import validated
 from bmw.errors import ApplicationError, PermissionDeniedError
 from market import search as market_search
 from market import services
+from market.api_shared import search_input_check
 from market.compat import selectors
 from market.compat import services as compat_services
 from market.compat.envelope import (
@@ -83,7 +84,7 @@ class CompatAddOutputSerializer(CompatStatusOutputSerializer):
 
 
 class CompatLearnwareItemOutputSerializer(serializers.Serializer):
-    learnware_id = serializers.CharField()
+    learnware_id = serializers.CharField(max_length=32)
     last_modify = serializers.CharField(help_text="`YYYY-MM-DD HH:MM:SS.ffffff UTC`")
     verify_status = serializers.CharField(
         help_text="SUCCESS, FAIL, WAITING, PROCESSING or QUEUE (see "
@@ -133,12 +134,14 @@ class CompatLoginByTokenInputSerializer(serializers.Serializer):
 
 class CompatChunkedUploadInputSerializer(serializers.Serializer):
     chunk_file = serializers.FileField(help_text="The chunk's bytes (1 MiB).")
-    file_hash = serializers.CharField(help_text="MD5 hex of the whole file.")
+    file_hash = serializers.CharField(
+        max_length=64, help_text="MD5 hex of the whole file."
+    )
     chunk_begin = serializers.IntegerField(min_value=0, help_text="Byte offset.")
 
 
 class CompatAddLearnwareUploadedInputSerializer(serializers.Serializer):
-    file_hash = serializers.CharField()
+    file_hash = serializers.CharField(max_length=64)
     semantic_specification = serializers.JSONField(
         help_text="The semantic specification as a JSON string (or object)."
     )
@@ -146,7 +149,7 @@ class CompatAddLearnwareUploadedInputSerializer(serializers.Serializer):
 
 class CompatUpdateLearnwareInputSerializer(serializers.Serializer):
     strict_strings = False  # learnware_id: "00000082" or 82, as the original took
-    learnware_id = serializers.CharField()
+    learnware_id = serializers.CharField(max_length=32)
     semantic_specification = serializers.CharField(
         help_text="The semantic specification as a JSON string."
     )
@@ -159,7 +162,7 @@ class CompatUpdateLearnwareInputSerializer(serializers.Serializer):
 
 class CompatLearnwareIdInputSerializer(serializers.Serializer):
     strict_strings = False  # learnware_id: "00000082" or 82, as the original took
-    learnware_id = serializers.CharField()
+    learnware_id = serializers.CharField(max_length=32)
 
 
 class CompatListLearnwareInputSerializer(serializers.Serializer):
@@ -181,7 +184,7 @@ class CompatApi(APIView):
     error_serializer = CompatStatusOutputSerializer
     invalid_input_status = 200
     parser_classes: Sequence[type[BaseParser]] = (
-        JSONParser,
+        BoundedJSONParser,
         MultiPartParser,
         FormParser,
     )
@@ -212,10 +215,10 @@ def _semantic_spec(raw: Any) -> Mapping[str, Any]:
     """The semantic spec from a JSON string (or object); code 41 if it is not one."""
     if isinstance(raw, str):
         try:
-            raw = json.loads(raw)
-        except json.JSONDecodeError as exc:
+            raw = json_loads_bounded(raw, field="semantic_specification")
+        except ApplicationError as exc:
             raise CompatError(
-                SPEC_OR_NOT_FOUND, f"Semantic specification is not JSON: {exc}"
+                SPEC_OR_NOT_FOUND, f"Semantic specification error. {exc.message}"
             ) from exc
     if not isinstance(raw, dict):
         raise CompatError(
@@ -524,6 +527,9 @@ class CompatSearchLearnwareInputSerializer(serializers.Serializer):
     page = serializers.IntegerField(required=False, min_value=0, default=0)
 
 
+_TAG_KEYS = ("Data", "Task", "Library", "License", "Scenario")
+
+
 def _values(spec: Mapping[str, Any], key: str) -> tuple[str, ...]:
     """The chosen values of a tag key (the original accepts several: any of them)."""
     entry = spec.get(key)
@@ -567,13 +573,19 @@ class CompatSearchLearnwareApi(CompatApi):
         if data.get("limit") == 0:
             raise CompatError(LIMIT_ZERO, "Limit must be positive.")
         spec = _semantic_spec(data["semantic_specification"])
+        tags = {key: _values(spec, key) for key in _TAG_KEYS}
+        text = " ".join(_values(spec, "Name"))
+        try:  # the caps of API v1's search, under the original's key names
+            search_input_check(text=("Name", text), tags=tags)
+        except ApplicationError as exc:
+            raise CompatError(PARAMETERS, f"{PARAMETERS_MSG} {exc.message}") from exc
         filters = market_search.SearchFilters(
-            data_types=_values(spec, "Data"),
-            task_types=_values(spec, "Task"),
-            library_types=_values(spec, "Library"),
-            licenses=_values(spec, "License"),
-            scenarios=_values(spec, "Scenario"),
-            text=" ".join(_values(spec, "Name")),
+            data_types=tags["Data"],
+            task_types=tags["Task"],
+            library_types=tags["Library"],
+            licenses=tags["License"],
+            scenarios=tags["Scenario"],
+            text=text,
         )
         stat_spec = None
         upload = data.get("statistical_specification")

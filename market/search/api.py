@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.http import FileResponse
 from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework import serializers
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from bmw.api.parsers import BoundedJSONParser
 from bmw.api.serializers import ErrorOutputSerializer
 from bmw.api.validation import validated
 from bmw.errors import ApplicationError, NotFoundError
@@ -20,6 +22,7 @@ from market.api_shared import (
     LearnwareOutputSerializer,
     SemanticSpecField,
     json_file,
+    search_input_check,
     viewer,
 )
 from market.search import web as search
@@ -60,7 +63,7 @@ class LearnwareSearchInputSerializer(serializers.Serializer):
     query = serializers.CharField(
         required=False,
         allow_blank=True,
-        max_length=500,
+        max_length=settings.BMW_SEARCH_TEXT_MAX_CHARS,
         help_text="Text matched against names (typo-tolerant) and by meaning.",
     )
     stat_spec = serializers.FileField(
@@ -164,7 +167,7 @@ class LearnwareSearchApi(APIView):
     """Search approved learnwares by tags, text and (optionally) your RKME."""
 
     permission_classes = (AllowAny,)
-    parser_classes = (MultiPartParser, FormParser, JSONParser)
+    parser_classes = (MultiPartParser, FormParser, BoundedJSONParser)
     throttle_scope = "search"
 
     @extend_schema(
@@ -184,6 +187,14 @@ class LearnwareSearchApi(APIView):
     )
     def post(self, request: Request) -> Response:
         data = validated(LearnwareSearchInputSerializer, request.data)
+        tags = ("data_type", "task_type", "library_type", "license")
+        search_input_check(
+            text=("query", data.get("query", "")),
+            tags={
+                "scenarios": data.get("scenarios", ()),
+                **{key: (data[key],) for key in tags if data.get(key)},
+            },
+        )
         stat_spec = None
         if data.get("stat_spec") is not None:
             stat_spec = search.stat_spec_parse(data["stat_spec"].read())
@@ -194,11 +205,7 @@ class LearnwareSearchApi(APIView):
             problem = "heterogeneous search needs a stat_spec and your input"
             raise ApplicationError(problem, extra={"fields": {"hetero": [problem]}})
         filters = search.SearchFilters(
-            **{
-                f"{key}s": (data[key],)
-                for key in ("data_type", "task_type", "library_type", "license")
-                if data.get(key)
-            },
+            **{f"{key}s": (data[key],) for key in tags if data.get(key)},
             scenarios=tuple(data.get("scenarios", ())),
             text=data.get("query", ""),
         )

@@ -8,7 +8,6 @@ the worker side is :mod:`market.search.index`), waits for its
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,6 +17,7 @@ from django.conf import settings
 
 from accounts.models import User
 from bmw import jobs
+from bmw.api.parsers import json_loads_bounded
 from bmw.errors import ApplicationError, UnavailableError
 from bmw.outages import BROKER_ERRORS
 from learnware_core.errors import LearnwareError
@@ -86,10 +86,12 @@ def stat_spec_parse(raw: bytes) -> dict[str, Any]:
 
     if len(raw) > settings.BMW_MAX_STAT_SPEC_BYTES:
         raise bad(f"larger than {settings.BMW_MAX_STAT_SPEC_BYTES} bytes")
+    data = json_loads_bounded(
+        raw, field="stat_spec", max_bytes=settings.BMW_MAX_STAT_SPEC_BYTES
+    )
     try:
-        data = json.loads(raw)
         spec = load_spec(data)
-    except (ValueError, LearnwareError) as exc:  # JSONDecodeError is a ValueError
+    except (ValueError, LearnwareError) as exc:
         raise bad(str(exc)) from exc
     stored = spec.to_dict()
     for key in ("z", "beta"):
