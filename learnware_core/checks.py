@@ -55,8 +55,11 @@ __all__ = [
     "CheckFailed",
     "CheckStatus",
     "CheckStepResult",
+    "StepOutcome",
     "StepResult",
+    "check_stat_values",
     "run_checks",
+    "scan_package_pickles",
 ]
 
 CHECK_STEPS: tuple[str, ...] = (
@@ -197,7 +200,7 @@ StepResult = CheckStepResult
 
 
 @dataclass(frozen=True)
-class _Outcome:
+class StepOutcome:
     """What a passing step reports besides its message."""
 
     message: str
@@ -250,12 +253,21 @@ def _step_format(ctx: _Context) -> str:
     return f"{len(ctx.info.files)} files, {ctx.info.total_bytes:,} bytes unpacked"
 
 
-def _step_pickle_scan(ctx: _Context) -> _Outcome:
-    from learnware_core.pickle_scan import scan_files
-
+def _step_pickle_scan(ctx: _Context) -> StepOutcome:
     if ctx.info is None:  # run on its own: the package is not unpacked yet
         ctx.info = extract_package(ctx.package, ctx.workdir)
-    report = scan_files(ctx.workdir)
+    return scan_package_pickles(ctx.workdir)
+
+
+def scan_package_pickles(folder: Path) -> StepOutcome:
+    """The pickle scan step on an unpacked package (shared with ``bmw check``).
+
+    Returns an outcome with ``message``, ``log`` and ``details`` (the report);
+    raises :class:`CheckFailed` naming each file and dangerous global.
+    """
+    from learnware_core.pickle_scan import scan_files
+
+    report = scan_files(folder)
     details = {"pickle_scan": report.to_dict()}
     log = _pickle_log(report)
     by_file: dict[str, list[str]] = {}
@@ -269,11 +281,11 @@ def _step_pickle_scan(ctx: _Context) -> _Outcome:
     if problems:
         raise CheckFailed("; ".join(problems), log, details)
     if not report.files:
-        return _Outcome("no pickle files in the package", log, details)
+        return StepOutcome("no pickle files in the package", log, details)
     review = sum(f.severity == "suspicious" for f in report.findings)
     files = ", ".join(f.file for f in report.files[:5])
     more = f" and {len(report.files) - 5} more" if len(report.files) > 5 else ""
-    return _Outcome(
+    return StepOutcome(
         f"{len(report.files)} pickle file{'s' if len(report.files) > 1 else ''} "
         f"({files}{more}): no dangerous globals, {review} to review",
         log,
@@ -301,6 +313,15 @@ def _step_semantic(ctx: _Context) -> str:
 
 def _step_statistical(ctx: _Context) -> str:
     info = inspect_package(ctx.package, semantic_spec=ctx.spec)  # types and dimensions
+    return check_stat_values(info)
+
+
+def check_stat_values(info: PackageInfo) -> str:
+    """Every loaded specification has finite values and distance 0 to itself.
+
+    Loading bounded each one's size (:mod:`learnware_core.package.limits`), so the
+    ``O(K^2)`` self-distance here is bounded too. Raises :class:`CheckFailed`.
+    """
     described = []
     for stat in info.stat_specs:
         data = stat.spec.to_dict()
@@ -376,7 +397,7 @@ def _semantic_text(semantic: Mapping[str, Any]) -> str:
     return "\n".join(walk(semantic))
 
 
-_STEPS: dict[str, Callable[[_Context], str | _Outcome]] = {
+_STEPS: dict[str, Callable[[_Context], str | StepOutcome]] = {
     "format": _step_format,
     "pickle_scan": _step_pickle_scan,
     "semantic": _step_semantic,
@@ -442,7 +463,7 @@ def run_checks(
             details: Mapping[str, Any] = {}
             try:
                 outcome = _STEPS[name](ctx)
-                if isinstance(outcome, _Outcome):
+                if isinstance(outcome, StepOutcome):
                     message, log, details = (
                         outcome.message,
                         outcome.log,

@@ -1,15 +1,18 @@
 """``bmw check``: run every local check on a learnware zip and report each one.
 
-The checks are the ones the dock runs before accepting an upload, minus running the
-model (that needs the sandbox). The final verdict is exactly
-:func:`learnware_core.package.inspect_package` with the semantic spec, so a package
-that passes here passes the dock's static validation.
+The checks are every one the dock runs that does not need the sandbox: the package
+reader (:func:`learnware_core.package.inspect_package`, bounded by
+:mod:`learnware_core.package.limits`), the requirements as the dock installs them,
+the statistical values and self-distance, and the pickle scan
+(:mod:`learnware_core.pickle_scan`) on the unpacked files. Only building the
+environment and running the model (and the dock's sensitive-word list) are left.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import tempfile
 import zipfile
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -27,6 +30,8 @@ _CHECKS = (
     ("model", "model module is in the package"),
     ("environment", "requirements.txt / environment.yaml"),
     ("stat", "statistical specification(s) load"),
+    ("stat_values", "statistical values are finite, distance to itself 0"),
+    ("pickle", "pickle files name only known-safe globals"),
     ("semantic", "semantic specification is valid"),
     ("match", "statistical spec matches the semantic spec"),
     ("encoder", "text specification uses the dock's encoder"),
@@ -150,10 +155,11 @@ def run_checks(package: Path, semantic_path: str | None) -> list[CheckResult]:
     )
     results["model"].status = "pass"
     results["model"].detail = manifest.model.module_file
-    results["environment"].status = "pass"
-    results["environment"].detail = info.environment_file
     results["stat"].status = "pass"
     results["stat"].detail = "; ".join(_describe_stat(item) for item in info.stat_specs)
+    failure = _unpacked_checks(package, info, results)
+    if failure is not None:
+        return fail(*failure)
 
     semantic = external or info.semantic_spec
     if semantic is None:
@@ -188,6 +194,49 @@ def run_checks(package: Path, semantic_path: str | None) -> list[CheckResult]:
                 "statistical search will not rank this learnware"
             )
     return ordered
+
+
+def _unpacked_checks(
+    package: Path, info: Any, results: dict[str, CheckResult]
+) -> tuple[str, str] | None:
+    """Requirements, statistical values and pickle scan on the unpacked package.
+
+    Fills the passing rows; returns ``(key, message)`` of the first failure.
+    """
+    from learnware_core.checks import (
+        CheckFailed,
+        check_stat_values,
+        scan_package_pickles,
+    )
+    from learnware_core.package import extract_package
+    from learnware_core.runtime.requirements import read_requirements
+
+    with tempfile.TemporaryDirectory(prefix="bmw-check-") as tmp:
+        folder = Path(tmp) / "package"
+        try:
+            extract_package(package, folder)
+        except PackageError as exc:
+            return "archive", str(exc)
+        try:
+            requirements = read_requirements(folder)
+        except LearnwareError as exc:
+            return "environment", str(exc)
+        results["environment"].status = "pass"
+        results[
+            "environment"
+        ].detail = f"{info.environment_file}: {len(requirements.lines)} requirement(s)"
+        try:
+            results["stat_values"].detail = check_stat_values(info)
+        except LearnwareError as exc:
+            return "stat_values", str(exc)
+        results["stat_values"].status = "pass"
+        try:
+            outcome = scan_package_pickles(folder)
+        except CheckFailed as exc:
+            return "pickle", exc.message
+        results["pickle"].status = "pass"
+        results["pickle"].detail = outcome.message
+    return None
 
 
 def _describe_stat(item: Any) -> str:

@@ -229,13 +229,20 @@ def _check_entry_content(
             f"{label}: nested archives are not allowed (unpack it into the package)"
         )
     size = info.file_size
-    if size >= limits.ratio_check_min_bytes:
+    if size > limits.max_entry_bytes:
+        raise PackageError(
+            f"{label}: {size} bytes uncompressed exceed the limit of "
+            f"{limits.max_entry_bytes} bytes for one file"
+        )
+    # Every entry: the ratio may be exceeded only by a small slack (tiny files
+    # compress well), so many medium entries cannot add up to a bomb either.
+    allowed = limits.max_compression_ratio * info.compress_size
+    if size > allowed + limits.ratio_check_min_bytes:
         ratio = size / max(info.compress_size, 1)
-        if ratio > limits.max_compression_ratio:
-            raise PackageError(
-                f"{label}: compression ratio {ratio:.0f} exceeds the limit of "
-                f"{limits.max_compression_ratio:g} (possible zip bomb)"
-            )
+        raise PackageError(
+            f"{label}: compression ratio {ratio:.0f} exceeds the limit of "
+            f"{limits.max_compression_ratio:g} (possible zip bomb)"
+        )
 
 
 def _check_file_dir_conflicts(files: Mapping[str, zipfile.ZipInfo]) -> None:
@@ -328,7 +335,11 @@ def extract_members(
                 while chunk := src.read(_CHUNK):
                     produced += len(chunk)
                     written += len(chunk)
-                    if produced > info.file_size or written > limits.max_total_bytes:
+                    if (
+                        produced > info.file_size
+                        or produced > limits.max_entry_bytes
+                        or written > limits.max_total_bytes
+                    ):
                         raise PackageError(
                             f"{name!r}: expands beyond its declared size "
                             f"({info.file_size} bytes)"

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import json
 import os
 import shutil
 import zipfile
@@ -23,6 +22,7 @@ from learnware_core.package.archive import (
     extract_members,
     read_member,
 )
+from learnware_core.package.json_io import load_json
 from learnware_core.package.limits import PackageLimits
 from learnware_core.package.manifest import LearnwareManifest, StatSpecEntry
 from learnware_core.package.yaml_io import decode_utf8, load_yaml
@@ -321,10 +321,7 @@ def _read_json(
     zf: zipfile.ZipFile, info: zipfile.ZipInfo, path: str, limits: PackageLimits
 ) -> dict[str, Any]:
     raw = read_member(zf, info, max_bytes=limits.max_stat_spec_bytes, label=path)
-    try:
-        data = json.loads(decode_utf8(raw, file_name=path))
-    except json.JSONDecodeError as exc:
-        raise PackageError(f"{path}: unreadable JSON ({exc})") from exc
+    data = load_json(raw, file_name=path)
     if not isinstance(data, dict):
         raise PackageError(f"{path}: must hold a JSON object")
     return data

@@ -85,7 +85,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Literal
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from learnware_core._validation import check_fitted, check_weights
+from learnware_core._validation import check_fitted, check_weights, spec_shape
 from learnware_core.errors import SpecificationError
 from learnware_core.specification.base import (
     RoutingView,
@@ -101,6 +101,7 @@ __all__ = [
     "DEFAULT_MODEL_CONFIG",
     "DEFAULT_N_MODELS",
     "IMAGE_SIZE",
+    "MAX_EMBEDDING_WORK",
     "ORIGINAL_MODEL_CONFIG",
     "ORIGINAL_N_MODELS",
     "RKME_IMAGE_VERSION",
@@ -145,6 +146,23 @@ DEFAULT_MODEL_CONFIG: dict[str, Any] = {
 
 DEFAULT_N_MODELS = 8
 """Our default number of random networks (``D = 8 * 16 * 4 * 4 = 2048`` features)."""
+
+
+def _embedding_work(
+    n_points: int, n_channels: int, n_models: int, width: int, depth: int
+) -> int:
+    """Multiply-adds of the random-network features of ``n_points`` images."""
+    work, size, c_in = 0, IMAGE_SIZE, n_channels
+    for _ in range(depth):
+        work += size * size * width * c_in * 9
+        size, c_in = size // 2, width
+    return n_points * n_models * work
+
+
+MAX_EMBEDDING_WORK = _embedding_work(50, 3, ORIGINAL_N_MODELS, 256, 3)
+"""Most multiply-adds the embedding of one loaded specification may cost: that of the
+original's defaults (K = 50 RGB images, 16 networks of ``k * net_width = 256``
+channels, depth 3; about 5 s of CPU, once per specification). Ours costs 1/300."""
 
 _BIAS_STD = 0.1  # as in the original's random networks
 _BATCH = 32  # images per forward pass: small, cache-friendly activation maps
@@ -390,6 +408,22 @@ def _positive_int(value: object, name: str) -> int:
 
 def _check_n_models(n_models: object) -> int:
     return _positive_int(n_models, "n_models")
+
+
+def _check_embedding_work(
+    shape: tuple[int, ...], n_models: int, config: Mapping[str, Any]
+) -> None:
+    """Refuse a kernel whose embedding of ``z`` would cost more than
+    :data:`MAX_EMBEDDING_WORK` (checked before any network is built)."""
+    width = int(float(config["k"]) * config["net_width"])
+    work = _embedding_work(shape[0], shape[1], n_models, width, config["net_depth"])
+    if work > MAX_EMBEDDING_WORK:
+        raise SpecificationError(
+            f"the random-network kernel ({shape[0]} images x {n_models} networks of "
+            f"{width} channels, depth {config['net_depth']}) costs {work:.3g} "
+            f"multiply-adds; the limit is {MAX_EMBEDDING_WORK:.3g} (the original's "
+            "defaults: 50 images x 16 networks of 256 channels, depth 3)"
+        )
 
 
 # ----------------------------------------------------------------- feature map
@@ -866,6 +900,7 @@ class RKMEImageSpecification(StatSpecification):
         missing = [key for key in ("z", "beta") if key not in data]
         if missing:
             raise SpecificationError(f"RKME image specification lacks key(s) {missing}")
+        shape = spec_shape(data["z"])  # bounded before any array is built
         try:
             z = np.asarray(data["z"], dtype=np.float32)
         except (TypeError, ValueError) as exc:
@@ -885,6 +920,8 @@ class RKMEImageSpecification(StatSpecification):
         normalization = _check_normalization(data.get("normalization"), z.shape[1])
         num_points = _positive_int(data.get("num_points", z.shape[0]), "'num_points'")
         kernel = _check_kernel(data.get("kernel"))
+        if kernel is None:
+            _check_embedding_work(shape, n_models, config)
 
         spec = cls(n_points=z.shape[0], n_models=n_models, model_config=config)
         spec.z_ = np.ascontiguousarray(z)

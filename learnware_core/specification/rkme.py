@@ -47,12 +47,14 @@ import scipy.linalg
 from numpy.typing import ArrayLike, NDArray
 
 from learnware_core._validation import (
+    MAX_SPEC_POINTS,
     as_2d_float,
     as_samples,
     check_fitted,
     check_gamma,
     check_weights,
     impute_column_means,
+    spec_shape,
 )
 from learnware_core.errors import SpecificationError
 from learnware_core.kernels import (
@@ -252,8 +254,11 @@ class RKMETableSpecification(StatSpecification):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, numbers.Integral):
                 raise SpecificationError(f"{name} must be an int, got {value!r}")
-        if self.n_points < 1:
-            raise SpecificationError(f"n_points must be >= 1, got {self.n_points}")
+        if not 1 <= self.n_points <= MAX_SPEC_POINTS:
+            raise SpecificationError(
+                f"n_points must be in [1, {MAX_SPEC_POINTS}] (the largest K a market "
+                f"loads), got {self.n_points}"
+            )
         if self.max_iter < 0:
             raise SpecificationError(f"max_iter must be >= 0, got {self.max_iter}")
         if not (isinstance(self.tol, numbers.Real) and self.tol >= 0):
@@ -297,7 +302,8 @@ class RKMETableSpecification(StatSpecification):
         Raises
         ------
         SpecificationError
-            Wrong ``type``, missing ``z``/``beta``/``gamma``, bad shapes or values.
+            Wrong ``type``, missing ``z``/``beta``/``gamma``, bad shapes or values, or
+        ``z`` larger than the limits of :func:`learnware_core._validation.spec_shape`.
         """
         if not isinstance(data, dict):
             raise SpecificationError("an RKME specification must be a JSON object")
@@ -308,6 +314,7 @@ class RKMETableSpecification(StatSpecification):
         missing = [key for key in ("z", "beta", "gamma") if key not in data]
         if missing:
             raise SpecificationError(f"RKME specification lacks key(s) {missing}")
+        spec_shape(data["z"])  # K and d bounded before anything proportional runs
         try:
             z_full = np.asarray(data["z"], dtype=np.float64)
         except (TypeError, ValueError) as exc:
