@@ -38,6 +38,7 @@ ALWAYS_INSTALLED = ("numpy",)
 DEFAULT_ALLOWED_INDEX_HOSTS = frozenset({"pypi.org", "pypi.python.org"})
 _MAX_LINES = 500
 _MAX_LINE = 500
+_MAX_TEXT = 256 * 1024  # bytes of one requirements document
 _INDEX_OPTIONS = ("-i", "--index-url", "--extra-index-url", "-f", "--find-links")
 _REPLACED = frozenset({"learnware"})
 # Conda packages that are part of a conda install, not libraries a model imports.
@@ -152,6 +153,8 @@ def parse_requirements(
         ``"<source> line <n>: <problem>"`` for the first refused line.
     """
     hosts = DEFAULT_ALLOWED_INDEX_HOSTS | set(allowed_index_hosts)
+    if len(text) > _MAX_TEXT:
+        raise RequirementsError(f"{source}: larger than {_MAX_TEXT // 1024} KiB")
     logical = _logical_lines(text)
     if len(logical) > _MAX_LINES:
         raise RequirementsError(f"{source}: more than {_MAX_LINES} lines")
@@ -201,7 +204,16 @@ def parse_conda_environment(
         raise RequirementsError(f"{source}: needs a 'dependencies' list")
     pip_lines: list[str] = []
     notes: list[str] = []
-    for item in data.get("dependencies", []):
+    dependencies = data.get("dependencies", [])
+    if len(dependencies) > _MAX_LINES:
+        raise RequirementsError(f"{source}: more than {_MAX_LINES} dependencies")
+    for item in dependencies:
+        if isinstance(item, str) and len(item) > _MAX_LINE:
+            # before the conda pattern, which backtracks on long lines
+            raise RequirementsError(
+                f"{source}: dependency {item[:40]!r}... is longer than {_MAX_LINE} "
+                "characters"
+            )
         if isinstance(item, Mapping) and set(item) == {"pip"}:
             pip_lines.extend(_strings(item["pip"], f"{source}: 'pip'"))
         elif isinstance(item, str):

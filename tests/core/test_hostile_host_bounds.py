@@ -36,7 +36,10 @@ from learnware_core.package.limits import (
 )
 from learnware_core.package.yaml_io import load_yaml
 from learnware_core.runtime.errors import RequirementsError
-from learnware_core.runtime.requirements import parse_conda_environment
+from learnware_core.runtime.requirements import (
+    parse_conda_environment,
+    parse_requirements,
+)
 from learnware_core.specification.image import (
     ORIGINAL_MODEL_CONFIG,
     RKMEImageSpecification,
@@ -290,3 +293,21 @@ def test_fitting_more_points_than_a_market_loads_is_refused_up_front() -> None:
 
     with pytest.raises(SpecificationError, match=r"n_points must be in \[1, 2048\]"):
         RKMETableSpecification(n_points=MAX_SPEC_POINTS + 1).fit(X)
+
+
+def test_long_conda_dependency_is_refused_before_the_pattern_backtracks() -> None:
+    """The conda pattern takes O(n^2) on a long non-matching line (16 KB: 9 s)."""
+    text = "dependencies:\n- " + "a" * 200_000 + " x y\n"
+
+    start = time.process_time()
+    with pytest.raises(RequirementsError, match="longer than 500 characters"):
+        parse_conda_environment(text)
+    assert time.process_time() - start < 0.5
+
+
+def test_requirements_text_and_dependency_count_are_capped() -> None:
+    with pytest.raises(RequirementsError, match=r"requirements\.txt: larger than"):
+        parse_requirements("# x\n" * 100_000)
+    deps = "".join(f"- pkg{i}\n" for i in range(501))
+    with pytest.raises(RequirementsError, match="more than 500 dependencies"):
+        parse_conda_environment(f"dependencies:\n{deps}")
