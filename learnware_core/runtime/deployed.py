@@ -55,9 +55,9 @@ from learnware_core.runtime.errors import LearnwareRunError
 from learnware_core.runtime.finetuned import (
     STATE_FILE,
     base_model,
-    copy_guest_file,
     write_finetuned_package,
 )
+from learnware_core.runtime.guest_report import expected_steps
 from learnware_core.runtime.requirements import read_requirements
 from learnware_core.runtime.runner import (
     _COMPAT,
@@ -68,7 +68,12 @@ from learnware_core.runtime.runner import (
     _spec,
     _worker_steps,
 )
-from learnware_core.runtime.sandbox import Bind, SandboxLimits, sandbox_command
+from learnware_core.runtime.sandbox import (
+    Bind,
+    SandboxCommand,
+    SandboxLimits,
+    sandbox_command,
+)
 from learnware_core.specification.base import StatSpecification
 from learnware_core.specification.semantic import SemanticSpec
 
@@ -352,20 +357,13 @@ class DeployedLearnware:
                 raise LearnwareRunError(
                     f"{self.name}: nothing to save: call finetune(X, y) first"
                 )
-            assert self._run_dir is not None
-            guest_file = self._run_dir / "scratch" / STATE_FILE
-            request = {
-                "method": "save",
-                "path": str(guest_file),
-                "base_module": base_module,
-            }
-            header, _ = self._exchange(request, b"", "save", self.limits.wall_seconds)
+            request = {"method": "save", "base_module": base_module}
+            header, data = self._exchange(
+                request, b"", "save", self.limits.wall_seconds
+            )
             with tempfile.TemporaryDirectory(prefix="bmw-finetuned-") as tmp:
                 state = Path(tmp) / STATE_FILE
-                try:
-                    copy_guest_file(guest_file, state, self.limits.max_file_bytes)
-                finally:
-                    guest_file.unlink(missing_ok=True)
+                state.write_bytes(data)  # bytes only: never unpickled here
                 return write_finetuned_package(
                     dest,
                     package_dir=self.package_dir,
@@ -434,6 +432,7 @@ class DeployedLearnware:
             Bind(_COMPAT),
         ]
         argv = [str(self.environment.python), "-I", "-B", str(_WORKER)]
+        command: SandboxCommand | None = None
         try:
             command = sandbox_command(
                 [*argv, str(scratch / "request.json")],
@@ -456,12 +455,16 @@ class DeployedLearnware:
                 stderr=self._log,
                 cwd=command.cwd,
                 env=command.env,
+                pass_fds=command.pass_fds,
                 start_new_session=True,
                 preexec_fn=command.preexec,
             )
         except BaseException:
             shutil.rmtree(run_dir, ignore_errors=True)
             raise
+        finally:
+            if command is not None:
+                command.close()
         self._run_dir = run_dir
         self._buffer = b""
         self.finetune_method = None
@@ -472,7 +475,8 @@ class DeployedLearnware:
         header, _ = self._receive(started + self.limits.wall_seconds, "start")
         if header.get("ok") is not True:
             self._stop()
-            failed = [step for step in _worker_steps(header) if not step.ok]
+            steps = _worker_steps(header, expected_steps("serve"))
+            failed = [step for step in steps if not step.ok]
             name, message = (
                 (failed[0].name, failed[0].message) if failed else ("start", "?")
             )

@@ -24,8 +24,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import shutil
-import stat
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -44,7 +42,6 @@ __all__ = [
     "WRAPPER_CLASS",
     "WRAPPER_FILE",
     "base_model",
-    "copy_guest_file",
     "wrapper_source",
     "write_finetuned_package",
 ]
@@ -182,46 +179,6 @@ def base_model(manifest: LearnwareManifest) -> tuple[str, str]:
             f"{MANIFEST_NAME}: {WRAPPER_CLASS} needs base_module and base_class"
         )
     return module, cls
-
-
-def copy_guest_file(src: Path, dest: Path, max_bytes: int) -> int:
-    """Copy a file the sandbox wrote, refusing links, special files and overflow.
-
-    Parameters
-    ----------
-    src : Path
-        In the worker's scratch folder (written by untrusted code).
-    dest : Path
-        Created (or replaced) with the same bytes.
-    max_bytes : int
-
-    Returns
-    -------
-    size : int
-        Bytes copied.
-
-    Raises
-    ------
-    LearnwareRunError
-        If ``src`` is missing, not a regular file, or larger than ``max_bytes``.
-    """
-    try:
-        fd = os.open(src, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
-    except OSError as exc:
-        raise LearnwareRunError(f"the worker wrote no readable {src.name}") from exc
-    with os.fdopen(fd, "rb") as fh:
-        info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode) or info.st_size > max_bytes:
-            raise LearnwareRunError(
-                f"{src.name}: not a regular file of at most {max_bytes} bytes"
-            )
-        with open(dest, "wb") as out:
-            shutil.copyfileobj(fh, out)
-            size = out.tell()
-    if size > max_bytes:
-        dest.unlink()
-        raise LearnwareRunError(f"{src.name}: larger than {max_bytes} bytes")
-    return size
 
 
 def write_finetuned_package(

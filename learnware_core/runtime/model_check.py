@@ -20,6 +20,11 @@ from typing import Any
 from learnware_core.checks import CheckStatus, CheckStepResult
 from learnware_core.errors import LearnwareError
 from learnware_core.runtime.environment import EnvironmentBuilder, IndexOptions
+from learnware_core.runtime.guest_report import (
+    MODEL_OUTPUT_END,
+    MODEL_OUTPUT_HEAD,
+    model_output,
+)
 from learnware_core.runtime.requirements import read_requirements
 from learnware_core.runtime.runner import CheckReport, check_learnware
 from learnware_core.runtime.sandbox import SandboxLimits
@@ -174,6 +179,16 @@ def _group(detail: CheckReport) -> tuple[CheckStepResult, CheckStepResult]:
     return load_phase, _phase("model_predicts", predicts, detail)
 
 
+def _summary(message: str) -> str:
+    """One line of a failed step's message: the dock's first line, or the last line
+    of a quoted traceback (the error) marked as the model's output."""
+    lines = message.strip().splitlines() or [""]
+    if lines[0].startswith(MODEL_OUTPUT_HEAD):
+        quoted = lines[1:-1] if lines[-1] == MODEL_OUTPUT_END else lines[1:]
+        return f"{quoted[-1] if quoted else ''} (model output)"
+    return lines[0]
+
+
 def _phase(
     name: str, steps: list[CheckStepResult], detail: CheckReport
 ) -> CheckStepResult:
@@ -183,12 +198,11 @@ def _phase(
         return CheckStepResult(name, CheckStatus.FAILED, "not reached", "", duration)
     if failed:
         first = failed[0]
-        lines = first.message.strip().splitlines() or [""]
-        line = lines[-1] if lines[0].startswith("Traceback") else lines[0]
         log = "\n\n".join(f"{s.name}:\n{s.message}" for s in failed)
-        if detail.sandbox is not None and detail.sandbox.stdout.strip():
-            log += "\n\nstdout:\n" + detail.sandbox.stdout[-4000:]
-        message = f"{first.name}: {line}"
+        if detail.sandbox is not None:
+            stdout = model_output(detail.sandbox.stdout, "stdout")
+            log += f"\n\nstdout:\n{stdout}" if stdout else ""
+        message = f"{first.name}: {_summary(first.message)}"
         return CheckStepResult(name, CheckStatus.FAILED, message, log, duration)
     summary = "; ".join(
         f"{s.name}: {s.message}" if s.message else s.name for s in steps

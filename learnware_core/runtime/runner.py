@@ -1,10 +1,14 @@
 """Run a learnware's model in the sandbox: ``predict`` and the verification ``check``.
 
-The host never unpickles anything the learnware produced: inputs and outputs cross
-the boundary as ``.npy`` files (``allow_pickle=False``) in the run's scratch folder,
-the worker's report is bounded JSON, and result files are opened without following
-symlinks. ``learnware.yaml`` and the statistical specification are parsed on the
-host with the safe loaders of :mod:`learnware_core.package`.
+The host never unpickles anything the learnware produced: the input crosses the
+boundary as an ``.npy`` file bound read-only into the sandbox, the output
+(``.npy``, ``allow_pickle=False``) and the worker's report come back over a
+size-limited result pipe, never as files. The report is the dock's: step names,
+order and statuses are checked against the dock's own list and the model's text
+(a traceback, stderr) is quoted only bounded, escaped and labelled as model output
+(:mod:`learnware_core.runtime.guest_report`). ``learnware.yaml`` and the
+statistical specification are parsed on the host with the safe loaders of
+:mod:`learnware_core.package`.
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ import stat
 import tempfile
 import time
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -29,6 +33,14 @@ from learnware_core.package.manifest import LearnwareManifest
 from learnware_core.package.yaml_io import load_yaml
 from learnware_core.runtime.environment import Environment
 from learnware_core.runtime.errors import LearnwareRunError
+from learnware_core.runtime.guest_report import (
+    MalformedReport,
+    declared_shapes,
+    expected_steps,
+    model_output,
+    read_result,
+    worker_steps,
+)
 from learnware_core.runtime.inputs import (
     sample_image_inputs,
     sample_rkme_inputs,
@@ -50,7 +62,7 @@ __all__ = ["CheckReport", "check_learnware", "predict_learnware"]
 _RUNTIME = Path(__file__).resolve().parent
 _WORKER = _RUNTIME / "guest" / "worker.py"
 _COMPAT = _RUNTIME / "compat"
-_MAX_REPORT_BYTES = 1024 * 1024
+_MAX_HEADER_BYTES = 1024 * 1024
 _MAX_SPEC_BYTES = 64 * 1024 * 1024
 _T = TypeVar("_T")
 
@@ -173,7 +185,9 @@ def check_learnware(
         sandbox, report, y = _run_worker(
             root, manifest, environment, "check", X, limits, allow_unsandboxed, kind
         )
-        _merge_worker_steps(record, report, sandbox)
+        accepted = _merge_worker_steps(
+            record, report, sandbox, expected_steps("check", kind)
+        )
         y = record.run("read outputs", lambda: _require(y))
         # Tables: the RKME fixes the sample shape; images were resized to the
         # model's declared input_shape in the sandbox; texts have none.
@@ -182,7 +196,7 @@ def check_learnware(
         else:
             sample_shape = None
         for name, ok, message in check_outputs(
-            X, y, report, sample_shape, semantic_spec
+            X, y, declared_shapes(accepted), sample_shape, semantic_spec
         ):
             record.add(name, ok, message, 0.0)
     except _Stop:
@@ -228,7 +242,7 @@ def predict_learnware(
         sandbox, report, y = _run_worker(
             root, manifest, environment, "predict", array, limits, allow_unsandboxed
         )
-        _merge_worker_steps(record, report, sandbox)
+        _merge_worker_steps(record, report, sandbox, expected_steps("predict"))
         return record.run("read outputs", lambda: _require(y))
     except _Stop:
         failed = next(s for s in reversed(record.steps) if not s.ok)
@@ -283,7 +297,7 @@ def _run_worker(
     limits: SandboxLimits | None,
     allow_unsandboxed: bool,
     input_kind: str = "table",
-) -> tuple[SandboxResult, Mapping[str, Any], NDArray[Any] | None]:
+) -> tuple[SandboxResult, Mapping[str, Any] | MalformedReport, NDArray[Any] | None]:
     limits = limits or SandboxLimits()
     if os.geteuid() == 0:
         _make_readable(root)
@@ -300,8 +314,6 @@ def _run_worker(
             "kwargs": _encode(manifest.model.kwargs),
             "compat_dir": str(_COMPAT),
             "input": str(scratch / "X.npy"),
-            "output": str(scratch / "y.npy"),
-            "result": str(scratch / "result.json"),
         }
         np.save(scratch / "X.npy", X, allow_pickle=False)
         (scratch / "request.json").write_text(json.dumps(request))
@@ -313,64 +325,72 @@ def _run_worker(
             binds=binds,
             limits=limits,
             allow_unsandboxed=allow_unsandboxed,
+            result_bytes=_MAX_HEADER_BYTES + limits.max_file_bytes,
         )
-        report = _read_report(scratch / "result.json")
-        y = None
-        if sandbox.ok and report is not None and action in ("predict", "check"):
-            raw = _read_regular(scratch / "y.npy", limits.max_file_bytes)
-            y = None if raw is None else np.load(io.BytesIO(raw), allow_pickle=False)
-        return sandbox, report or {}, y
+        return (sandbox, *_read_worker_result(sandbox.result))
     finally:
         shutil.rmtree(run_dir, ignore_errors=True)
 
 
+def _read_worker_result(
+    raw: bytes,
+) -> tuple[Mapping[str, Any] | MalformedReport, NDArray[Any] | None]:
+    """The worker's header and output, or why the dock refuses them."""
+    if not raw:
+        return MalformedReport("the worker sent no result"), None
+    try:
+        header, payload = read_result(raw)
+    except MalformedReport as exc:
+        return exc, None
+    y = None
+    if payload:
+        try:
+            y = np.load(io.BytesIO(payload), allow_pickle=False)
+        except (ValueError, OSError, EOFError) as exc:
+            return MalformedReport(f"the output is not a plain .npy: {exc}"), None
+    return header, y
+
+
 def _merge_worker_steps(
-    record: _Recorder, report: Mapping[str, Any], sandbox: SandboxResult
-) -> None:
-    """Copy the worker's steps; stop with the sandbox's reason if it did not finish."""
+    record: _Recorder,
+    report: Mapping[str, Any] | MalformedReport,
+    sandbox: SandboxResult,
+    expected: Sequence[str],
+) -> Mapping[str, Any]:
+    """Add the dock's steps from the worker's report and return the report; stop
+    with the sandbox's reason (and the model's stderr, labelled) if it did not
+    finish cleanly."""
     first = len(record.steps)
-    record.steps.extend(_worker_steps(report))
+    refused = report if isinstance(report, MalformedReport) else None
+    if not isinstance(report, MalformedReport):
+        try:
+            record.steps.extend(worker_steps(report, expected))
+        except MalformedReport as exc:
+            refused = exc
     worker_failed = any(not record.steps[i].ok for i in range(first, len(record.steps)))
-    if sandbox.ok and len(record.steps) > first and not worker_failed:
-        return
+    clean = sandbox.ok and refused is None and len(record.steps) > first
+    if clean and not worker_failed and not isinstance(report, MalformedReport):
+        return report
     if sandbox.killed_reason or not worker_failed:
-        detail = sandbox.stderr[-2000:].strip()
-        message = sandbox.describe() + (f"\n{detail}" if detail else "")
-        record.add("sandbox", False, message, sandbox.duration)
+        message = sandbox.describe()
+        if refused is not None and not sandbox.killed_reason:
+            message = f"the worker's report was refused ({refused}); {message}"
+        detail = model_output(sandbox.stderr, "stderr")
+        record.add(
+            "sandbox",
+            False,
+            message + (f"\n{detail}" if detail else ""),
+            sandbox.duration,
+        )
     raise _Stop
 
 
-def _worker_steps(report: Mapping[str, Any]) -> list[CheckStepResult]:
-    """The steps of a worker's report, in order (entries that are no object skipped)."""
-    steps = report.get("steps", [])
-    items = steps if isinstance(steps, list) else []
-    return [_worker_step(item) for item in items if isinstance(item, dict)]
-
-
-def _worker_step(item: Mapping[str, Any]) -> CheckStepResult:
-    """One step of the worker's report (``CheckStepResult.to_dict`` layout), bounded.
-
-    The report comes out of the sandbox: a step passes only if it says ``passed``;
-    any other status, or a malformed step, becomes a failed one.
-    """
+def _worker_steps(report: Mapping[str, Any], expected: Sequence[str]) -> list[Any]:
+    """The dock's steps of a (serve) worker's report; [] if it is malformed."""
     try:
-        step = CheckStepResult.from_dict(item)
-    except ValueError as exc:
-        name = item.get("name")
-        return CheckStepResult(
-            name[:100] if isinstance(name, str) else "?",
-            CheckStatus.FAILED,
-            f"malformed step in the worker's report: {exc}"[:4000],
-            duration_s=0.0,
-        )
-    return replace(
-        step,
-        status=CheckStatus.PASSED if step.ok else CheckStatus.FAILED,
-        name=step.name[:100],
-        message=step.message[:4000],
-        log=step.log[:4000],
-        duration_s=round(step.duration_s or 0.0, 6),
-    )
+        return worker_steps(report, expected)
+    except MalformedReport:
+        return []
 
 
 def _make_readable(root: Path) -> None:
@@ -393,30 +413,6 @@ def _require(y: NDArray[Any] | None) -> NDArray[Any]:
     if y is None:
         raise LearnwareRunError("the worker wrote no readable y.npy")
     return y
-
-
-def _read_report(path: Path) -> dict[str, Any] | None:
-    raw = _read_regular(path, _MAX_REPORT_BYTES)
-    if raw is None:
-        return None
-    try:
-        value = json.loads(raw)
-    except ValueError:
-        return None
-    return value if isinstance(value, dict) else None
-
-
-def _read_regular(path: Path, max_bytes: int) -> bytes | None:
-    """Read a file the sandbox wrote, refusing symlinks, FIFOs and oversized files."""
-    try:
-        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
-    except OSError:
-        return None
-    with os.fdopen(fd, "rb") as fh:
-        info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode) or info.st_size > max_bytes:
-            return None
-        return fh.read(max_bytes + 1)[:max_bytes]
 
 
 def _encode(value: Any) -> Any:

@@ -5,10 +5,17 @@ Set-up (see :func:`bwrap_argv`):
 * namespaces: new mount, pid, ipc, uts, cgroup and **network** namespaces (only a
   loopback device, so no connection leaves the sandbox); ``--die-with-parent`` and
   ``--new-session`` (no TIOCSTI on the dock's terminal);
-* file system: an empty root remounted read-only, ``/usr`` (and the ``/bin``,
-  ``/lib*``, ``/sbin`` links) read-only, ``/etc/ld.so.cache`` only, the given binds
-  read-only at their host paths, the scratch dir read-write, fresh ``/proc`` and
-  ``/dev``, size-limited tmpfs ``/tmp`` and ``/dev/shm``; nothing of ``/root``,
+* system calls: a seccomp filter (:mod:`learnware_core.runtime.seccomp`) denies
+  new namespaces (``unshare``, ``setns``, ``clone`` with ``CLONE_NEW*``: no user
+  namespace, so no "root" with mount rights), mounts, ``ptrace``, ``bpf``, the key
+  ring, kernel modules, ``perf_event_open``, ``userfaultfd``, ``io_uring`` ...;
+* file system: an empty root remounted read-only, of ``/usr`` only ``bin``,
+  ``sbin``, ``lib*`` and time zones (not ``/usr/local``, ``/usr/share``,
+  ``/usr/include`` ...) and the ``/bin``, ``/lib*``, ``/sbin`` links read-only,
+  ``/etc/ld.so.cache`` only, the given binds read-only at their host paths, fresh
+  ``/proc`` and ``/dev``; the scratch dir is a **size-limited tmpfs** at its host
+  path (the files the host put there are bound read-only on top; nothing written
+  reaches the host disk), as are ``/tmp`` and ``/dev/shm``; nothing of ``/root``,
   ``/home``, the dock's media or other ``/etc`` files;
 * user: as root, bwrap sets up the namespaces and ``setpriv`` drops to a
   **per-run uid/gid** (no groups, no capabilities, ``no_new_privs``) before the
@@ -19,6 +26,8 @@ Set-up (see :func:`bwrap_argv`):
   command): CPU seconds, address space, processes, file size, open files, no core
   files; a wall-clock timer and an output cap kill bwrap's process group, and
   ``--die-with-parent`` + the pid namespace take every sandboxed process with it;
+* results: :func:`run_sandboxed` can open a pipe for the command's result
+  (``$BMW_RESULT_FD``), read by the host with a size limit, instead of a file;
 * environment: ``--clearenv`` plus a minimal set (``PATH``, ``HOME`` = scratch,
   one BLAS thread ...).
 """
@@ -38,6 +47,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from learnware_core.runtime import seccomp
 from learnware_core.runtime._capture import BoundedBuffer
 from learnware_core.runtime.errors import SandboxUnavailableError
 
@@ -59,6 +69,18 @@ NOBODY = 65534
 # Per-run uids (root mode) come from here; no passwd entry is needed.
 _UID_BASE, _UID_SPAN = 1_900_000_000, 100_000_000
 _SYSTEM_LINKS = ("/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32")
+#: The parts of ``/usr`` an interpreter and its libraries need.
+_USR_PARTS = (
+    "/usr/bin",
+    "/usr/sbin",
+    "/usr/lib",
+    "/usr/lib32",
+    "/usr/lib64",
+    "/usr/libx32",
+    "/usr/share/zoneinfo",
+)
+#: Environment variable naming the result pipe's descriptor (see run_sandboxed).
+RESULT_FD_ENV = "BMW_RESULT_FD"
 _CHUNK = 64 * 1024
 _MiB = 1024 * 1024
 
@@ -87,6 +109,8 @@ class SandboxLimits:
         Bytes kept from the start and from the end of each stream.
     tmp_bytes : int, default=64 MiB
         Size of the tmpfs ``/tmp`` and ``/dev/shm``.
+    scratch_bytes : int, default=256 MiB
+        Size of the tmpfs the scratch dir is in the sandbox (its quota).
     """
 
     cpu_seconds: int = 60
@@ -98,6 +122,7 @@ class SandboxLimits:
     max_output_bytes: int = 8 * _MiB
     keep_output_bytes: int = 32 * 1024
     tmp_bytes: int = 64 * _MiB
+    scratch_bytes: int = 256 * _MiB
 
 
 @dataclass(frozen=True)
@@ -139,6 +164,9 @@ class SandboxResult:
         Wall-clock seconds.
     sandboxed : bool
         False only for an explicitly allowed unsandboxed run.
+    result : bytes
+        What the command wrote to its result pipe (``result_bytes`` of
+        :func:`run_sandboxed`), at most that many bytes.
     """
 
     returncode: int | None
@@ -150,6 +178,7 @@ class SandboxResult:
     output_bytes: int
     duration: float
     sandboxed: bool = True
+    result: bytes = b""
 
     @property
     def ok(self) -> bool:
@@ -185,6 +214,10 @@ def _probe(privileged: bool) -> str | None:
         return f"bwrap failed to start: {exc}"
     if done.returncode != 0:
         return "bwrap cannot create namespaces: " + done.stderr.decode(errors="replace")
+    try:
+        os.close(seccomp.filter_fd())
+    except OSError as exc:
+        return f"cannot build the seccomp filter: {exc}"
     return None
 
 
@@ -201,6 +234,7 @@ def bwrap_argv(
     env: Mapping[str, str],
     limits: SandboxLimits,
     uid: int,
+    seccomp_fd: int | None = None,
 ) -> list[str]:
     """Return the full command line running ``argv`` under bubblewrap.
 
@@ -218,6 +252,9 @@ def bwrap_argv(
         For the tmpfs sizes.
     uid : int
         The uid (and gid) the command runs as.
+    seccomp_fd : int, optional
+        A descriptor holding the seccomp program (:func:`seccomp.filter_fd`),
+        which must be passed to bwrap.
     """
     privileged = os.geteuid() == 0
     out = [BWRAP, "--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts"]
@@ -225,7 +262,12 @@ def bwrap_argv(
     if not privileged:
         out += ["--unshare-user", "--uid", str(uid), "--gid", str(uid)]
         out += ["--disable-userns"]
-    out += ["--clearenv", "--hostname", "sandbox", "--ro-bind", "/usr", "/usr"]
+    out += ["--clearenv", "--hostname", "sandbox", "--perms", "0755", "--dir", "/usr"]
+    for part in _USR_PARTS:
+        if os.path.islink(part):
+            out += ["--symlink", os.readlink(part), part]
+        elif os.path.isdir(part):
+            out += ["--ro-bind", part, part]
     for link in _SYSTEM_LINKS:
         if os.path.islink(link):
             out += ["--symlink", os.readlink(link), link]
@@ -235,8 +277,14 @@ def bwrap_argv(
     out += ["--proc", "/proc", "--dev", "/dev"]
     for tmp in ("/tmp", "/dev/shm"):
         out += ["--size", str(limits.tmp_bytes), "--perms", "1777", "--tmpfs", tmp]
-    out += _bind_args([*binds, Bind(scratch_dir, writable=True)])
+    out += _bind_args(binds, scratch_dir)
+    out += ["--size", str(limits.scratch_bytes), "--perms", "1777"]
+    out += ["--tmpfs", str(scratch_dir)]
+    for entry in sorted(scratch_dir.iterdir()):  # what the host put there
+        out += ["--ro-bind", str(entry), str(entry)]
     out += ["--remount-ro", "/", "--chdir", str(scratch_dir)]
+    if seccomp_fd is not None:
+        out += ["--seccomp", str(seccomp_fd)]
     for key, value in sorted(env.items()):
         out += ["--setenv", key, value]
     out.append("--")
@@ -246,27 +294,33 @@ def bwrap_argv(
     return [*out, *argv]
 
 
-def _bind_args(binds: Sequence[Bind]) -> list[str]:
+def _bind_args(binds: Sequence[Bind], scratch_dir: Path | None = None) -> list[str]:
     """``--bind``/``--ro-bind`` for each path, creating world-readable parents.
 
     bwrap would create missing parents (e.g. ``/root`` for an interpreter under
-    pyenv) with mode 0700, unreadable for the sandbox uid, so they are made 0755.
+    pyenv) with mode 0700, unreadable for the sandbox uid, so they are made 0755
+    (also those of ``scratch_dir``, which is mounted afterwards).
     """
     out: list[str] = []
-    made: set[Path] = {Path("/")}
-    bound: list[Path] = []
-    for bind in sorted(binds, key=lambda b: len(b.path.parts)):
+    made: set[Path] = {Path("/"), Path("/usr")}
+    bound: list[Path] = [Path(p) for p in _USR_PARTS]
+    marker = Bind(scratch_dir) if scratch_dir is not None else None
+    for bind in sorted([*binds, *([marker] if marker else [])], key=_depth):
         path = bind.path
         for parent in reversed(path.parents):
             if parent in made or any(parent.is_relative_to(b) for b in bound):
                 continue
-            if parent.parts[1:2] == ("usr",):
-                continue
             out += ["--perms", "0755", "--dir", str(parent)]
             made.add(parent)
+        if bind is marker:
+            continue
         out += ["--bind" if bind.writable else "--ro-bind", str(path), str(path)]
         bound.append(path)
     return out
+
+
+def _depth(bind: Bind) -> int:
+    return len(bind.path.parts)
 
 
 def run_sandboxed(
@@ -277,6 +331,7 @@ def run_sandboxed(
     env: Mapping[str, str] | None = None,
     limits: SandboxLimits | None = None,
     allow_unsandboxed: bool = False,
+    result_bytes: int | None = None,
 ) -> SandboxResult:
     """Run ``argv`` in the sandbox and wait for it, within ``limits``.
 
@@ -295,6 +350,11 @@ def run_sandboxed(
     allow_unsandboxed : bool, default=False
         If bwrap is unusable, run the command directly (rlimits, clean environment,
         **no isolation**). Only for a local dock on the user's own machine.
+    result_bytes : int, optional
+        Open a result pipe: its write end is the descriptor named by
+        ``$BMW_RESULT_FD`` in the command's environment; what arrives is
+        ``SandboxResult.result``. More than ``result_bytes`` stops the run
+        (``"output limit"``).
 
     Returns
     -------
@@ -306,17 +366,32 @@ def run_sandboxed(
         If bwrap is unusable and ``allow_unsandboxed`` is False.
     """
     limits = limits or SandboxLimits()
-    command = sandbox_command(
-        argv,
-        scratch_dir=scratch_dir,
-        binds=binds,
-        env=env,
-        limits=limits,
-        allow_unsandboxed=allow_unsandboxed,
-    )
-    result = _execute(
-        command.argv, cwd=command.cwd, env=command.env, limits=command.limits
-    )
+    pipe = os.pipe() if result_bytes is not None else None
+    try:
+        extra = dict(env or {})
+        if pipe is not None:
+            extra[RESULT_FD_ENV] = str(pipe[1])
+        command = sandbox_command(
+            argv,
+            scratch_dir=scratch_dir,
+            binds=binds,
+            env=extra,
+            limits=limits,
+            allow_unsandboxed=allow_unsandboxed,
+        )
+        try:
+            result = _execute(
+                command,
+                result_pipe=pipe,
+                result_bytes=result_bytes or 0,
+            )
+        finally:
+            command.close()
+    finally:
+        if pipe is not None:
+            for fd in pipe:
+                with contextlib.suppress(OSError):
+                    os.close(fd)
     return result if command.sandboxed else replace(result, sandboxed=False)
 
 
@@ -324,10 +399,10 @@ def run_sandboxed(
 class SandboxCommand:
     """A prepared command: what to start, how, and under which limits.
 
-    Start it with ``subprocess.Popen(argv, cwd=cwd, env=env,
-    start_new_session=True, preexec_fn=command.preexec)``: :func:`run_sandboxed`
-    runs it to completion; a long-lived worker (see
-    :class:`~learnware_core.runtime.deployed.DeployedLearnware`) talks to it.
+    Start it with ``subprocess.Popen(argv, cwd=cwd, env=env, pass_fds=pass_fds,
+    start_new_session=True, preexec_fn=command.preexec)``, then call
+    :meth:`close`: :func:`run_sandboxed` runs it to completion; a long-lived worker
+    (see :class:`~learnware_core.runtime.deployed.DeployedLearnware`) talks to it.
 
     Attributes
     ----------
@@ -340,6 +415,9 @@ class SandboxCommand:
     limits : SandboxLimits
     sandboxed : bool
         False only for an explicitly allowed unsandboxed run.
+    pass_fds : tuple of int
+        Descriptors bwrap reads (the seccomp program); close them with
+        :meth:`close` once the process started.
     """
 
     argv: list[str]
@@ -347,10 +425,18 @@ class SandboxCommand:
     env: dict[str, str]
     limits: SandboxLimits
     sandboxed: bool = True
+    pass_fds: tuple[int, ...] = ()
 
     def preexec(self) -> None:
         """Apply the rlimits; runs in the child between fork and exec."""
         _set_limits(self.limits)
+
+    def close(self) -> None:
+        """Close :attr:`pass_fds` in this process (idempotent)."""
+        fds, self.__dict__["pass_fds"] = self.pass_fds, ()
+        for fd in fds:
+            with contextlib.suppress(OSError):
+                os.close(fd)
 
 
 def sandbox_command(
@@ -382,6 +468,7 @@ def sandbox_command(
             # the request): readable whatever the dock's umask is.
             for path in (scratch, *scratch.rglob("*")):
                 os.chown(path, uid, uid, follow_symlinks=False)
+        filter_fd = seccomp.filter_fd()
         command = bwrap_argv(
             argv,
             binds=binds,
@@ -389,8 +476,15 @@ def sandbox_command(
             env=child_env,
             limits=limits,
             uid=uid,
+            seccomp_fd=filter_fd,
         )
-        return SandboxCommand(command, scratch, {"PATH": "/usr/bin:/bin"}, limits)
+        return SandboxCommand(
+            command,
+            scratch,
+            {"PATH": "/usr/bin:/bin"},
+            limits,
+            pass_fds=(filter_fd,),
+        )
     if not allow_unsandboxed:
         raise SandboxUnavailableError(
             f"refusing to run uploaded code without a sandbox: {problem.strip()}"
@@ -432,45 +526,71 @@ def _set_limits(limits: SandboxLimits) -> None:
 
 
 def _execute(
-    command: list[str], *, cwd: Path, env: dict[str, str], limits: SandboxLimits
+    command: SandboxCommand,
+    *,
+    result_pipe: tuple[int, int] | None = None,
+    result_bytes: int = 0,
 ) -> SandboxResult:
+    limits = command.limits
     start = time.monotonic()
     deadline = start + limits.wall_seconds
     out, err = (
         BoundedBuffer(limits.keep_output_bytes),
         BoundedBuffer(limits.keep_output_bytes),
     )
+    pass_fds = command.pass_fds + ((result_pipe[1],) if result_pipe else ())
     # preexec_fn only calls setrlimit; Popen's other options do the rest.
     proc = subprocess.Popen(
-        command,
+        command.argv,
         stdin=subprocess.DEVNULL,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
-        cwd=cwd,
-        env=env,
+        cwd=command.cwd,
+        env=command.env,
+        pass_fds=pass_fds,
         start_new_session=True,
         preexec_fn=functools.partial(_set_limits, limits),
     )
+    command.close()  # bwrap has its copy of the seccomp program
     assert proc.stdout is not None
     assert proc.stderr is not None
-    stopped = _pump(
-        proc,
-        {proc.stdout.fileno(): out, proc.stderr.fileno(): err},
-        deadline,
-        limits.max_output_bytes,
-    )
+    result = _Collected(result_bytes)
+    streams: dict[int, BoundedBuffer | _Collected] = {
+        proc.stdout.fileno(): out,
+        proc.stderr.fileno(): err,
+    }
+    if result_pipe is not None:
+        os.close(result_pipe[1])  # only the command writes to it now
+        streams[result_pipe[0]] = result
+    stopped = _pump(proc, streams, deadline, limits.max_output_bytes)
     status = _reap(proc, deadline)
     if status is None:
         stopped = stopped or "wall time limit"
     proc.stdout.close()
     proc.stderr.close()
     code = os.waitstatus_to_exitcode(status) if status is not None else None
-    return _result(code, stopped, out, err, time.monotonic() - start)
+    done = _result(code, stopped, out, err, time.monotonic() - start)
+    return replace(done, result=bytes(result.data))
+
+
+class _Collected:
+    """A stream kept whole up to ``limit`` bytes (the result pipe)."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.data = bytearray()
+        self.total = 0
+
+    def write(self, data: bytes) -> None:
+        self.total += len(data)
+        room = self.limit - len(self.data)
+        if room > 0:
+            self.data += data[:room]
 
 
 def _pump(
     proc: subprocess.Popen[bytes],
-    streams: dict[int, BoundedBuffer],
+    streams: dict[int, BoundedBuffer | _Collected],
     deadline: float,
     max_output: int,
 ) -> str | None:
@@ -493,8 +613,19 @@ def _pump(
                 if not data:
                     selector.unregister(fd)
                     continue
-                streams[fd].write(data)
-                if sum(s.total for s in streams.values()) > max_output:
+                stream = streams[fd]
+                stream.write(data)
+                over = (
+                    stream.total > stream.limit
+                    if isinstance(stream, _Collected)
+                    else sum(
+                        s.total
+                        for s in streams.values()
+                        if isinstance(s, BoundedBuffer)
+                    )
+                    > max_output
+                )
+                if over:
                     _kill(proc)
                     return "output limit"
     return None

@@ -12,7 +12,11 @@ from learnware_core import checks
 from learnware_core.checks import CheckStatus, CheckStepResult
 from learnware_core.runtime import IndexOptions, check_model
 from learnware_core.runtime.guest import worker
-from learnware_core.runtime.runner import _worker_steps
+from learnware_core.runtime.guest_report import (
+    MalformedReport,
+    expected_steps,
+    worker_steps,
+)
 
 
 def test_check_status_holds_the_dock_step_statuses() -> None:
@@ -88,41 +92,40 @@ def test_worker_writes_steps_the_host_reads_as_check_steps() -> None:
     with pytest.raises(worker._Failed):
         steps.run("load model", lambda: 1 / 0)
 
-    read = _worker_steps(json.loads(json.dumps({"steps": steps.items})))
+    report = json.loads(json.dumps({"steps": steps.items}))
+    read = worker_steps(report, expected_steps("check"))
 
+    # a passed step carries no text of the worker's; a traceback is labelled
     assert [(s.name, s.status, s.message) for s in read[:1]] == [
-        ("import numpy", CheckStatus.PASSED, "numpy 2")
+        ("import numpy", CheckStatus.PASSED, "")
     ]
     assert read[1].name == "load model"
     assert read[1].status is CheckStatus.FAILED
+    assert read[1].message.startswith("[model output: traceback, not verified")
     assert "ZeroDivisionError" in read[1].message
     assert all(s.duration_s is not None and s.duration_s >= 0 for s in read)
 
 
-def test_malformed_worker_steps_become_failed_steps_bounded() -> None:
-    report = {
-        "steps": [
-            {"name": "x" * 500, "status": "passed", "message": "m" * 10_000},
-            {"name": "predict", "ok": True, "duration": 1.0},
-            {"name": 7, "status": "passed"},
-            {"name": "load model", "status": "skipped", "duration_s": 0.5},
-            "not a step",
-        ]
-    }
-
-    read = _worker_steps(report)
-
-    assert [(len(s.name), s.ok, len(s.message)) for s in read[:1]] == [
-        (100, True, 4000)
-    ]
-    assert read[0].duration_s == 0.0
-    assert [(s.name, s.status) for s in read[1:]] == [
-        ("predict", CheckStatus.FAILED),
-        ("?", CheckStatus.FAILED),
-        ("load model", CheckStatus.FAILED),
-    ]
-    assert "malformed step in the worker's report" in read[1].message
-    assert _worker_steps({"steps": "no list"}) == []
+@pytest.mark.parametrize(
+    "steps",
+    [
+        [{"name": "x" * 500, "status": "passed", "duration_s": 0.0}],
+        [{"name": "import numpy", "status": "passed", "duration_s": 1, "ok": 1}],
+        [{"name": 7, "status": "passed", "duration_s": 0.0}],
+        [{"name": "import numpy", "status": "skipped", "duration_s": 0.5}],
+        [{"name": "import numpy", "status": "passed", "duration_s": float("nan")}],
+        [{"name": "load model", "status": "passed", "duration_s": 0.5}],
+        [
+            {"name": "import numpy", "status": "failed", "duration_s": 0.1},
+            {"name": "load model", "status": "passed", "duration_s": 0.1},
+        ],
+        ["not a step"],
+        "no list",
+    ],
+)
+def test_malformed_worker_reports_are_refused_whole(steps: Any) -> None:
+    with pytest.raises(MalformedReport):
+        worker_steps({"steps": steps}, expected_steps("check"))
 
 
 def test_check_model_reports_later_phases_skipped_after_environment_fails(

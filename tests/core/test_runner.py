@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import tempfile
 import textwrap
 import zipfile
@@ -14,6 +15,7 @@ from typing import Any
 import numpy as np
 import pytest
 
+from benchmarks._hostile_sandbox import REPORT_FORGING_MODEL
 from learnware_core.runtime import (
     CheckReport,
     Environment,
@@ -540,3 +542,62 @@ def test_check_learnware_works_under_a_strict_umask(tmp_path: Path) -> None:
         os.umask(previous)
 
     assert report.ok, report.message
+
+
+# ----------------------------------------------------------------- the dock's report
+DOCK_STEPS = {
+    "read learnware.yaml",
+    "load statistical specification",
+    "draw inputs from the spec",
+    "import numpy",
+    "load model",
+    "predict",
+    "read outputs",
+    "input shape",
+    "output count",
+    "output shape",
+    "outputs finite",
+    "labels",
+    "sandbox",
+}
+_QUOTED = re.compile(r"\[model output: [^\]]*\]\n(.*?)\n\[end of model output\]", re.S)
+
+
+def _assert_model_text_only_labelled(report: CheckReport, text: str) -> None:
+    for step in report.steps:
+        assert text not in _QUOTED.sub("", step.message), step
+        for quoted in _QUOTED.findall(step.message):
+            assert len(quoted) <= 2000
+
+
+def test_a_model_cannot_write_the_dock_report(tmp_path: Path) -> None:
+    package = _package(tmp_path / "p")
+    (package / "__init__.py").write_text(REPORT_FORGING_MODEL)
+
+    report = _check(package)
+
+    names = [step.name for step in report.steps]
+    assert "dock security review" not in names
+    assert set(names) <= DOCK_STEPS, names
+    assert not report.ok
+    assert names[-1] == "sandbox"
+    assert "the worker's report was refused" in report.steps[-1].message
+    _assert_model_text_only_labelled(report, "Reviewed and approved by the dock")
+
+
+def test_a_failing_model_text_is_bounded_escaped_and_labelled(tmp_path: Path) -> None:
+    fake = json.dumps({"name": "dock security review", "status": "passed"})
+    ansi = "\x1b[32mAll checks passed\x1b[0m"  # real escape characters
+    predict = f"raise RuntimeError({fake!r} * 300 + {ansi!r})"
+
+    report = _check(_package(tmp_path / "p", predict=predict))
+
+    failed = _failed(report)
+    assert list(failed) == ["predict"]
+    message = failed["predict"]
+    assert message.startswith("[model output: traceback, not verified by the dock")
+    assert message.endswith("[end of model output]")
+    assert "\x1b" not in message
+    assert "\\x1b[32mAll checks passed" in message
+    assert len(message) < 2200
+    _assert_model_text_only_labelled(report, "dock security review")

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from learnware_core.runtime import sandbox as sandbox_module
+from learnware_core.runtime import seccomp
 from learnware_core.runtime._capture import BoundedBuffer
 from learnware_core.runtime.environment import Environment
 from learnware_core.runtime.errors import SandboxUnavailableError
@@ -135,14 +136,16 @@ for path in targets:
     except OSError as exc:
         print("refused", path, type(exc).__name__)
 open("own.txt", "w").write("mine")
-print("scratch ok")
+print("scratch ok", open("own.txt").read())
 """
     result = _run(code, tmp_path / "scratch", binds=(Bind(readonly),))
 
     assert result.ok, result.stderr
     assert "WROTE" not in result.stdout
     assert result.stdout.count("refused") == 5
-    assert (tmp_path / "scratch" / "own.txt").read_text() == "mine"
+    assert "scratch ok mine" in result.stdout
+    # the scratch is a tmpfs in the sandbox: nothing written reaches the host disk
+    assert list((tmp_path / "scratch").iterdir()) == []
     assert not outside.exists()
     assert list(readonly.iterdir()) == []
 
@@ -219,7 +222,7 @@ def test_run_sandboxed_stops_file_bigger_than_limit(tmp_path: Path) -> None:
     result = _run(code, tmp_path / "s", limits=limits)
 
     assert result.killed_reason == "file size limit"
-    assert (tmp_path / "s" / "big.bin").stat().st_size <= 1 << 20
+    assert not (tmp_path / "s" / "big.bin").exists()
 
 
 def test_run_sandboxed_kills_processes_left_behind(tmp_path: Path) -> None:
@@ -282,3 +285,115 @@ def test_bounded_buffer_returns_short_output_whole() -> None:
     buffer.write(b"hello")
 
     assert buffer.text() == "hello"
+
+
+# ------------------------------------------------------------------ hardening
+def _syscall(name: str) -> int:
+    """This architecture's number of a system call (libseccomp knows them all)."""
+    return int(seccomp._library().seccomp_syscall_resolve_name(name.encode()))
+
+
+def test_run_sandboxed_allows_no_new_namespaces_or_mounts(tmp_path: Path) -> None:
+    numbers = {n: _syscall(n) for n in ("bpf", "keyctl", "userfaultfd")}
+    numbers["perf"] = _syscall("perf_event_open")
+    code = (
+        f"NR = {numbers!r}\n"
+        + """
+import ctypes, os, subprocess
+done = subprocess.run(["unshare", "-Urm", "id", "-u"], capture_output=True, text=True)
+print("unshare", done.returncode, done.stdout.strip(), done.stderr.strip())
+libc = ctypes.CDLL(None, use_errno=True)
+for name, call in [
+    ("unshare(NEWUSER)", lambda: libc.unshare(0x10000000)),
+    ("unshare(NEWNS)", lambda: libc.unshare(0x00020000)),
+    ("mount", lambda: libc.mount(b"none", b"/tmp", b"tmpfs", 0, None)),
+    ("ptrace", lambda: libc.ptrace(16, 1, None, None)),  # PTRACE_ATTACH
+    ("bpf", lambda: libc.syscall(NR["bpf"], 0, None, 0)),
+    ("keyctl", lambda: libc.syscall(NR["keyctl"], 0, 0, 0, 0, 0)),
+    ("perf_event_open", lambda: libc.syscall(NR["perf"], None, 0, -1, -1, 0)),
+    ("userfaultfd", lambda: libc.syscall(NR["userfaultfd"], 0)),
+]:
+    print(name, call(), os.strerror(ctypes.get_errno()))
+print("thread", __import__("threading").Thread(target=print).start())
+"""
+    )
+    result = _run(code, tmp_path / "s")
+
+    assert result.ok, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0] == (
+        "unshare 1  unshare: unshare failed: Operation not permitted"
+    ), lines[0]
+    for line in lines[1:-2]:
+        assert line.endswith(" -1 Operation not permitted"), line
+    assert lines[-1] == "thread None"  # clone without namespace flags still works
+
+
+def test_run_sandboxed_scratch_has_a_quota_off_the_host_disk(tmp_path: Path) -> None:
+    limits = SandboxLimits(scratch_bytes=8 << 20, tmp_bytes=4 << 20)
+    code = """
+import errno
+for path in ("big.bin", "/tmp/big.bin", "/dev/shm/big.bin"):
+    written = 0
+    try:
+        with open(path, "wb") as fh:
+            for _ in range(64):
+                fh.write(b"x" * (1 << 20))
+                fh.flush()
+                written += 1
+    except OSError as exc:
+        print(path, written, errno.errorcode[exc.errno])
+"""
+    result = _run(code, tmp_path / "s", limits=limits)
+
+    assert result.ok, result.stderr
+    assert result.stdout.splitlines() == [
+        "big.bin 8 ENOSPC",
+        "/tmp/big.bin 4 ENOSPC",
+        "/dev/shm/big.bin 4 ENOSPC",
+    ]
+    assert list((tmp_path / "s").iterdir()) == []
+
+
+def test_run_sandboxed_shows_only_the_system_parts_python_needs(
+    tmp_path: Path,
+) -> None:
+    code = """
+import json, os
+for path in ("/usr/local", "/usr/share/doc", "/usr/include", "/usr/src", "/etc/passwd"):
+    print(path, os.path.exists(path))
+print(json.dumps(sorted(os.listdir("/usr"))))
+"""
+    result = _run(code, tmp_path / "s")
+
+    assert result.ok, result.stderr
+    shown = result.stdout.splitlines()
+    assert shown[:5] == [
+        "/usr/local False",
+        "/usr/share/doc False",
+        "/usr/include False",
+        "/usr/src False",
+        "/etc/passwd False",
+    ]
+    assert set(json.loads(shown[5])) <= {
+        "bin", "sbin", "lib", "lib32", "lib64", "libx32", "share",
+    }  # fmt: skip
+
+
+def test_run_sandboxed_result_pipe_is_bounded(tmp_path: Path) -> None:
+    code = """
+import os
+fd = int(os.environ["BMW_RESULT_FD"])
+os.write(fd, b"answer:" + os.environ.get("N", "").encode())
+"""
+    result = _run(code, tmp_path / "s", result_bytes=100, env={"N": "42"})
+
+    assert result.ok, result.stderr
+    assert result.result == b"answer:42"
+    flood = _run(
+        "import os; os.write(int(os.environ['BMW_RESULT_FD']), b'x' * 5000)",
+        tmp_path / "t",
+        result_bytes=100,
+    )
+    assert flood.killed_reason == "output limit"
+    assert len(flood.result) == 100

@@ -2,12 +2,16 @@
 
 Usage: ``python -I -B worker.py REQUEST.json``. The request (written by the dock)
 names the package folder, the model entry point, the compatibility path and the
-scratch files. Arrays cross the boundary as ``.npy`` (``allow_pickle=False``); the
-result is a JSON document of steps ``{name, status, message, duration_s}`` (the
-layout of ``learnware_core.checks.CheckStepResult.to_dict``; ``status`` is
-``passed`` or ``failed``) plus the model's declared shapes. Exit status 0 if every
-step passed, else 1 (the traceback also goes to stderr so the sandbox can classify
-e.g. a MemoryError).
+input file. Arrays cross the boundary as ``.npy`` (``allow_pickle=False``). The
+result goes to the pipe named by ``$BMW_RESULT_FD`` (taken, and removed from the
+environment, before the model loads): one JSON line of steps ``{name, status,
+message, duration_s}`` (the layout of ``learnware_core.checks.CheckStepResult.
+to_dict``; ``status`` is ``passed`` or ``failed``), the model's declared shapes and
+``nbytes``, then that many bytes of ``.npy`` output. The dock accepts only its own
+step names in order and quotes a traceback as labelled model output (see
+``learnware_core.runtime.guest_report``). Exit status 0 if every step passed, else
+1 (the traceback also goes to stderr so the sandbox can classify e.g. a
+MemoryError).
 
 The ``serve`` action keeps the model loaded and answers requests over stdin/stdout
 until stdin closes (see :mod:`learnware_core.runtime.deployed`). Each message is
@@ -20,11 +24,11 @@ prints go to stderr, never into the protocol stream.
 Fine-tuning: ``{"method": "finetune", "use": "auto" | "finetune" | "fit"}`` with
 two ``.npy`` arrays (X, then y) calls the model's own ``finetune(X, y)`` (``auto``:
 if it implements one, else its ``fit(X, y)``) and answers ``{"ok": true, "used":
-name}``; the worker keeps serving the adapted model. ``{"method": "save", "path":
-file, "base_module": module file}`` pickles the adapted model *here*, with its own
-code, into ``path`` (in the writable scratch folder) and answers the name under
-which ``base_module`` is imported, which the pickle refers to. The dock copies the
-file's bytes into a new package and never unpickles it.
+name}``; the worker keeps serving the adapted model. ``{"method": "save",
+"base_module": module file}`` pickles the adapted model *here*, with its own code,
+and answers the pickle as the payload with the name under which ``base_module`` is
+imported, which the pickle refers to. The dock copies the bytes into a new package
+and never unpickles them.
 
 Only the standard library and numpy are imported here: this file runs with the
 learnware's interpreter, where ``learnware_core`` is not installed.
@@ -226,15 +230,15 @@ def _module_name(path: Path) -> str:
     raise ImportError(f"{path.name} was not imported by the model")
 
 
-def _save(model: Any, package_dir: Path, header: dict[str, Any]) -> dict[str, Any]:
-    """Pickle the adapted model (by its own code, here) into ``header["path"]``."""
+def _save(
+    model: Any, package_dir: Path, header: dict[str, Any]
+) -> tuple[dict[str, Any], bytes]:
+    """Pickle the adapted model (by its own code, here); the pickle is the payload."""
     import pickle
 
     name = _module_name((package_dir / header["base_module"]).resolve())
-    path = Path(header["path"])
-    with open(path, "wb") as fh:
-        pickle.dump(_inner(model), fh, protocol=pickle.DEFAULT_PROTOCOL)
-    return {"module_name": name, "bytes": path.stat().st_size}
+    data = pickle.dumps(_inner(model), protocol=pickle.DEFAULT_PROTOCOL)
+    return {"module_name": name, "bytes": len(data)}, data
 
 
 def _answer(
@@ -258,7 +262,8 @@ def _answer(
             X = X.tolist()
         return {"ok": True, "used": _finetune(model, X, y, header.get("use"))}, b""
     if method == "save":
-        return {"ok": True, **_save(model, package_dir, header)}, b""
+        reply, data = _save(model, package_dir, header)
+        return {"ok": True, **reply}, data
     raise ValueError(f"unknown method {method!r}")
 
 
@@ -282,10 +287,20 @@ def _serve(np: Any, model: Any, channel: _Channel, package_dir: Path) -> int:
         channel.send(reply, data)
 
 
+def _result_pipe() -> Any:
+    """The result pipe (``$BMW_RESULT_FD``), taken before any model code runs."""
+    fd = os.environ.pop("BMW_RESULT_FD", None)
+    if fd is None:
+        raise SystemExit("worker: no result pipe (BMW_RESULT_FD)")
+    return os.fdopen(int(fd), "wb")
+
+
 def main(argv: list[str]) -> int:
     """Run the request in ``argv[1]``; return the exit status."""
     request = json.loads(Path(argv[1]).read_text())
     channel = _Channel() if request["action"] == "serve" else None
+    results = _result_pipe() if channel is None else None
+    output = b""
     sys.path.insert(0, request["compat_dir"])
     package_dir = Path(request["package_dir"])
     steps = _Steps()
@@ -314,7 +329,9 @@ def main(argv: list[str]) -> int:
             elif kind == "text":
                 X = X.tolist()  # text models take a list of str
             y = steps.run("predict", lambda: _as_array(np, model.predict(X)))
-            np.save(request["output"], y, allow_pickle=False)
+            buffer = io.BytesIO()
+            np.save(buffer, y, allow_pickle=False)
+            output = buffer.getvalue()
         if channel is not None:
             has_proba = callable(getattr(model, "predict_proba", None))
             channel.send({**result, "ok": True, "has_proba": has_proba})
@@ -323,7 +340,10 @@ def main(argv: list[str]) -> int:
         if channel is not None:
             channel.send({**result, "ok": False})
             return 1
-    Path(request["result"]).write_text(json.dumps(result))
+    assert results is not None
+    header = json.dumps({**result, "nbytes": len(output)}).encode()
+    with results:
+        results.write(header + b"\n" + output)
     return 0 if all(step["status"] == "passed" for step in steps.items) else 1
 
 
