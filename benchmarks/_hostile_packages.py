@@ -34,6 +34,7 @@ __all__ = [
     "manifest_alias_bomb",
     "many_points_stat",
     "medium_entries_zip_bomb",
+    "oversized_semantic_spec",
     "spawn_shell_pickle",
     "wide_points_stat",
 ]
@@ -162,6 +163,17 @@ def image_kernel_bomb(n_models: int = 100_000) -> bytes:
     return build_zip(files, stored=("stat.json",))
 
 
+def oversized_semantic_spec(n_bytes: int = 3 << 20) -> bytes:
+    """An embedded semantic spec of ``n_bytes`` (over the 2 MiB the APIs accept)."""
+    manifest = MANIFEST.format(spec_class="RKMETableSpecification")
+    manifest += "semantic_specification:\n  file_name: semantic.json\n"
+    semantic = {"Name": {"Type": "String", "Values": "x" * n_bytes}}
+    return _with(
+        learnware__yaml=manifest.encode(),
+        semantic__json=json.dumps(semantic).encode(),
+    )
+
+
 # -------------------------------------------------------------------------- zip
 
 
@@ -245,6 +257,8 @@ HOSTILE_PACKAGES: tuple[HostilePackage, ...] = (
                    ("stat.json", "20000 points", "limit is 2048")),
     HostilePackage("stat_spec_wide_point", wide_points_stat, "stat",
                    ("stat.json", "values per point")),
+    HostilePackage("semantic_spec_3_mib", oversized_semantic_spec, "semantic",
+                   ("semantic.json", "exceed the limit of 2097152")),
     HostilePackage("image_kernel_bomb", image_kernel_bomb, "stat",
                    ("stat.json", "random-network kernel")),
     HostilePackage("zip_990_medium_zero_entries", medium_entries_zip_bomb, "archive",

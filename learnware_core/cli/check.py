@@ -80,8 +80,13 @@ def _classify(message: str, semantic_file: str | None) -> str:
     return "stat"
 
 
-def _archive_summary(path: Path) -> tuple[int, int]:
-    from learnware_core.package.archive import check_archive, check_directory_size
+def _archive_summary(path: Path) -> tuple[int, int, str | None]:
+    """(files, unpacked bytes, the embedded semantic spec's file name or None)."""
+    from learnware_core.package.archive import (
+        MANIFEST_NAME,
+        check_archive,
+        check_directory_size,
+    )
     from learnware_core.package.reader import DEFAULT_LIMITS
 
     with path.open("rb") as fh:
@@ -89,9 +94,28 @@ def _archive_summary(path: Path) -> tuple[int, int]:
         try:
             with zipfile.ZipFile(fh) as zf:
                 listing = check_archive(zf, DEFAULT_LIMITS)
+                semantic_file = _semantic_file(zf, listing.root + MANIFEST_NAME)
         except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError) as exc:
             raise PackageError(f"archive: not a readable zip file ({exc})") from exc
-    return len(listing.members), listing.total_bytes
+    return len(listing.members), listing.total_bytes, semantic_file
+
+
+def _semantic_file(zf: zipfile.ZipFile, manifest: str) -> str | None:
+    """``semantic_specification.file_name`` of the manifest, if it reads (bounded);
+    the reader reports any problem with it."""
+    from learnware_core.package import LearnwareManifest, load_yaml
+    from learnware_core.package.archive import read_member
+    from learnware_core.package.reader import DEFAULT_LIMITS
+
+    try:
+        raw = read_member(
+            zf, zf.getinfo(manifest), max_bytes=DEFAULT_LIMITS.max_yaml_bytes,
+            label=manifest,
+        )  # fmt: skip
+        parsed = LearnwareManifest.from_dict(load_yaml(raw, file_name=manifest))
+    except (LearnwareError, KeyError, TypeError, ValueError):
+        return None
+    return parsed.semantic_file
 
 
 def _load_semantic(path: str) -> tuple[Any, str | None]:
@@ -127,7 +151,7 @@ def run_checks(package: Path, semantic_path: str | None) -> list[CheckResult]:
             return fail("semantic", problem)
 
     try:
-        n_files, n_bytes = _archive_summary(package)
+        n_files, n_bytes, semantic_file = _archive_summary(package)
     except PackageError as exc:
         return fail("archive", str(exc))
     except OSError as exc:
@@ -139,7 +163,7 @@ def run_checks(package: Path, semantic_path: str | None) -> list[CheckResult]:
     try:
         info = inspect_package(package)
     except PackageError as exc:
-        key = _classify(str(exc), "semantic_specification.json")
+        key = _classify(str(exc), semantic_file)
         # inspect_package reads: manifest, model, environment, embedded semantic
         # spec, statistical specs; everything before the failing step passed.
         order = ("manifest", "model", "environment", "semantic", "stat")

@@ -13,7 +13,8 @@ compression ratio, every entry    200 (+ 4 KiB slack)    central directory
 YAML file size                    256 KiB                before parsing
 YAML nodes, aliases expanded      10,000                 while composing (no copies)
 YAML aliases / nesting depth      64 / 32                while composing
-JSON spec file size               32 MiB                 before parsing
+JSON stat spec file size          32 MiB                 before parsing
+JSON semantic spec file size      2 MiB                  before parsing
 JSON nesting depth                32                     scan before parsing
 spec points ``K``                 2,048                  shape read before arrays
 spec values per point ``d``       65,536                 shape read before arrays
@@ -117,6 +118,9 @@ class PackageLimits:
     max_stat_spec_bytes : int, default=32 MiB
         Maximum size of one statistical or semantic specification JSON file (the
         largest ``z`` allowed, 1,310,720 values, needs about 26 MB).
+    max_semantic_bytes : int, default=2 MiB
+        Maximum size of the semantic specification file a package may embed (the
+        dock's APIs take JSON bodies of at most 2 MiB too).
     max_path_length : int, default=255
         Maximum length of an entry name.
 
@@ -133,6 +137,7 @@ class PackageLimits:
     ratio_check_min_bytes: int = 4 * _KiB
     max_yaml_bytes: int = MAX_YAML_BYTES
     max_stat_spec_bytes: int = 32 * _MiB
+    max_semantic_bytes: int = 2 * _MiB
     max_path_length: int = 255
 
     def __post_init__(self) -> None:

@@ -318,9 +318,9 @@ def _check_environment(
 
 
 def _read_json(
-    zf: zipfile.ZipFile, info: zipfile.ZipInfo, path: str, limits: PackageLimits
+    zf: zipfile.ZipFile, info: zipfile.ZipInfo, path: str, max_bytes: int
 ) -> dict[str, Any]:
-    raw = read_member(zf, info, max_bytes=limits.max_stat_spec_bytes, label=path)
+    raw = read_member(zf, info, max_bytes=max_bytes, label=path)
     data = load_json(raw, file_name=path)
     if not isinstance(data, dict):
         raise PackageError(f"{path}: must hold a JSON object")
@@ -335,7 +335,8 @@ def _read_semantic(
 ) -> SemanticSpec:
     path = _package_path(name, "'semantic_specification.file_name'", members)
     try:
-        return SemanticSpec.from_dict(_read_json(zf, members[path], path, limits))
+        data = _read_json(zf, members[path], path, limits.max_semantic_bytes)
+        return SemanticSpec.from_dict(data)
     except SpecificationError as exc:
         raise PackageError(f"{path}: {exc}") from exc
 
@@ -355,7 +356,7 @@ def _load_stat_spec(
     except LearnwareError as exc:
         raise PackageError(f"{MANIFEST_NAME}: {key}: {exc}") from exc
     path = _package_path(entry.file_name, f"{key} file", members)
-    data = _read_json(zf, members[path], path, limits)
+    data = _read_json(zf, members[path], path, limits.max_stat_spec_bytes)
     if data.get("type") != type_name:
         raise PackageError(
             f"{path}: 'type' is {data.get('type')!r} but {MANIFEST_NAME} lists it "
