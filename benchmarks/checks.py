@@ -72,6 +72,8 @@ def main(argv: list[str] | None = None) -> int:
 
     with tempfile.TemporaryDirectory(prefix="bmw-bench-checks-") as tmp:
         dock = Dock(Path(tmp))
+        # One user uploads them all: the per-user upload limits must not answer 429.
+        dock.env.update(BMW_UPLOADS_PER_HOUR="1000", BMW_CHECKS_PENDING_MAX="1000")
         dock.start()
         try:
             session = requests.Session()

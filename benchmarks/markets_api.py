@@ -62,6 +62,7 @@ def run_api_scenario(quick: bool) -> dict[str, Any]:
         packages = flight_packages(state / "bench-packages")
         dock = Dock(state)
         dock.env["BMW_SEARCH_TIMEOUT_S"] = "120"  # the first query builds the index
+        dock.env["BMW_UPLOADS_PER_HOUR"] = "1000"  # one developer uploads them all
         dock.start(search=True)
         try:
             developer = Client(dock.url, token=dock.token())

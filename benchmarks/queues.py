@@ -399,6 +399,7 @@ def run_backlog(quick: bool, interval: float) -> dict[str, Any]:
         # Many "users" behind one token: the per-user rates must not answer 429.
         dock.env["BMW_THROTTLE_INFERENCE"] = "100000/minute"
         dock.env["BMW_THROTTLE_SEARCH"] = "100000/minute"
+        dock.env["BMW_JOBS_IN_FLIGHT_MAX"] = "100000"  # nor the jobs in flight
         dock.start(search=True)
         try:
             token = dock.token()

@@ -694,6 +694,7 @@ def bench_api(
         for redis_url, multiple in runs:
             dock = Dock(Path(tmp), redis_url=redis_url)
             dock.env["BMW_THROTTLE_SEARCH"] = "1000000/minute"
+            dock.env["BMW_JOBS_IN_FLIGHT_MAX"] = "1000000"
             # The first query waits for the worker's index build (reported apart).
             dock.env["BMW_SEARCH_TIMEOUT_S"] = "600"
             dock.start(search=True)

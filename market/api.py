@@ -173,14 +173,16 @@ class LearnwareListCreateApi(generics.ListAPIView):
             201: LearnwareCreateOutputSerializer,
             409: ErrorOutputSerializer,
             413: ErrorOutputSerializer,
+            429: ErrorOutputSerializer,
             **ERRORS,
         },
         examples=EXAMPLES,
         tags=["learnwares"],
     )
     def post(self, request: Request) -> Response:
-        data = validated(LearnwareCreateInputSerializer, request.data)
         assert isinstance(request.user, User)
+        services.upload_quota_check(user=request.user)
+        data = validated(LearnwareCreateInputSerializer, request.data)
         learnware = services.learnware_create(
             owner=request.user,
             semantic_spec=data["semantic_spec"],
@@ -236,6 +238,7 @@ class LearnwareDetailApi(APIView):
         responses={
             200: LearnwareOutputSerializer,
             202: VersionOutputSerializer,
+            429: ErrorOutputSerializer,
             **ERRORS,
         },
         tags=["learnwares"],
@@ -246,6 +249,7 @@ class LearnwareDetailApi(APIView):
         learnware = learnware_or_404(request, learnware_id)
         data = validated(LearnwareUpdateInputSerializer, request.data)
         assert isinstance(request.user, User)
+        services.upload_quota_check(user=request.user)
         version = services.learnware_update(
             learnware=learnware, by=request.user, semantic_spec=data["semantic_spec"]
         )
@@ -309,13 +313,19 @@ class VersionListCreateApi(APIView):
     @extend_schema(
         operation_id="learnware_versions_create",
         request={"multipart/form-data": VersionCreateInputSerializer},
-        responses={201: VersionOutputSerializer, 409: ErrorOutputSerializer, **ERRORS},
+        responses={
+            201: VersionOutputSerializer,
+            409: ErrorOutputSerializer,
+            429: ErrorOutputSerializer,
+            **ERRORS,
+        },
         tags=["versions"],
     )
     def post(self, request: Request, learnware_id: int) -> Response:
         learnware = learnware_or_404(request, learnware_id)
-        data = validated(VersionCreateInputSerializer, request.data)
         assert isinstance(request.user, User)
+        services.upload_quota_check(user=request.user)
+        data = validated(VersionCreateInputSerializer, request.data)
         version = services.learnware_version_create(
             learnware=learnware,
             by=request.user,
@@ -386,12 +396,18 @@ class VersionRecheckApi(APIView):
     @extend_schema(
         operation_id="versions_recheck",
         request=None,
-        responses={202: VersionOutputSerializer, 409: ErrorOutputSerializer, **ERRORS},
+        responses={
+            202: VersionOutputSerializer,
+            409: ErrorOutputSerializer,
+            429: ErrorOutputSerializer,
+            **ERRORS,
+        },
         tags=["versions"],
     )
     def post(self, request: Request, version_id: int) -> Response:
         version = version_or_404(request, version_id)
         assert isinstance(request.user, User)
+        services.upload_quota_check(user=request.user, new_version=False)
         version = services.learnware_version_recheck(version=version, by=request.user)
         return Response(
             VersionOutputSerializer(version).data, status=status.HTTP_202_ACCEPTED

@@ -16,6 +16,7 @@ from django.http import FileResponse
 from drf_spectacular.types import OpenApiTypes
 from rest_framework import serializers
 from rest_framework.request import Request
+from rest_framework.throttling import BaseThrottle
 
 from accounts.api_shared import OwnerOutputSerializer
 from accounts.models import User
@@ -36,6 +37,15 @@ ERRORS = {
 def viewer(request: Request) -> User | None:
     user = request.user
     return user if isinstance(user, User) and user.is_authenticated else None
+
+
+def caller_key(request: Request) -> str:
+    """Whose job this is, for per-caller limits: ``user:<id>``, else the client's
+    address as the throttles see it (``addr:<ip>``, ``BMW_NUM_PROXIES`` honoured)."""
+    user = viewer(request)
+    if user is not None:
+        return f"user:{user.id}"
+    return f"addr:{BaseThrottle().get_ident(request)}"
 
 
 class SemanticSpecField(serializers.JSONField):

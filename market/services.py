@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 from collections.abc import Mapping
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
@@ -21,6 +22,7 @@ from bmw.errors import (
     ApplicationError,
     ConflictError,
     PermissionDeniedError,
+    RateLimitedError,
     TooLargeError,
 )
 from bmw.jobs import enqueue, enqueue_on_commit
@@ -70,6 +72,48 @@ def _require_owner_or_admin(learnware: Learnware, user: User) -> None:
     if learnware.owner_id != user.id and user.role != User.Role.ADMIN:
         raise PermissionDeniedError(
             "Only the owner or an administrator may change this learnware"
+        )
+
+
+def upload_quota_check(*, user: User, new_version: bool = True) -> None:
+    """Refuse (``RateLimitedError``: 429 with ``Retry-After``) a new version from
+    ``user`` over ``BMW_UPLOADS_PER_HOUR`` versions in the last hour or while
+    ``BMW_CHECKS_PENDING_MAX`` of theirs are queued or being checked, so one account
+    cannot fill every check slot. Staff are not limited. Called by the views before
+    an upload, an edit that makes a version, or a recheck (``new_version=False``:
+    only the pending checks count).
+    """
+    if user.is_staff:
+        return
+    pending = LearnwareVersion.objects.filter(
+        uploaded_by=user, status__in=(Status.QUEUED, Status.CHECKING)
+    ).count()
+    most = settings.BMW_CHECKS_PENDING_MAX
+    if pending >= most:
+        raise RateLimitedError(
+            f"package: {pending} of your versions are still queued or being checked "
+            f"(at most {most} at a time); upload again once one is done",
+            retry_after_s=60,
+            extra={"fields": {"package": ["too many checks pending"]}},
+        )
+    if not new_version:
+        return
+    now = timezone.now()
+    window = LearnwareVersion.objects.filter(
+        uploaded_by=user, created_at__gte=now - timedelta(hours=1)
+    )
+    recent = window.count()
+    limit = settings.BMW_UPLOADS_PER_HOUR
+    if recent >= limit:
+        frees_at = window.order_by("created_at").values_list("created_at", flat=True)[
+            recent - limit
+        ] + timedelta(hours=1)
+        wait = max(1, math.ceil((frees_at - now).total_seconds()))
+        raise RateLimitedError(
+            f"package: {recent} uploads in the last hour (at most {limit}); "
+            f"retry in {wait} s",
+            retry_after_s=wait,
+            extra={"fields": {"package": ["too many uploads"]}},
         )
 
 

@@ -497,7 +497,16 @@ BMW_JSON_MAX_DEPTH: int = _parse("BMW_JSON_MAX_DEPTH", env.int, 32)
 BMW_SEARCH_TEXT_MAX_CHARS: int = _parse("BMW_SEARCH_TEXT_MAX_CHARS", env.int, 500)
 BMW_SEARCH_TAG_MAX_CHARS: int = _parse("BMW_SEARCH_TAG_MAX_CHARS", env.int, 100)
 BMW_SEARCH_TAG_VALUES_MAX: int = _parse("BMW_SEARCH_TAG_VALUES_MAX", env.int, 50)
+# Per caller (a user, or an anonymous address): searches and predictions waiting for
+# a worker at once (more: 429); per user: new versions uploaded in an hour and
+# versions queued or being checked at once (staff are not limited).
+BMW_JOBS_IN_FLIGHT_MAX: int = _parse("BMW_JOBS_IN_FLIGHT_MAX", env.int, 4)
+BMW_UPLOADS_PER_HOUR: int = _parse("BMW_UPLOADS_PER_HOUR", env.int, 20)
+BMW_CHECKS_PENDING_MAX: int = _parse("BMW_CHECKS_PENDING_MAX", env.int, 4)
 for _limit in (
+    "BMW_JOBS_IN_FLIGHT_MAX",
+    "BMW_UPLOADS_PER_HOUR",
+    "BMW_CHECKS_PENDING_MAX",
     "BMW_JSON_MAX_BYTES",
     "BMW_JSON_MAX_DEPTH",
     "BMW_SEARCH_TEXT_MAX_CHARS",

@@ -30,10 +30,10 @@ from accounts.models import User
 from bmw.api.exceptions import status_of
 from bmw.api.parsers import BoundedJSONParser, json_loads_bounded
 from bmw.api.validation import validated
-from bmw.errors import ApplicationError, PermissionDeniedError
+from bmw.errors import ApplicationError, PermissionDeniedError, RateLimitedError
 from market import search as market_search
 from market import services
-from market.api_shared import search_input_check
+from market.api_shared import caller_key, search_input_check
 from market.compat import selectors
 from market.compat import services as compat_services
 from market.compat.envelope import (
@@ -249,6 +249,21 @@ def _codes(**by_status: int) -> Iterator[None]:
         raise CompatError(mapped, exc.message) from exc
 
 
+def _rate_limited(exc: RateLimitedError) -> CompatError:
+    """The API's 429 with ``Retry-After``, in the original's envelope (code 21)."""
+    return CompatError(
+        PARAMETERS, exc.message, http_status=429, retry_after_s=exc.retry_after_s
+    )
+
+
+def _upload_quota(user: User) -> None:
+    """:func:`market.services.upload_quota_check`, answered as :func:`_rate_limited`."""
+    try:
+        services.upload_quota_check(user=user)
+    except RateLimitedError as exc:
+        raise _rate_limited(exc) from exc
+
+
 def _item(learnware: Learnware) -> dict[str, Any]:
     return {
         "learnware_id": learnware.compat_id,
@@ -330,13 +345,17 @@ class CompatAddLearnwareUploadedApi(CompatApi):
     @extend_schema(
         operation_id="compat_user_add_learnware_uploaded",
         request=CompatAddLearnwareUploadedInputSerializer,
-        responses={200: CompatAddOutputSerializer},
+        responses={
+            200: CompatAddOutputSerializer,
+            429: CompatStatusOutputSerializer,
+        },
         tags=TAGS,
         description="Turn the chunks uploaded under `file_hash` into a learnware "
         "(its MD5 is verified first). Codes: 41 bad semantic specification, 51 "
         "missing or invalid package, 61 duplicate. " + _ERRORS_AT_200,
     )
     def post(self, request: Request) -> Response:
+        _upload_quota(_user(request))
         data = validated(CompatAddLearnwareUploadedInputSerializer, request.data)
         spec = _semantic_spec(data["semantic_specification"])
         with _codes(s409=DUPLICATE):
@@ -352,7 +371,10 @@ class CompatUpdateLearnwareApi(CompatApi):
     @extend_schema(
         operation_id="compat_user_update_learnware",
         request={"multipart/form-data": CompatUpdateLearnwareInputSerializer},
-        responses={200: CompatStatusOutputSerializer},
+        responses={
+            429: CompatStatusOutputSerializer,
+            200: CompatStatusOutputSerializer,
+        },
         tags=TAGS,
         description="Edit the semantic specification, optionally with a new "
         "package (a new version, checked and reviewed). Name, Description, "
@@ -361,6 +383,7 @@ class CompatUpdateLearnwareApi(CompatApi):
         + _ERRORS_AT_200,
     )
     def post(self, request: Request) -> Response:
+        _upload_quota(_user(request))
         data = validated(CompatUpdateLearnwareInputSerializer, request.data)
         spec = _semantic_spec(data["semantic_specification"])
         learnware = _learnware_or(
@@ -556,14 +579,18 @@ class CompatSearchLearnwareApi(CompatApi):
     @extend_schema(
         operation_id="compat_engine_search_learnware",
         request={"multipart/form-data": CompatSearchLearnwareInputSerializer},
-        responses={200: CompatStatusOutputSerializer},
+        responses={
+            200: CompatStatusOutputSerializer,
+            429: CompatStatusOutputSerializer,
+        },
         tags=TAGS,
         description="The original's search: semantic filters (several values of one "
         "key mean any of them; Name is free text), optional RKME file; "
         "`learnware_list_single` / `learnware_list_multi` with `matching` scores. "
         "A table RKME no learnware shares the columns of, with column descriptions "
         "in the semantic specification's Input, is searched in the specification "
-        "world (`is_hetero: true`).",
+        "world (`is_hetero: true`). Too many of your searches still running "
+        "(`BMW_JOBS_IN_FLIGHT_MAX`): HTTP 429 with `Retry-After`, code 21.",
     )
     def post(self, request: Request) -> Response:
         serializer = CompatSearchLearnwareInputSerializer(data=request.data)
@@ -602,11 +629,14 @@ class CompatSearchLearnwareApi(CompatApi):
                 input_description=market_search.input_description_parse(
                     spec.get("Input"), stat_spec, strict=False
                 ),
+                caller=caller_key(request),
             )
         except market_search.SearchUnavailable as exc:
             raise CompatError(
                 SPEC_OR_NOT_FOUND, "Engine search learnware error."
             ) from exc
+        except RateLimitedError as exc:
+            raise _rate_limited(exc) from exc
         except ApplicationError as exc:
             raise CompatError(
                 SPEC_OR_NOT_FOUND, f"Statistical specification error. {exc.message}"

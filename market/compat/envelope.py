@@ -44,11 +44,19 @@ PARAMETERS_MSG = "Request parameters error."
 class CompatError(Exception):
     """An answer ``{code, msg}``, with HTTP 200 unless ``http_status`` says else."""
 
-    def __init__(self, code: int, msg: str, *, http_status: int = 200) -> None:
+    def __init__(
+        self,
+        code: int,
+        msg: str,
+        *,
+        http_status: int = 200,
+        retry_after_s: int | None = None,
+    ) -> None:
         super().__init__(msg)
         self.code = code
         self.msg = msg
         self.http_status = http_status
+        self.retry_after_s = retry_after_s
 
 
 def ok(data: Any = None, msg: str = "Ok") -> Response:
@@ -99,7 +107,10 @@ def compat_exception_handler(
     if isinstance(exc, ApplicationError):
         exc = _from_application_error(exc)
     if isinstance(exc, CompatError):
-        return Response({"code": exc.code, "msg": exc.msg}, status=exc.http_status)
+        answer = Response({"code": exc.code, "msg": exc.msg}, status=exc.http_status)
+        if exc.retry_after_s is not None:
+            answer["Retry-After"] = str(exc.retry_after_s)
+        return answer
     if isinstance(exc, exceptions.NotAuthenticated):
         return Response({"code": UNAUTHORIZED, "msg": "Unauthorized access."})
     if isinstance(exc, Http404):

@@ -24,10 +24,12 @@ from bmw.errors import (
     ApplicationError,
     LearnwareFailedError,
     NotFoundError,
+    RateLimitedError,
     TimedOutError,
     TooLargeError,
     UnavailableError,
 )
+from bmw.inflight import in_flight
 from bmw.outages import BROKER_ERRORS
 from market import selectors
 from market.inference.files import input_delete, input_store
@@ -60,14 +62,19 @@ def learnware_predict(
     files: Sequence[UploadedFile],
     reuser: str | None = None,
     weights: Sequence[float] | None = None,
+    caller: str = "",
 ) -> dict[str, Any]:
     """Predict with one learnware, or several combined by ``reuser``.
 
     Returns ``{learnware_ids, reuser, n_rows, predictions, probabilities, timing}``.
     Raises ``NotFoundError`` (unknown or unapproved learnware), ``ApplicationError``
     (bad input), ``TooLargeError``, ``LearnwareFailedError`` (the learnware failed),
-    ``TimedOutError`` (no answer in time) and ``InferenceUnavailable``.
+    ``TimedOutError`` (no answer in time), ``InferenceUnavailable`` and
+    ``RateLimitedError`` (``caller``, by default the signed-in user, already waits
+    for ``BMW_JOBS_IN_FLIGHT_MAX`` predictions).
     """
+    if not caller and viewer is not None:
+        caller = f"user:{viewer.id}"
     started = time.perf_counter()
     learnwares = [_runnable(viewer, i) for i in dict.fromkeys(learnware_ids)]
     if len(learnwares) > 1:
@@ -87,7 +94,18 @@ def learnware_predict(
         reuser=reuser if len(learnwares) > 1 else None,
         weights=None if weights is None else tuple(weights),
     )
-    outcome = _wait(job)
+    try:
+        with in_flight(
+            caller,
+            kind="prediction",
+            limit=settings.BMW_JOBS_IN_FLIGHT_MAX,
+            ttl_s=settings.BMW_INFERENCE_TIMEOUT_S + 30,
+            retry_after_s=5,
+        ):
+            outcome = _wait(job)
+    except RateLimitedError:
+        input_delete(job.input)
+        raise
     failure = outcome.failure
     if failure is not None:
         error = (
@@ -188,8 +206,15 @@ def _parse(files: Sequence[UploadedFile], learnware: Learnware) -> Any:
 
 def _wait(job: PredictJob) -> PredictOutcome:
     """Enqueue the job and wait for it; clean up a job no worker took."""
+    timeout = settings.BMW_INFERENCE_TIMEOUT_S
+    # The interactive queue never waits behind batch work: a job that no worker has
+    # started soon finds every inference worker busy or none running. Withdraw it
+    # then, rather than hold this web thread for the whole timeout.
+    start_timeout = min(settings.BMW_INFERENCE_START_TIMEOUT_S, timeout)
     try:
-        pending = jobs.send_task(PREDICT_TASK, (job.to_dict(),))
+        # Tied to this request: a worker drops the job unstarted once the request
+        # stopped waiting for its start (Celery's ``expires``).
+        pending = jobs.send_task(PREDICT_TASK, (job.to_dict(),), expires=start_timeout)
     except BROKER_ERRORS as exc:
         input_delete(job.input)
         raise InferenceUnavailable(
@@ -197,11 +222,6 @@ def _wait(job: PredictJob) -> PredictOutcome:
             "try again soon",
             extra={"detail": str(exc)},
         ) from exc
-    timeout = settings.BMW_INFERENCE_TIMEOUT_S
-    # The interactive queue never waits behind batch work: a job that no worker has
-    # started soon finds every inference worker busy or none running. Withdraw it
-    # then, rather than hold this web thread for the whole timeout.
-    start_timeout = min(settings.BMW_INFERENCE_START_TIMEOUT_S, timeout)
     try:
         try:
             result: dict[str, Any] = pending.get(timeout=start_timeout, interval=0.02)

@@ -21,6 +21,7 @@ from market.api_shared import (
     JSON_FILE_RESPONSES,
     LearnwareOutputSerializer,
     SemanticSpecField,
+    caller_key,
     json_file,
     search_input_check,
     viewer,
@@ -218,6 +219,7 @@ class LearnwareSearchApi(APIView):
             input_description=descriptions,
             hetero=hetero,
             output=output,
+            caller=caller_key(request),
         )
         response = Response(
             LearnwareSearchOutputSerializer(

@@ -8,6 +8,7 @@ the worker side is :mod:`market.search.index`), waits for its
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,6 +20,7 @@ from accounts.models import User
 from bmw import jobs
 from bmw.api.parsers import json_loads_bounded
 from bmw.errors import ApplicationError, UnavailableError
+from bmw.inflight import in_flight
 from bmw.outages import BROKER_ERRORS
 from learnware_core.errors import LearnwareError
 from learnware_core.specification.base import load_spec
@@ -26,6 +28,8 @@ from market import services, world
 from market.models import Learnware, UsageDay
 from market.search.protocol import SEARCH_TASK, SearchQuery, SearchReply
 from market.selectors import learnware_list
+
+logger = logging.getLogger(__name__)
 
 # No search worker answered in time, or the broker went away.
 _NO_ANSWER: tuple[type[Exception], ...] = (CeleryTimeoutError, *BROKER_ERRORS)
@@ -198,6 +202,7 @@ def learnware_search(
     input_description: dict[str, str] | None = None,
     hetero: bool = False,
     output: dict[str, Any] | None = None,
+    caller: str = "",
 ) -> SearchOutcome:
     """Semantic and statistical search: tags in SQL, ranking on a search worker.
 
@@ -207,7 +212,9 @@ def learnware_search(
     RKME is first searched on the islands its columns' meaning locates
     (``input_description``, ``output`` and one chosen task type), with a
     confidence per result, or ``no_match`` when nothing is trustworthy.
-    Raises ``SearchUnavailable`` when no search worker answers in time.
+    Raises ``SearchUnavailable`` when no search worker answers in time, and
+    ``RateLimitedError`` when ``caller`` (``user:<id>`` or ``addr:<ip>``) already
+    waits for ``BMW_JOBS_IN_FLIGHT_MAX`` searches.
     """
     services.usage_count(kind=UsageDay.Kind.SEARCH)
     tagged = any(
@@ -239,7 +246,15 @@ def learnware_search(
         task=filters.task_types[0] if len(filters.task_types) == 1 else None,
         output=output,
     )
-    reply = _ask_worker(query)
+    timeout = settings.BMW_SEARCH_TIMEOUT_S
+    with in_flight(
+        caller,
+        kind="search",
+        limit=settings.BMW_JOBS_IN_FLIGHT_MAX,
+        ttl_s=timeout + 30,
+        retry_after_s=2,
+    ):
+        reply = _ask_worker(query)
     if reply.problem is not None:
         field, message = reply.problem.field, reply.problem.message
         raise ApplicationError(
@@ -296,17 +311,33 @@ def learnware_search(
 
 def _ask_worker(query: SearchQuery) -> SearchReply:
     """Send ``query`` to a search worker and wait for its reply; ``SearchUnavailable``
-    if none answers in time (or the broker is away)."""
+    if none answers in time (or the broker is away).
+
+    The job is tied to this request: it expires when the request stops waiting (a
+    worker drops it unstarted, Celery's ``expires``) and is revoked on a timeout, so
+    abandoned searches do not keep a search worker busy."""
+    timeout = settings.BMW_SEARCH_TIMEOUT_S
+    pending = None
     try:
-        result = jobs.send_task(SEARCH_TASK, (query.to_dict(),)).get(
-            timeout=settings.BMW_SEARCH_TIMEOUT_S, interval=0.02
-        )
+        pending = jobs.send_task(SEARCH_TASK, (query.to_dict(),), expires=timeout)
+        result = pending.get(timeout=timeout, interval=0.02)
     except _NO_ANSWER as exc:
+        if pending is not None:
+            _revoke(pending)
         raise SearchUnavailable(
             "Search is unavailable: no search worker answered; try again soon",
             extra={"detail": str(exc) or type(exc).__name__},
         ) from exc
     return SearchReply.from_dict(result)
+
+
+def _revoke(pending: Any) -> None:
+    """Withdraw a job nobody waits for any more (best effort: the broker may be
+    away, and its expiry drops it anyway)."""
+    try:
+        pending.revoke()
+    except BROKER_ERRORS as exc:
+        logger.warning("search job %s not revoked: %s", pending.id, exc)
 
 
 def _hydrate_map(viewer: User | None, ids: list[int]) -> dict[int, Learnware]:

@@ -4,6 +4,7 @@ and the compat API, bounded JSON, before any work is queued."""
 from __future__ import annotations
 
 import json
+from contextlib import ExitStack
 from typing import Any
 
 import pytest
@@ -13,7 +14,10 @@ from django.test import Client
 
 from accounts.models import User
 from bmw import jobs
-from tests.market.conftest import client_for
+from bmw.inflight import in_flight, in_flight_count
+from market.models import LearnwareVersion
+from tests.compat.conftest import md5
+from tests.market.conftest import client_for, post_package, rezip
 
 pytestmark = pytest.mark.django_db
 
@@ -165,3 +169,188 @@ def test_deeply_nested_semantic_spec_string_on_upload_is_a_400(user: User) -> No
 
     assert response.status_code == 400
     assert "semantic_spec" in response.json()["extra"]["fields"]
+
+
+# ------------------------------------------------------------------ jobs in flight
+def _hold(stack: ExitStack, caller: str, kind: str, n: int) -> None:
+    for _ in range(n):
+        stack.enter_context(
+            in_flight(caller, kind=kind, limit=n, ttl_s=60, retry_after_s=2)
+        )
+
+
+def test_an_address_with_four_searches_in_flight_gets_429_with_retry_after() -> None:
+    with ExitStack() as stack:
+        _hold(stack, "addr:127.0.0.1", "search", 4)
+        rest = Client().post(
+            SEARCH, {"query": "credit"}, content_type="application/json"
+        )
+        compat = _compat_search(
+            Client(), {"Name": {"Type": "String", "Values": "credit"}}
+        )
+        other_user = Client(REMOTE_ADDR="10.0.0.9").post(
+            SEARCH, {"data_type": "Table"}, content_type="application/json"
+        )  # tags only: answered by the database, no job
+
+    assert rest.status_code == 429
+    assert rest["Retry-After"] == "2"
+    assert rest.json()["message"].startswith("Too many search requests")
+    assert rest.json()["extra"]["retry_after_s"] == 2
+    assert compat.status_code == 429
+    assert compat["Retry-After"] == "2"
+    assert compat.json()["code"] == 21
+    assert other_user.status_code == 200
+    assert in_flight_count("addr:127.0.0.1", kind="search") == 0
+
+
+def test_a_users_searches_are_counted_per_user_not_per_address(user: User) -> None:
+    with ExitStack() as stack:
+        _hold(stack, f"user:{user.id}", "search", 4)
+        mine = client_for(user).post(
+            SEARCH, {"query": "credit"}, content_type="application/json"
+        )
+
+    assert mine.status_code == 429
+
+
+class _NoAnswer:
+    """A job no worker answers: ``get`` times out; ``revoke`` is recorded."""
+
+    id = "job-1"
+
+    def __init__(self) -> None:
+        self.revoked = False
+
+    def get(self, **_: Any) -> Any:
+        from celery.exceptions import TimeoutError as CeleryTimeoutError
+
+        raise CeleryTimeoutError("no answer")
+
+    def revoke(self) -> None:
+        self.revoked = True
+
+
+def test_a_timed_out_search_is_revoked_expires_and_frees_its_slot(
+    monkeypatch: pytest.MonkeyPatch, settings: Any
+) -> None:
+    settings.BMW_SEARCH_TIMEOUT_S = 3.0
+    sent: list[dict[str, Any]] = []
+    job = _NoAnswer()
+
+    def send(name: str, args: Any = (), **options: Any) -> _NoAnswer:
+        sent.append({"name": name, **options})
+        return job
+
+    monkeypatch.setattr(jobs, "send_task", send)
+
+    response = Client().post(
+        SEARCH, {"query": "credit"}, content_type="application/json"
+    )
+
+    assert response.status_code == 503
+    assert sent == [{"name": "market.learnware_search", "expires": 3.0}]
+    assert job.revoked
+    assert in_flight_count("addr:127.0.0.1", kind="search") == 0
+
+
+@pytest.mark.integration
+def test_a_search_job_past_its_expiry_is_dropped_by_the_worker(
+    celery_worker_process: dict[str, Any],
+) -> None:
+    """Celery's ``expires`` in the real stack: a job whose request stopped waiting
+    never runs (the worker marks it revoked instead)."""
+    from celery import current_app
+    from celery.exceptions import TaskRevokedError
+
+    result = current_app.send_task(
+        "market.learnware_search", args=({"text": "credit"},), expires=-1
+    )
+
+    with pytest.raises(TaskRevokedError):
+        result.get(timeout=30, interval=0.1)
+    assert result.state == "REVOKED"
+
+
+# ------------------------------------------------------------------ uploads
+@pytest.fixture
+def _checks_not_run(monkeypatch: pytest.MonkeyPatch) -> None:
+    from market import services
+
+    monkeypatch.setattr(services, "_check_enqueue_on_commit", lambda version_id: None)
+
+
+@pytest.mark.usefixtures("_checks_not_run")
+def test_uploads_while_too_many_checks_are_pending_get_429(
+    user: User,
+    package_bytes: bytes,
+    semantic_spec: dict[str, Any],
+    settings: Any,
+) -> None:
+    settings.BMW_CHECKS_PENDING_MAX = 2
+    client = client_for(user)
+    answers = [
+        post_package(
+            client, rezip(package_bytes, extra={"n": bytes([i])}), semantic_spec
+        )
+        for i in range(3)
+    ]
+
+    assert [a.status_code for a in answers] == [201, 201, 429]
+    assert answers[2]["Retry-After"] == "60"
+    assert answers[2].json()["extra"]["fields"] == {
+        "package": ["too many checks pending"]
+    }
+    assert LearnwareVersion.objects.count() == 2
+
+
+@pytest.mark.usefixtures("_checks_not_run")
+def test_uploads_over_the_hourly_limit_get_429_with_the_wait(
+    user: User,
+    reviewer: User,
+    package_bytes: bytes,
+    semantic_spec: dict[str, Any],
+    settings: Any,
+) -> None:
+    settings.BMW_UPLOADS_PER_HOUR = 2
+    client = client_for(user)
+    answers = [
+        post_package(
+            client, rezip(package_bytes, extra={"n": bytes([i])}), semantic_spec
+        )
+        for i in range(3)
+    ]
+    staff = post_package(
+        client_for(reviewer), rezip(package_bytes, extra={"n": b"s"}), semantic_spec
+    )
+
+    assert [a.status_code for a in answers] == [201, 201, 429]
+    assert 3500 < int(answers[2]["Retry-After"]) <= 3600
+    assert "2 uploads in the last hour" in answers[2].json()["message"]
+    assert staff.status_code == 201  # reviewers and admins are not limited
+
+
+@pytest.mark.usefixtures("_checks_not_run")
+def test_compat_upload_over_the_limit_is_http_429_with_a_code(
+    user: User, package_bytes: bytes, semantic_spec: dict[str, Any], settings: Any
+) -> None:
+    from accounts import services as account_services
+    from tests.compat.conftest import OriginalClient
+
+    settings.BMW_CHECKS_PENDING_MAX = 1
+    assert (
+        post_package(client_for(user), package_bytes, semantic_spec).status_code == 201
+    )
+    original = OriginalClient(Client())
+    token = account_services.api_token_create(user=user, name="compat").token
+    assert original.login(user.email, token)["code"] == 0
+    second = rezip(package_bytes, extra={"n": b"2"})
+    original.upload_chunks(second)
+
+    response = original.post_json(
+        "/user/add_learnware_uploaded",
+        {"file_hash": md5(second), "semantic_specification": json.dumps(semantic_spec)},
+    )
+
+    assert response.status_code == 429
+    assert response["Retry-After"] == "60"
+    assert response.json()["code"] == 21

@@ -161,6 +161,7 @@ def dock(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Dock]:
         BMW_SEARCH_TIMEOUT_S="5",
         BMW_WORLD_RETRAIN_EVERY="0",
         BMW_WORLD_RETRAIN_INTERVAL_S="0",
+        BMW_CHECKS_PENDING_MAX="100",  # uploads pile up while a fault is on
     )
     manage = [sys.executable, str(REPO / "manage.py")]
     dock = None

@@ -404,7 +404,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** @description The original's search: semantic filters (several values of one key mean any of them; Name is free text), optional RKME file; `learnware_list_single` / `learnware_list_multi` with `matching` scores. A table RKME no learnware shares the columns of, with column descriptions in the semantic specification's Input, is searched in the specification world (`is_hetero: true`). */
+        /** @description The original's search: semantic filters (several values of one key mean any of them; Name is free text), optional RKME file; `learnware_list_single` / `learnware_list_multi` with `matching` scores. A table RKME no learnware shares the columns of, with column descriptions in the semantic specification's Input, is searched in the specification world (`is_hetero: true`). Too many of your searches still running (`BMW_JOBS_IN_FLIGHT_MAX`): HTTP 429 with `Retry-After`, code 21. */
         post: operations["compat_engine_search_learnware"];
         delete?: never;
         options?: never;
@@ -3338,6 +3338,14 @@ export interface operations {
                     "application/json": components["schemas"]["CompatStatusOutput"];
                 };
             };
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CompatStatusOutput"];
+                };
+            };
         };
     };
     compat_user_chunked_upload: {
@@ -3498,6 +3506,14 @@ export interface operations {
                     "application/json": components["schemas"]["CompatStatusOutput"];
                 };
             };
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CompatStatusOutput"];
+                };
+            };
         };
     };
     learnwares_list: {
@@ -3625,6 +3641,14 @@ export interface operations {
                 };
             };
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3789,6 +3813,14 @@ export interface operations {
                 };
             };
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4086,6 +4118,14 @@ export interface operations {
                 };
             };
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5082,6 +5122,14 @@ export interface operations {
                 };
             };
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
