@@ -30,8 +30,8 @@ _CHECKS = (
     ("model", "model module is in the package"),
     ("environment", "requirements.txt / environment.yaml"),
     ("stat", "statistical specification(s) load"),
-    ("stat_values", "statistical values are finite, distance to itself 0"),
     ("pickle", "pickle files name only known-safe globals"),
+    ("stat_values", "statistical values are finite, distance to itself 0"),
     ("semantic", "semantic specification is valid"),
     ("match", "statistical spec matches the semantic spec"),
     ("encoder", "text specification uses the dock's encoder"),
@@ -130,9 +130,20 @@ def _load_semantic(path: str) -> tuple[Any, str | None]:
 
 
 def run_checks(package: Path, semantic_path: str | None) -> list[CheckResult]:
-    """Run the checks in order; after a failure the dependent checks are skipped."""
+    """Run the checks in order; after a failure the dependent checks are skipped.
+
+    The package is unpacked (bounded, like the dock does) into a temporary folder
+    that is removed afterwards.
+    """
+    with tempfile.TemporaryDirectory(prefix="bmw-check-") as tmp:
+        return _run_checks(package, semantic_path, Path(tmp) / "package")
+
+
+def _run_checks(
+    package: Path, semantic_path: str | None, folder: Path
+) -> list[CheckResult]:
     from learnware_core.encoders import MINILM_NAME
-    from learnware_core.package import inspect_package
+    from learnware_core.package import extract_package, inspect_package
 
     results = {key: CheckResult(key, title) for key, title in _CHECKS}
     ordered = [results[key] for key, _ in _CHECKS]
@@ -159,9 +170,10 @@ def run_checks(package: Path, semantic_path: str | None) -> list[CheckResult]:
     results["archive"].status = "pass"
     results["archive"].detail = f"{n_files} files, {n_bytes:,} bytes uncompressed"
 
-    # Structure and specification files, with only an embedded semantic spec.
+    # Structure and specification files, with only an embedded semantic spec; the
+    # reader validates everything before it unpacks.
     try:
-        info = inspect_package(package)
+        info = extract_package(package, folder)
     except PackageError as exc:
         key = _classify(str(exc), semantic_file)
         # inspect_package reads: manifest, model, environment, embedded semantic
@@ -181,7 +193,7 @@ def run_checks(package: Path, semantic_path: str | None) -> list[CheckResult]:
     results["model"].detail = manifest.model.module_file
     results["stat"].status = "pass"
     results["stat"].detail = "; ".join(_describe_stat(item) for item in info.stat_specs)
-    failure = _unpacked_checks(package, info, results)
+    failure = _unpacked_checks(folder, info, results)
     if failure is not None:
         return fail(*failure)
 
@@ -221,9 +233,9 @@ def run_checks(package: Path, semantic_path: str | None) -> list[CheckResult]:
 
 
 def _unpacked_checks(
-    package: Path, info: Any, results: dict[str, CheckResult]
+    folder: Path, info: Any, results: dict[str, CheckResult]
 ) -> tuple[str, str] | None:
-    """Requirements, statistical values and pickle scan on the unpacked package.
+    """Requirements, pickle scan and statistical values of the unpacked package.
 
     Fills the passing rows; returns ``(key, message)`` of the first failure.
     """
@@ -232,34 +244,26 @@ def _unpacked_checks(
         check_stat_values,
         scan_package_pickles,
     )
-    from learnware_core.package import extract_package
     from learnware_core.runtime.requirements import read_requirements
 
-    with tempfile.TemporaryDirectory(prefix="bmw-check-") as tmp:
-        folder = Path(tmp) / "package"
-        try:
-            extract_package(package, folder)
-        except PackageError as exc:
-            return "archive", str(exc)
-        try:
-            requirements = read_requirements(folder)
-        except LearnwareError as exc:
-            return "environment", str(exc)
-        results["environment"].status = "pass"
-        results[
-            "environment"
-        ].detail = f"{info.environment_file}: {len(requirements.lines)} requirement(s)"
-        try:
-            results["stat_values"].detail = check_stat_values(info)
-        except LearnwareError as exc:
-            return "stat_values", str(exc)
-        results["stat_values"].status = "pass"
-        try:
-            outcome = scan_package_pickles(folder)
-        except CheckFailed as exc:
-            return "pickle", exc.message
-        results["pickle"].status = "pass"
-        results["pickle"].detail = outcome.message
+    try:
+        requirements = read_requirements(folder)
+    except LearnwareError as exc:
+        return "environment", str(exc)
+    results["environment"].status = "pass"
+    count = len(requirements.lines)
+    results["environment"].detail = f"{info.environment_file}: {count} requirement(s)"
+    try:
+        outcome = scan_package_pickles(folder)
+    except CheckFailed as exc:
+        return "pickle", exc.message
+    results["pickle"].status = "pass"
+    results["pickle"].detail = outcome.message
+    try:
+        results["stat_values"].detail = check_stat_values(info)
+    except LearnwareError as exc:
+        return "stat_values", str(exc)
+    results["stat_values"].status = "pass"
     return None
 
 
