@@ -370,7 +370,7 @@ class Client:
         ids: int | Sequence[int],
         *,
         dest: str | os.PathLike[str] | None = None,
-        allow_unsandboxed: bool = True,
+        allow_unsandboxed: bool = False,
         cache_dir: str | os.PathLike[str] | None = None,
         progress: bool = True,
     ) -> builtins.list[DeployedLearnware]:
@@ -387,11 +387,12 @@ class Client:
         dest : path, optional
             Where extracted packages are kept; default
             ``default_cache_dir() / "learnwares"`` (``~/.cache/bmw/learnwares``).
-        allow_unsandboxed : bool, default=True
-            If bubblewrap is unavailable here, run the models without isolation.
-            True by default because you chose to run this code on your own
-            machine (as the original client's ``load_learnware`` does); pass
-            False to refuse instead.
+        allow_unsandboxed : bool, default=False
+            The models run in the bubblewrap sandbox (no network, read-only
+            system, limits); without bubblewrap, loading fails saying how to
+            install it. Pass True to run them **without isolation** where
+            bubblewrap is unusable (a ``RuntimeWarning`` says so): the
+            learnware's code can then read and change everything you can.
         cache_dir : path, optional
             Environment cache (default :func:`default_cache_dir`).
         progress : bool, default=True
@@ -404,11 +405,17 @@ class Client:
             predicts, and adapts to your labelled rows with
             ``lw.finetune(X, y)``; ``lw.save_finetuned("new.zip")`` then writes
             the adapted learnware as a package you may upload.
+
+        Raises
+        ------
+        SandboxUnavailableError
+            If bubblewrap is unusable and ``allow_unsandboxed`` is False.
         """
         from learnware_core.runtime.deployed import (
             DeployedLearnware,
             default_cache_dir,
         )
+        from learnware_core.runtime.errors import SandboxUnavailableError
 
         wanted = [ids] if isinstance(ids, int) else builtins.list(ids)
         store = Path(dest) if dest is not None else default_cache_dir() / "learnwares"
@@ -424,6 +431,13 @@ class Client:
                         name=f"learnware {learnware_id}",
                     )
                 )
+        except SandboxUnavailableError as exc:
+            for learnware in loaded:
+                learnware.close()
+            raise SandboxUnavailableError(
+                f"{exc}, or pass allow_unsandboxed=True to run the learnware's "
+                "code on this machine without isolation"
+            ) from None
         except BaseException:
             for learnware in loaded:
                 learnware.close()

@@ -10,11 +10,12 @@ worker that dies or overruns the per-request time limit is killed and started
 again on the next call.
 
 Unsandboxed runs: if bubblewrap is unusable (macOS, a container without user
-namespaces ...), the worker runs as a plain subprocess with the same rlimits and a
-clean environment, but **without isolation**, and only with
-``allow_unsandboxed=True``. :meth:`learnware_core.client.Client.load` sets it by
-default: there the user chose to download and run this learnware's code on their
-own machine, as the original client's ``load_learnware`` does.
+namespaces ...), starting fails with :class:`SandboxUnavailableError` saying how to
+install it, unless the caller explicitly passed ``allow_unsandboxed=True``
+(:meth:`learnware_core.client.Client.load`, the deploy bundle's ``run.py
+--unsandboxed``): then the worker runs as a plain subprocess with the same
+rlimits and a clean environment, but **without isolation**, and a
+``RuntimeWarning`` says so.
 
 Fine-tuning: :meth:`DeployedLearnware.finetune` adapts the model with the user's
 labelled data through its own ``finetune(X, y)`` (or ``fit``), in the worker, which
@@ -38,6 +39,7 @@ import subprocess
 import tempfile
 import threading
 import time
+import warnings
 from pathlib import Path
 from types import TracebackType
 from typing import IO, Any, Self
@@ -442,10 +444,12 @@ class DeployedLearnware:
                 allow_unsandboxed=self.allow_unsandboxed,
             )
             if not command.sandboxed:
-                logger.warning(
-                    "bubblewrap is unavailable: running %s WITHOUT a sandbox",
-                    self.name,
+                warning = (
+                    f"bubblewrap is unavailable: running {self.name} WITHOUT a "
+                    "sandbox; its code can read and change everything you can"
                 )
+                logger.warning("%s", warning)
+                warnings.warn(warning, RuntimeWarning, stacklevel=3)
             # stderr goes to a host-opened file (bounded by RLIMIT_FSIZE)
             self._log = open(run_dir / "worker.log", "w+b")  # noqa: SIM115
             self._proc = subprocess.Popen(

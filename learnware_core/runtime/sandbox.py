@@ -79,6 +79,12 @@ _USR_PARTS = (
     "/usr/libx32",
     "/usr/share/zoneinfo",
 )
+#: How to get the sandbox working, for error messages.
+INSTALL_HINT = (
+    "Install bubblewrap (Debian/Ubuntu: apt-get install bubblewrap libseccomp2; "
+    "Fedora: dnf install bubblewrap libseccomp) on Linux with unprivileged user "
+    "namespaces enabled"
+)
 #: Environment variable naming the result pipe's descriptor (see run_sandboxed).
 RESULT_FD_ENV = "BMW_RESULT_FD"
 _CHUNK = 64 * 1024
@@ -487,7 +493,8 @@ def sandbox_command(
         )
     if not allow_unsandboxed:
         raise SandboxUnavailableError(
-            f"refusing to run uploaded code without a sandbox: {problem.strip()}"
+            f"refusing to run the learnware's code without a sandbox: "
+            f"{problem.strip()}. {INSTALL_HINT}"
         )
     return SandboxCommand(list(argv), scratch, child_env, limits, sandboxed=False)
 

@@ -210,8 +210,11 @@ def _readme(config: dict[str, Any]) -> str:
         "`input.csv` holds one row per sample (a header row is allowed; `.npy` works "
         "too). Predictions go to `predictions.csv` (`-o` to change), one row per "
         "input row. The first run builds each learnware's environment from its "
-        "`requirements.txt` (cached in `~/.cache/bmw`); with bubblewrap installed "
-        "the models run sandboxed, without network.",
+        "`requirements.txt` (cached in `~/.cache/bmw`). The models run in the "
+        "bubblewrap sandbox (Linux; `apt-get install bubblewrap libseccomp2`), "
+        "without network or access to your files; without bubblewrap `run.py` "
+        "stops. `python run.py --unsandboxed input.csv` runs them without "
+        "isolation instead: only for code you trust.",
     ]
     if config["reuser"]:
         weights = config["weights"]

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
+import shutil
 import tempfile
+import zipfile
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
 
+from learnware_core.client import Client
 from learnware_core.reuse import AveragingReuser, JobSelectorReuser, LearnwareLike
 from learnware_core.runtime import (
     DeployedLearnware,
@@ -17,15 +22,19 @@ from learnware_core.runtime import (
     IndexOptions,
     LearnwareRunError,
     SandboxLimits,
+    SandboxUnavailableError,
     sandbox_available,
 )
+from learnware_core.runtime import sandbox as sandbox_module
 from learnware_core.specification.rkme import RKMETableSpecification
+from tests.conftest import REPO
 
 pytestmark = pytest.mark.skipif(
     not sandbox_available(), reason="bubblewrap cannot create namespaces here"
 )
 
 TEST_CACHE = Path(tempfile.gettempdir()) / "bmw-test-envs"
+RUN_PY = REPO / "market" / "bundles" / "files" / "run.py"
 FAST = SandboxLimits(cpu_seconds=60, wall_seconds=20, memory_bytes=2 << 30)
 
 MODEL = """
@@ -232,3 +241,122 @@ def test_deployed_learnware_reuses_the_cached_environment(
         assert again.environment == first
         assert again.environment.prefix.is_relative_to(TEST_CACHE / "envs")
         np.testing.assert_array_equal(again.predict(X), (X.sum(axis=1) > 0))
+
+
+# ------------------------------------------------------------ sandboxed by default
+NO_BWRAP = "/usr/bin/bwrap is not installed (apt-get install bubblewrap)"
+
+
+@pytest.fixture
+def no_bwrap(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sandbox_module, "_probe", lambda privileged: NO_BWRAP)
+
+
+@pytest.fixture
+def current_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Environments are this interpreter (no build)."""
+    monkeypatch.setattr(
+        EnvironmentBuilder, "build", lambda self, requirements: Environment.current()
+    )
+
+
+def test_deployed_learnware_without_bubblewrap_fails_saying_how_to_install(
+    tmp_path: Path, no_bwrap: None
+) -> None:
+    with pytest.raises(SandboxUnavailableError, match="apt-get install bubblewrap"):
+        _deploy(_package(tmp_path / "lw"))
+
+
+def test_deployed_learnware_runs_unsandboxed_only_when_asked_with_a_warning(
+    tmp_path: Path, X: np.ndarray, no_bwrap: None
+) -> None:
+    with pytest.warns(RuntimeWarning, match="WITHOUT a sandbox"):
+        lw = DeployedLearnware(
+            _package(tmp_path / "lw"),
+            environment=Environment.current(),
+            limits=FAST,
+            allow_unsandboxed=True,
+        )
+    with lw:
+        assert not lw.sandboxed
+        np.testing.assert_array_equal(lw.predict(X), (X.sum(axis=1) > 0))
+
+
+def test_client_load_is_sandboxed_unless_told_otherwise(
+    tmp_path: Path,
+    X: np.ndarray,
+    no_bwrap: None,
+    current_env: None,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    package = _package(tmp_path / "lw")
+    monkeypatch.setattr(
+        Client, "_package_dir", lambda self, learnware_id, store, progress: package
+    )
+    client = Client("http://127.0.0.1:9", token="unused")
+
+    with pytest.raises(SandboxUnavailableError) as refused:
+        client.load(1, progress=False)
+    assert "apt-get install bubblewrap" in str(refused.value)
+    assert "allow_unsandboxed=True" in str(refused.value)
+
+    with pytest.warns(RuntimeWarning, match="WITHOUT a sandbox"):
+        [lw] = client.load(1, allow_unsandboxed=True, progress=False)
+    with lw:
+        assert not lw.sandboxed
+        assert lw.predict(X).shape == (7,)
+
+
+def _bundle(tmp_path: Path) -> Any:
+    """A deploy bundle's files (one learnware) and its run.py, imported."""
+    folder = tmp_path / "bundle"
+    (folder / "learnwares").mkdir(parents=True)
+    package = _package(tmp_path / "lw")
+    with zipfile.ZipFile(folder / "learnwares" / "1.zip", "w") as zf:
+        for path in sorted(package.iterdir()):
+            zf.write(path, path.name)
+    shutil.copy(RUN_PY, folder / "run.py")
+    config = {
+        "learnwares": [{"id": 1, "file": "learnwares/1.zip", "data_type": "Table"}],
+        "weights": None,
+        "reuser": None,
+        "mode": None,
+    }
+    (folder / "bundle.json").write_text(json.dumps(config))
+    np.savetxt(folder / "input.csv", np.ones((3, 4)), delimiter=",")
+    spec = importlib.util.spec_from_file_location("bundle_run", folder / "run.py")
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return folder, module
+
+
+def test_bundle_run_py_is_sandboxed_unless_told_otherwise(
+    tmp_path: Path, no_bwrap: None, current_env: None
+) -> None:
+    folder, run = _bundle(tmp_path)
+    out = folder / "predictions.csv"
+    argv = [str(folder / "input.csv"), "-o", str(out)]
+
+    with pytest.raises(SystemExit) as refused:
+        run.main(argv)
+    assert "apt-get install bubblewrap" in str(refused.value)
+    assert "--unsandboxed" in str(refused.value)
+    assert not out.exists()
+
+    with pytest.warns(RuntimeWarning, match="WITHOUT a sandbox"):
+        assert run.main([*argv, "--unsandboxed"]) == 0
+    assert out.read_text().splitlines() == ["prediction", "1", "1", "1"]
+
+
+def test_bundle_run_py_runs_sandboxed_where_bubblewrap_works(
+    tmp_path: Path, current_env: None, recwarn: pytest.WarningsRecorder
+) -> None:
+    folder, run = _bundle(tmp_path)
+    out = folder / "predictions.csv"
+
+    assert run.main([str(folder / "input.csv"), "-o", str(out)]) == 0
+
+    assert out.read_text().splitlines() == ["prediction", "1", "1", "1"]
+    assert not [w for w in recwarn if "WITHOUT a sandbox" in str(w.message)]

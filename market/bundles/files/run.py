@@ -7,10 +7,12 @@ The input is a CSV (a non-numeric first row is taken as a header), a ``.npy`` ar
 or for text learnwares a ``.txt`` file (one text per line) or a CSV whose first
 column holds the texts. Each learnware is extracted from ``learnwares/<id>.zip`` and
 runs in its own environment, built once from its ``requirements.txt`` and cached
-(``~/.cache/bmw``, or ``$BMW_CACHE_DIR``, or ``--cache-dir``); with bubblewrap it
-runs in a sandbox without network. Several learnwares are combined by the reuser
-named in ``bundle.json`` (``JobSelectorReuser`` with the search's mixture weights,
-or ``AveragingReuser``). Nothing is sent anywhere.
+(``~/.cache/bmw``, or ``$BMW_CACHE_DIR``, or ``--cache-dir``), in the bubblewrap
+sandbox (no network, read-only system, resource limits). Without bubblewrap it
+stops and says how to install it; ``--unsandboxed`` runs the learnwares' code
+without isolation instead (with a warning). Several learnwares are combined by the
+reuser named in ``bundle.json`` (``JobSelectorReuser`` with the search's mixture
+weights, or ``AveragingReuser``). Nothing is sent anywhere.
 """
 
 from __future__ import annotations
@@ -22,6 +24,8 @@ import json
 import math
 import sys
 import tempfile
+import warnings
+from argparse import SUPPRESS
 from pathlib import Path
 from typing import Any
 
@@ -106,10 +110,13 @@ def _parser(config: dict[str, Any]) -> argparse.ArgumentParser:
     parser.add_argument("--mode", choices=MODES, default=config.get("mode") or "mean")
     parser.add_argument("--cache-dir", type=Path, help="environment cache")
     parser.add_argument(
-        "--require-sandbox",
+        "--unsandboxed",
         action="store_true",
-        help="refuse to run the models if bubblewrap is unavailable",
+        help="if bubblewrap is unavailable, run the learnwares' code WITHOUT "
+        "isolation (it can read and change everything you can)",
     )
+    # the default now; kept so that older instructions still work
+    parser.add_argument("--require-sandbox", action="store_true", help=SUPPRESS)
     return parser
 
 
@@ -139,6 +146,8 @@ def main(argv: list[str] | None = None) -> int:
     texts = all(lw.get("data_type") == "Text" for lw in config["learnwares"])
     X: Any = read_texts(args.input) if texts else read_table(args.input)
     learnwares: list[DeployedLearnware] = []
+    if args.unsandboxed:
+        warnings.simplefilter("always", RuntimeWarning)  # each unisolated start
     with tempfile.TemporaryDirectory(prefix="bmw-bundle-") as tmp:
         try:
             for entry in config["learnwares"]:
@@ -149,12 +158,17 @@ def main(argv: list[str] | None = None) -> int:
                     DeployedLearnware(
                         folder,
                         cache_dir=args.cache_dir,
-                        allow_unsandboxed=not args.require_sandbox,
+                        allow_unsandboxed=args.unsandboxed,
                         name=f"learnware {entry['id']}",
                     )
                 )
             y = np.asarray(_combine(learnwares, X, config, args))
-        except (LearnwareError, SandboxUnavailableError) as exc:
+        except SandboxUnavailableError as exc:
+            raise SystemExit(
+                f"error: {exc}, or run with --unsandboxed to run the learnwares' "
+                "code on this machine without isolation"
+            ) from exc
+        except LearnwareError as exc:
             raise SystemExit(f"error: {exc}") from exc
         finally:
             for lw in learnwares:
