@@ -11,14 +11,18 @@ import multiprocessing.util
 import os
 import pickle
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 __all__ = [
+    "ESCAPE_CALLS",
     "HOSTILE_GLOBALS",
     "REPORT_FORGING_MODEL",
+    "escape_probe",
     "global_call_pickle",
     "replace_in_package",
+    "scratch_flood",
     "spawnv_passfds_pickle",
 ]
 
@@ -133,3 +137,64 @@ def replace_in_package(package: Path | bytes, files: dict[str, bytes]) -> bytes:
         for name, content in files.items():
             dst.writestr(name, content)
     return out.getvalue()
+
+
+#: System calls an escape attempt makes from inside the sandbox (each must fail
+#: with EPERM): (label, Python expression over ``libc`` and ``NR``).
+ESCAPE_CALLS: tuple[tuple[str, str], ...] = (
+    ("unshare(NEWUSER)", "libc.unshare(0x10000000)"),
+    ("unshare(NEWNS)", "libc.unshare(0x00020000)"),
+    ("mount", "libc.mount(b'none', b'/tmp', b'tmpfs', 0, None)"),
+    ("ptrace", "libc.ptrace(16, 1, None, None)"),  # PTRACE_ATTACH to pid 1
+    ("bpf", "libc.syscall(NR['bpf'], 0, None, 0)"),
+    ("keyctl", "libc.syscall(NR['keyctl'], 0, 0, 0, 0, 0)"),
+    ("perf_event_open", "libc.syscall(NR['perf_event_open'], None, 0, -1, -1, 0)"),
+    ("userfaultfd", "libc.syscall(NR['userfaultfd'], 0)"),
+)
+
+
+def escape_probe(syscall_number: Callable[[str], int]) -> str:
+    """Python code trying ``unshare -Urm`` and each of :data:`ESCAPE_CALLS`.
+
+    Prints ``unshare <status> <stdout> <stderr>``, then ``<label> <result>
+    <strerror>`` per call, then ``thread ok`` (plain threads must still work).
+    ``syscall_number`` maps a name to this architecture's number.
+    """
+    names = ("bpf", "keyctl", "perf_event_open", "userfaultfd")
+    numbers = {name: syscall_number(name) for name in names}
+    calls = "".join(
+        f"    ({label!r}, lambda: {expr}),\n" for label, expr in ESCAPE_CALLS
+    )
+    return (
+        f"NR = {numbers!r}\n"
+        "import ctypes, os, subprocess, threading\n"
+        "done = subprocess.run(['unshare', '-Urm', 'id', '-u'], capture_output=True,"
+        " text=True)\n"
+        "print('unshare', done.returncode, done.stdout.strip(), done.stderr.strip())\n"
+        "libc = ctypes.CDLL(None, use_errno=True)\n"
+        f"for name, call in [\n{calls}]:\n"
+        "    print(name, call(), os.strerror(ctypes.get_errno()))\n"
+        "worker = threading.Thread(target=lambda: None)\n"
+        "worker.start()\n"
+        "worker.join()\n"
+        "print('thread ok')\n"
+    )
+
+
+def scratch_flood(total_bytes: int) -> str:
+    """Python code writing up to ``total_bytes`` (1 MiB at a time) to the scratch
+    dir, ``/tmp`` and ``/dev/shm``; prints ``<path> <MiB written> <errno name>``
+    for each write that failed (e.g. ``ENOSPC`` at a quota)."""
+    return (
+        "import errno\n"
+        "for path in ('big.bin', '/tmp/big.bin', '/dev/shm/big.bin'):\n"
+        "    written = 0\n"
+        "    try:\n"
+        "        with open(path, 'wb') as fh:\n"
+        f"            for _ in range({total_bytes >> 20}):\n"
+        "                fh.write(b'x' * (1 << 20))\n"
+        "                fh.flush()\n"
+        "                written += 1\n"
+        "    except OSError as exc:\n"
+        "        print(path, written, errno.errorcode[exc.errno])\n"
+    )
