@@ -78,6 +78,9 @@ HOSTILE_GLOBALS: tuple[tuple[str, str], ...] = (
     ("socket", "create_connection"),
     ("runpy", "run_path"),
     ("operator", "attrgetter"),
+    ("scipy", "LowLevelCallable"),
+    ("lightgbm.basic", "_LIB"),
+    ("catboost", "Pool"),
 )
 
 #: ``__init__.py`` of a model that tries to forge the dock's check report: it prints

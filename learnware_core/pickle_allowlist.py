@@ -111,7 +111,8 @@ _DENIED_CLASS = re.compile(
     r"(File|Files|Stream|Writer|Reader|Store|Handler|Popen|Process|Pool|Thread|"
     r"Executor|Socket|Connection|Server|Client|Tracker|Loader|DLL|Library|Memory|"
     r"Memorized|Shell|Command|Importer|Finder|System|Path|Directory|Mmap|Memmap|"
-    r"Session|Url|URL|Flight)$|Temporary|Subprocess|Spawn"
+    r"Session|Url|URL|Flight|Callable|CFunction|Capsule)$|Temporary|Subprocess|Spawn|"
+    r"^_+[A-Z0-9_]+$"  # private constants (a loaded library handle such as _LIB)
 )
 _CLASS = re.compile(r"^_*[A-Z][A-Za-z0-9_]*$")
 _HELPER = re.compile(
