@@ -242,8 +242,11 @@ class LearnwareDetailApi(APIView):
             **ERRORS,
         },
         tags=["learnwares"],
-        description="Cosmetic edits apply at once (200); a change of Data, Task, "
-        "Input or Output creates a new version that is checked and reviewed (202).",
+        description="Any change (name, description, tags, Data, Task, Input, "
+        "Output) creates a new version of the same package that is checked (the "
+        "sensitive-words check among the checks) and reviewed like an upload (202); "
+        "a listed learnware keeps showing its approved text until then. Nothing "
+        "changed: 200 with the learnware.",
     )
     def patch(self, request: Request, learnware_id: int) -> Response:
         learnware = learnware_or_404(request, learnware_id)

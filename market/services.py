@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 import logging
 import math
-from collections.abc import Mapping
+import re
+from collections.abc import Iterator, Mapping
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -49,8 +50,6 @@ logger = logging.getLogger(__name__)
 
 Status = LearnwareVersion.Status
 CHECK_TASK = "market.learnware_version_check"  # market.tasks
-# Keys whose change alters what the model accepts or returns: a new version is checked.
-COMPATIBILITY_KEYS = ("Data", "Task", "Input", "Output")
 
 
 def _stale_after() -> timedelta:
@@ -65,6 +64,37 @@ def _parse_semantic(semantic_spec: Mapping[str, Any]) -> SemanticSpec:
         raise ApplicationError(
             f"semantic_spec: {exc}", extra={"fields": {"semantic_spec": [str(exc)]}}
         ) from exc
+
+
+def _refused_word(spec: SemanticSpec) -> None:
+    """Refuse a spec whose text holds a word of the sensitive-words list (the check
+    pipeline's step, run on the text at once so an edit is refused before anything
+    is queued). ``ApplicationError`` naming ``semantic_spec``."""
+    words = [w.strip() for w in settings.BMW_CHECK_CONFIG.get("sensitive_words", ())]
+    words = [w for w in words if w]
+    if not words:
+        return
+    pattern = re.compile(
+        "|".join(rf"\b{re.escape(w)}\b" for w in words), flags=re.IGNORECASE
+    )
+    hit = next(filter(None, map(pattern.search, _texts(spec.to_dict()))), None)
+    if hit:
+        problem = f"contains a refused word: '{hit.group(0)}'"
+        raise ApplicationError(
+            f"semantic_spec: {problem}", extra={"fields": {"semantic_spec": [problem]}}
+        )
+
+
+def _texts(value: Any) -> Iterator[str]:
+    """Every string in a JSON value (keys excepted)."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, Mapping):
+        for item in value.values():
+            yield from _texts(item)
+    elif isinstance(value, list | tuple):
+        for item in value:
+            yield from _texts(item)
 
 
 def _require_owner_or_admin(learnware: Learnware, user: User) -> None:
@@ -249,21 +279,6 @@ def _apply_semantic(learnware: Learnware, spec: SemanticSpec) -> None:
     learnware.scenarios = list(spec.scenarios)
 
 
-def _with_compatibility_of(
-    spec: Mapping[str, Any], other: Mapping[str, Any]
-) -> SemanticSpec | None:
-    """``spec`` with Data/Task/Input/Output taken from ``other`` (None if the mix is
-    not a valid spec)."""
-    merged = {
-        **spec,
-        **{key: other[key] for key in COMPATIBILITY_KEYS if key in other},
-    }
-    try:
-        return _parse_semantic(merged)
-    except ApplicationError:
-        return None
-
-
 @transaction.atomic
 def learnware_create(
     *, owner: User, semantic_spec: Mapping[str, Any], package: UploadedFile
@@ -273,6 +288,7 @@ def learnware_create(
     Side effects: the package file in storage; a check task enqueued after commit.
     """
     spec = _parse_semantic(semantic_spec)
+    _refused_word(spec)
     learnware = Learnware(owner=owner)
     _apply_semantic(learnware, spec)
     learnware.full_clean(exclude=["live_version"])
@@ -290,28 +306,26 @@ def learnware_version_create(
     package: UploadedFile | None,
     semantic_spec: Mapping[str, Any] | None = None,
 ) -> LearnwareVersion:
-    """Upload a new version (new package and/or a compatibility-changing spec).
+    """Upload a new version (a new package and/or a new semantic spec).
 
-    The live version stays live until the new one is approved, and so does what a
-    listed learnware shows of the model (Data, Task, Input, Output: everyone would
-    see, filter and "try it" by an unreviewed spec otherwise); its cosmetic keys apply
-    at once, as edits do. Side effects: package file, check task.
+    A listed learnware keeps showing its live version, spec included (name,
+    description, tags: everyone would see, filter and "try it" by unchecked,
+    unreviewed text otherwise), until the new version passes its checks (the
+    sensitive-words check among them) and a reviewer approves it; the owner and the
+    reviewers see the pending spec on the version. An unlisted learnware shows the
+    new spec at once (only its owner and staff see it). Side effects: package file,
+    check task.
     """
     _require_owner_or_admin(learnware, by)
     spec = _parse_semantic(semantic_spec or learnware.semantic_spec)
+    _refused_word(spec)
     latest = learnware.versions.order_by("-number").first()
     if package is None and latest is None:
         raise ApplicationError(
             "package: required", extra={"fields": {"package": ["required"]}}
         )
-    live = learnware.live_version
-    shown = (
-        spec
-        if live is None
-        else _with_compatibility_of(spec.to_dict(), live.semantic_spec)
-    )
-    if shown is not None:
-        _apply_semantic(learnware, shown)
+    if learnware.live_version is None:
+        _apply_semantic(learnware, spec)
         learnware.save()
     return _version_add(
         learnware=learnware, by=by, spec=spec, package=package, reuse_package_of=latest
@@ -322,34 +336,32 @@ def learnware_version_create(
 def learnware_update(
     *, learnware: Learnware, by: User, semantic_spec: Mapping[str, Any]
 ) -> LearnwareVersion | None:
-    """Edit a learnware's semantic spec.
+    """Edit a learnware's semantic spec: a new version of the same package, checked
+    and reviewed like an upload before a listed learnware shows it.
 
-    Cosmetic edits (name, description, library, scenarios, license) apply at once to
-    the learnware and its live version; a change of Data/Task/Input/Output makes a new
-    version of the same package that is checked and reviewed. Returns that version.
+    Any change a user can see (name, description, tags, Data/Task/Input/Output)
+    goes through the checks (the sensitive-words check among them) and review; until
+    a reviewer approves it the approved text stays listed. Returns that version, or
+    None if nothing changed.
     """
     _require_owner_or_admin(learnware, by)
     spec = _parse_semantic(semantic_spec)
     new = spec.to_dict()
-    changed = sorted(k for k in new if new.get(k) != learnware.semantic_spec.get(k))
+    latest = learnware.versions.order_by("-number").first()
+    current = latest.semantic_spec if latest is not None else learnware.semantic_spec
+    keys = set(new) | set(current)
+    changed = sorted(k for k in keys if new.get(k) != current.get(k))
+    if not changed:
+        return None
     audit_record(
         actor=by,
         action=AuditEntry.Action.LEARNWARE_UPDATE,
         target=learnware,
         detail={"fields": changed},
     )
-    if any(k in changed for k in COMPATIBILITY_KEYS):
-        return learnware_version_create(
-            learnware=learnware, by=by, package=None, semantic_spec=new
-        )
-    _apply_semantic(learnware, spec)
-    learnware.save()
-    if learnware.live_version is not None:
-        LearnwareVersion.objects.filter(id=learnware.live_version.id).update(
-            semantic_spec=new
-        )
-        _index_event(learnware.id, SearchIndexEvent.Action.UPSERT)
-    return None
+    return learnware_version_create(
+        learnware=learnware, by=by, package=None, semantic_spec=new
+    )
 
 
 @transaction.atomic
@@ -532,11 +544,8 @@ def learnware_version_review(
             # Now the listing shows what this version is (learnware_version_create).
             learnware.refresh_from_db()
             learnware.live_version = version
-            listed = _with_compatibility_of(
-                learnware.semantic_spec, version.semantic_spec
-            )
-            if listed is not None:
-                _apply_semantic(learnware, listed)
+            # The listing shows what was reviewed: this version's spec, all of it.
+            _apply_semantic(learnware, _parse_semantic(version.semantic_spec))
             learnware.save(update_fields=[*_SEMANTIC_FIELDS, "live_version"])
             _index_event(learnware.id, SearchIndexEvent.Action.UPSERT)
             world.learnware_approved(version=version)

@@ -377,8 +377,8 @@ class CompatUpdateLearnwareApi(CompatApi):
         },
         tags=TAGS,
         description="Edit the semantic specification, optionally with a new "
-        "package (a new version, checked and reviewed). Name, Description, "
-        "Library, Scenario and License edits apply at once. Codes: 71 unknown id, "
+        "package: a new version, checked and reviewed like an upload; a listed "
+        "learnware shows its approved specification until then. Codes: 71 unknown id, "
         "31 not the owner, 41 bad specification, 51 bad package, 61 duplicate. "
         + _ERRORS_AT_200,
     )

@@ -101,8 +101,8 @@ def test_original_client_flow_upload_list_info_download_update_delete(
     ).json()
     assert updated == {"code": 0, "msg": "success"}
     learnware.refresh_from_db()
-    assert learnware.name == "renamed"
-    assert learnware.versions.count() == 1  # cosmetic: no new version
+    assert learnware.name == "renamed"  # unlisted: its owner sees the edit at once
+    assert learnware.versions.count() == 2  # every edit is checked and reviewed
 
     deleted = client.post_json("/user/delete_learnware", {"learnware_id": learnware_id})
     assert deleted.json() == {"code": 0, "msg": "Delete success."}

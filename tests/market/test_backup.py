@@ -325,7 +325,8 @@ def _compare(source: Any, restored: Any) -> None:
         theirs.execute("SELECT count(*) FROM market_learnware")
         assert theirs.fetchone()[0] == Learnware.objects.count() == 3
         theirs.execute("SELECT count(*) FROM market_learnwareversion")
-        assert theirs.fetchone()[0] == LearnwareVersion.objects.count() == 6
+        # 6 uploaded, 1 the edit's (the same package: files stored once)
+        assert theirs.fetchone()[0] == LearnwareVersion.objects.count() == 7
         theirs.execute("SELECT count(*) FROM accounts_user")
         assert theirs.fetchone()[0] == User.objects.count() == 4
         theirs.execute("SELECT count(*) FROM accounts_auditentry")

@@ -585,8 +585,8 @@ def test_admin_routes_refuse_everyone_else(world: World) -> None:
 def test_approving_the_new_version_lists_what_it_is(
     world: World, reviewer: User
 ) -> None:
-    """The other half of keeping v2's Task/Output back: approval applies them, and
-    cosmetic edits made meanwhile are kept."""
+    """The other half of keeping v2's Task/Output back: approval lists v2's spec,
+    all of it; an edit made meanwhile is a version of its own, still waiting."""
     renamed = {**world.v1_spec, "Name": {"Type": "String", "Values": "renamed"}}
     services.learnware_update(
         learnware=world.listed, by=world.owner, semantic_spec=renamed
@@ -599,4 +599,8 @@ def test_approving_the_new_version_lists_what_it_is(
     assert body["live_version"]["id"] == world.v2.id
     assert body["task_type"] == "Regression"
     assert body["semantic_spec"]["Output"] == world.v2.semantic_spec["Output"]
-    assert body["name"] == "renamed"
+    assert body["name"] == world.v2.semantic_spec["Name"]["Values"]
+    pending = world.listed.versions.order_by("-number").first()
+    assert pending is not None
+    assert pending.semantic_spec["Name"]["Values"] == "renamed"
+    assert pending.status == LearnwareVersion.Status.QUEUED

@@ -506,7 +506,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** @description Edit the semantic specification, optionally with a new package (a new version, checked and reviewed). Name, Description, Library, Scenario and License edits apply at once. Codes: 71 unknown id, 31 not the owner, 41 bad specification, 51 bad package, 61 duplicate. Business errors are HTTP 200 with `code != 0` (the original's convention); no credentials on a protected endpoint is HTTP 200 with code 11, a bad token HTTP 401. */
+        /** @description Edit the semantic specification, optionally with a new package: a new version, checked and reviewed like an upload; a listed learnware shows its approved specification until then. Codes: 71 unknown id, 31 not the owner, 41 bad specification, 51 bad package, 61 duplicate. Business errors are HTTP 200 with `code != 0` (the original's convention); no credentials on a protected endpoint is HTTP 200 with code 11, a bad token HTTP 401. */
         post: operations["compat_user_update_learnware"];
         delete?: never;
         options?: never;
@@ -545,7 +545,7 @@ export interface paths {
         delete: operations["learnwares_destroy"];
         options?: never;
         head?: never;
-        /** @description Cosmetic edits apply at once (200); a change of Data, Task, Input or Output creates a new version that is checked and reviewed (202). */
+        /** @description Any change (name, description, tags, Data, Task, Input, Output) creates a new version of the same package that is checked (the sensitive-words check among the checks) and reviewed like an upload (202); a listed learnware keeps showing its approved text until then. Nothing changed: 200 with the learnware. */
         patch: operations["learnwares_update"];
         trace?: never;
     };

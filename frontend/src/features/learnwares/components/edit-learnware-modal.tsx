@@ -7,6 +7,7 @@ import {
   MultiSelect,
   Select,
   Stack,
+  Text,
   Textarea,
   TextInput,
 } from '@mantine/core';
@@ -24,8 +25,9 @@ import {
 import { useUpdateLearnware } from '../api/update-learnware';
 
 /**
- * Edits the cosmetic fields (name, description, library, scenarios, license): they apply at
- * once. Data, task, input and output stay as they are; changing them needs a new version.
+ * Edits the name, description, library, scenarios and license. The edit is a new version of
+ * the same package, checked and reviewed like an upload: a listed learnware keeps showing its
+ * approved text until a reviewer approves it. Data, task, input and output stay as they are.
  */
 type Props = { learnware: Learnware; opened: boolean; onClose: () => void };
 
@@ -91,6 +93,9 @@ function EditLearnwareForm({
   return (
     <form onSubmit={submit} noValidate>
       <Stack>
+        <Text size="sm" c="dimmed">
+          {t('learnware.edit.reviewed')}
+        </Text>
         <TextInput
           label={t('submit.fields.name')}
           value={name}

@@ -486,6 +486,8 @@ export const en = {
     edit: {
       open: 'Edit',
       title: 'Edit learnware',
+      reviewed:
+        'Your changes are checked and reviewed before they are shown; until then the approved text stays listed.',
     },
     newVersion: {
       open: 'New version',

@@ -477,6 +477,7 @@ export const zh: Translations = {
     edit: {
       open: '编辑',
       title: '编辑学件',
+      reviewed: '修改需通过检查与审核后才会显示；在此之前仍显示已审核通过的内容。',
     },
     newVersion: {
       open: '新版本',
