@@ -1,10 +1,12 @@
 """In-memory statistical search index: exact MMD^2 ranking over many specifications.
 
 :class:`StatIndex` keeps every specification in the *feature space* it belongs to
-(:func:`feature_space_key`): table RKMEs by dimension and ``gamma``, text RKMEs
-additionally by encoder, image RKMEs by kernel (``model_config``, ``n_models``,
-channels). Specifications of different spaces are never compared; a query only sees
-its own space.
+(:func:`feature_space_key`): table RKMEs by dimension and ``gamma``, text RKMEs by
+encoder and dimension, image RKMEs by kernel (``model_config``, ``n_models``,
+channels; the Gaussian pixel kernel by channels). Specifications of different spaces
+are never compared; a query only sees its own space. Text and Gaussian image specs
+are compared under their space's kernel (``search_gamma_``), whatever gamma each was
+fitted with, so a gamma never makes them unsearchable.
 
 Storage (per space)
 -------------------
@@ -213,13 +215,17 @@ def score_from_mmd2(mmd2: Any, resolution: float) -> FloatArray:
 def _points_of(
     spec: StatSpecification,
 ) -> tuple[FloatArray, FloatArray, float, RKMEImageSpecification | None]:
-    if isinstance(spec, RKMETextSpecification | RKMETableSpecification):
+    # text and Gaussian image specs: the space's kernel (search_gamma_), not the
+    # gamma each was fitted with (not part of their feature space)
+    if isinstance(spec, RKMETextSpecification):
+        return spec.z_, spec.beta_, spec.search_gamma_, None
+    if isinstance(spec, RKMETableSpecification):
         return spec.z_, spec.beta_, float(spec.gamma_), None
     if isinstance(spec, RKMEImageSpecification):
         check_fitted(spec, "z_")
         if spec.is_gaussian:  # a table RKME on the flattened pixels
             pixels = spec.pixel_rkme()
-            return pixels.z_, pixels.beta_, float(pixels.gamma_), None
+            return pixels.z_, pixels.beta_, spec.search_gamma_, None
         return np.zeros((0, 0)), spec.beta_, 0.0, spec
     raise SpecificationError(
         f"cannot index specifications of type {type(spec).__name__}"

@@ -1004,9 +1004,23 @@ class RKMEImageSpecification(StatSpecification):
         return self._embedding
 
     def space_key(self) -> tuple[Any, ...]:
-        """``("RKMEImageSpecification", *kernel_key)``."""
+        """``("RKMEImageSpecification", *kernel_key)``; for the Gaussian pixel
+        kernel ``("RKMEImageSpecification", "gaussian", C)``: its gamma is not part
+        of the space, search compares under :attr:`search_gamma_`."""
         check_fitted(self, "z_")
+        if self.is_gaussian:
+            return (self.type_name, "gaussian", int(self.n_channels_))
         return (self.type_name, *self.kernel_key_)
+
+    @property
+    def search_gamma_(self) -> float:
+        """Gaussian pixel kernel only: the gamma search compares every such spec of
+        ``C`` channels under (:func:`default_pixel_gamma`), whatever gamma it was
+        fitted with (its reduced images and weights define an MMD under any)."""
+        check_fitted(self, "z_")
+        if not self.is_gaussian:
+            raise SpecificationError("the random-CNN kernel has no gamma")
+        return default_pixel_gamma(int(self.n_channels_))
 
     def is_compatible(self, other: StatSpecification) -> bool:
         """True iff both are fitted image specs with the same kernel."""

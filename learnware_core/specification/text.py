@@ -44,13 +44,13 @@ from learnware_core.errors import SpecificationError
 from learnware_core.specification.base import (
     RoutingView,
     StatSpecification,
-    gamma_key,
     register_spec_type,
 )
 from learnware_core.specification.rkme import DEFAULT_GAMMA, RKMETableSpecification
 
 __all__ = [
     "ORIGINAL_TEXT_ENCODER",
+    "SEARCH_GAMMA",
     "LanguageDetector",
     "RKMETextSpecification",
     "detect_languages",
@@ -62,6 +62,12 @@ FloatArray = NDArray[np.float64]
 
 ORIGINAL_TEXT_ENCODER = "sentence-transformers/paraphrase-multilingual-MiniLM-L12-v2"
 """Encoder of specifications written by the original package (no ``encoder`` key)."""
+
+SEARCH_GAMMA = DEFAULT_GAMMA
+"""The kernel (``exp(-gamma ||a - b||^2)`` on the encoder's embeddings) the dock's
+search compares every text spec of one encoder under, whatever gamma it was fitted
+with: a gamma is never a reason to refuse a text search (issue 21). The original
+package's default, so the specs most tools write are compared under their own."""
 
 LanguageDetector = Callable[[Sequence[str]], list[str]]
 """Maps the texts to their language codes, most frequent first."""
@@ -405,14 +411,17 @@ class RKMETextSpecification(StatSpecification):
     # --------------------------------------------------------------- comparison
 
     def space_key(self) -> tuple[Any, ...]:
-        """``("RKMETextSpecification", encoder, d, gamma)``."""
+        """``("RKMETextSpecification", encoder, d)``: the fitted gamma is not part
+        of the space; search compares text specs under :attr:`search_gamma_`."""
         check_fitted(self, "rkme_")
-        return (
-            self.type_name,
-            self.encoder_name_,
-            int(self.n_features_in_),
-            gamma_key(self.gamma_),
-        )
+        return (self.type_name, self.encoder_name_, int(self.n_features_in_))
+
+    @property
+    def search_gamma_(self) -> float:
+        """The kernel search compares text specs under (:data:`SEARCH_GAMMA`),
+        whatever gamma each was fitted with: their points (sentence embeddings) and
+        weights define an MMD under any kernel."""
+        return SEARCH_GAMMA
 
     def is_compatible(self, other: StatSpecification) -> bool:
         """True iff ``other`` is a fitted text spec of the same encoder and kernel."""

@@ -18,7 +18,7 @@ from learnware_core.search.index import (
 )
 from learnware_core.specification.image import RKMEImageSpecification
 from learnware_core.specification.rkme import RKMETableSpecification
-from learnware_core.specification.text import RKMETextSpecification
+from learnware_core.specification.text import SEARCH_GAMMA, RKMETextSpecification
 
 TINY_IMAGE_CONFIG = {"k": 1, "net_width": 4, "net_depth": 2, "seed": 0}
 
@@ -34,12 +34,15 @@ def table_spec(
 
 
 def text_spec(
-    rng: np.random.Generator, topic: np.ndarray, encoder: str = "test/fake"
+    rng: np.random.Generator,
+    topic: np.ndarray,
+    encoder: str = "test/fake",
+    gamma: float = SEARCH_GAMMA,
 ) -> RKMETextSpecification:
     E = topic + 0.8 * rng.normal(size=(6, topic.shape[0]))
     E /= np.linalg.norm(E, axis=1, keepdims=True)
     return RKMETextSpecification.from_dict(
-        {"z": E.tolist(), "beta": [1 / 6] * 6, "gamma": 0.5, "encoder": encoder}
+        {"z": E.tolist(), "beta": [1 / 6] * 6, "gamma": gamma, "encoder": encoder}
     )
 
 
@@ -146,6 +149,63 @@ def test_candidate_keys_restrict_the_search() -> None:
     assert [r.key for r in got] == keys[:5]
 
 
+def _regammaed(spec: RKMETextSpecification, gamma: float) -> RKMETextSpecification:
+    """The same points and weights, another gamma."""
+    return RKMETextSpecification.from_dict(
+        {
+            "z": spec.z_.tolist(),
+            "beta": spec.beta_.tolist(),
+            "gamma": gamma,
+            "encoder": spec.encoder_name_,
+        }
+    )
+
+
+def test_text_specs_of_any_gamma_are_searched_under_one_kernel() -> None:
+    """A text spec's fitted gamma never makes it unsearchable (issue 21): every
+    text spec of an encoder is compared under the space's kernel."""
+    rng = np.random.default_rng(21)
+    topics = rng.normal(size=(4, 16))
+    gammas = (0.5, 0.05, 2.7e-3, SEARCH_GAMMA)
+    specs = {
+        (t, g): text_spec(rng, topics[t], gamma=g) for t in range(4) for g in gammas
+    }
+    index = StatIndex()
+    index.add_many(specs.items())
+    assert len(index.spaces()) == 1
+    query = text_spec(rng, topics[2], gamma=0.02)  # a gamma no learnware has
+    got = index.search_single(query, top_k=4)
+    assert {r.key[0] for r in got} == {2}  # the query's topic, every gamma
+    # exact under the search kernel, whatever the stored and the query's gammas
+    ref = _regammaed(query, SEARCH_GAMMA)
+    for r in got:
+        expected = ref.dist(_regammaed(specs[r.key], SEARCH_GAMMA))
+        assert r.mmd2 == pytest.approx(expected, rel=1e-9, abs=1e-12)
+
+
+def test_gaussian_image_specs_of_any_gamma_share_a_space() -> None:
+    rng = np.random.default_rng(22)
+    patterns = rng.normal(size=(3, 1, 1, 32, 32))
+
+    def gaussian(pattern: np.ndarray, gamma: float) -> RKMEImageSpecification:
+        z = pattern + 0.3 * rng.normal(size=(4, 1, 32, 32))
+        return RKMEImageSpecification.from_dict(
+            {
+                "z": z.astype(np.float32).tolist(),
+                "beta": [0.25] * 4,
+                "kernel": {"type": "gaussian", "gamma": gamma},
+            }
+        )
+
+    index = StatIndex()
+    for p in range(3):
+        for g in (1e-4, 1e-2):
+            index.add((p, g), gaussian(patterns[p], g))
+    assert len(index.spaces()) == 1
+    got = index.search_single(gaussian(patterns[1], 3e-3), top_k=2)
+    assert {r.key[0] for r in got} == {1}
+
+
 def test_spaces_are_never_mixed() -> None:
     rng = np.random.default_rng(8)
     index = StatIndex()
@@ -153,6 +213,7 @@ def test_spaces_are_never_mixed() -> None:
     index.add("d4", table_spec(rng, 0.0, d=4))
     index.add("d3-gamma", table_spec(rng, 0.0, d=3, gamma=0.5))
     index.add("text", text_spec(rng, np.ones(3)))
+    index.add("text-gamma", text_spec(rng, np.ones(3), gamma=0.5))  # same space
     assert len(index.spaces()) == 4
     got = index.search_single(table_spec(rng, 0.0, d=3), top_k=10)
     assert [r.key for r in got] == ["d3"]
