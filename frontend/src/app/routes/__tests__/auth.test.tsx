@@ -149,8 +149,29 @@ test('forgot password sends the link; the reset page sets the new password', asy
   expect(await screen.findByText('Your password is changed.')).toBeInTheDocument();
   expect(bodies).toEqual([
     { email: 'ada@example.edu' },
-    { token: 'tok', new_password: 'a new passphrase' },
+    { token: 'tok', new_password: 'a new passphrase', revoke_api_tokens: true },
   ]);
+});
+
+test('the reset page can keep the API tokens', async () => {
+  let body: unknown = null;
+  server.use(
+    http.post('*/api/auth/password-reset/confirm/', async ({ request }) => {
+      body = await request.json();
+      return new HttpResponse(null, { status: 204 });
+    }),
+  );
+  const { user } = renderApp('/reset-password?token=tok');
+  await user.type(await screen.findByLabelText(/^New password/), 'a new passphrase');
+  await user.type(screen.getByLabelText(/^Repeat the password/), 'a new passphrase');
+  await user.click(screen.getByRole('checkbox', { name: /Also revoke my API tokens/ }));
+  await user.click(screen.getByRole('button', { name: 'Set the password' }));
+  expect(await screen.findByText('Your password is changed.')).toBeInTheDocument();
+  expect(body).toEqual({
+    token: 'tok',
+    new_password: 'a new passphrase',
+    revoke_api_tokens: false,
+  });
 });
 
 test('an expired reset link shows the API message', async () => {

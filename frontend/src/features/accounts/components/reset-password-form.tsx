@@ -1,4 +1,4 @@
-import { Alert, Anchor, Button, PasswordInput, Stack } from '@mantine/core';
+import { Alert, Anchor, Button, Checkbox, PasswordInput, Stack } from '@mantine/core';
 import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
@@ -15,13 +15,14 @@ export function ResetPasswordForm({ token }: { token: string }) {
   const [password, setPassword] = useState('');
   const [confirm, setConfirm] = useState('');
   const [touched, setTouched] = useState(false);
+  const [revokeTokens, setRevokeTokens] = useState(true);
 
   const tooShort = password.length < MIN_PASSWORD;
   const submit = (event: FormEvent) => {
     event.preventDefault();
     setTouched(true);
     if (tooShort || confirm !== password) return;
-    reset.mutate({ token, new_password: password });
+    reset.mutate({ token, new_password: password, revoke_api_tokens: revokeTokens });
   };
 
   if (!token) {
@@ -71,6 +72,13 @@ export function ResetPasswordForm({ token }: { token: string }) {
           error={touched && confirm !== password ? t('auth.fields.passwordsDiffer') : undefined}
           onChange={(event) => {
             setConfirm(event.currentTarget.value);
+          }}
+        />
+        <Checkbox
+          label={t('auth.reset.revokeTokens')}
+          checked={revokeTokens}
+          onChange={(event) => {
+            setRevokeTokens(event.currentTarget.checked);
           }}
         />
         <Button type="submit" loading={reset.isPending}>

@@ -139,6 +139,7 @@ export const en = {
     reset: {
       title: 'Choose a new password',
       noToken: 'This link has no token. Open the link from the e-mail as it is.',
+      revokeTokens: 'Also revoke my API tokens (whoever knew the old password may have made one)',
       submit: 'Set the password',
       doneTitle: 'Your password is changed.',
       signIn: 'Sign in with it',

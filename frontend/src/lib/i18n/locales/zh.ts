@@ -140,6 +140,7 @@ export const zh: Translations = {
     reset: {
       title: '设置新密码',
       noToken: '此链接缺少令牌，请按邮件中的原样打开链接。',
+      revokeTokens: '同时吊销我的 API 令牌（知道旧密码的人可能已创建令牌）',
       submit: '设置密码',
       doneTitle: '密码已修改。',
       signIn: '用新密码登录',
