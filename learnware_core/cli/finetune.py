@@ -69,22 +69,26 @@ def _source(value: str) -> int | Path:
 @contextlib.contextmanager
 def _learnware(args: argparse.Namespace, source: int | Path) -> Iterator[Any]:
     """The started :class:`DeployedLearnware` of ``source``; closed afterwards."""
-    from learnware_core.cli.remote import _client
+    from learnware_core.cli.remote import _client, sandbox_hint
     from learnware_core.package import extract_package
     from learnware_core.runtime import DeployedLearnware
 
-    allow = not args.require_sandbox
+    allow = args.unsandboxed
     if isinstance(source, int):
-        [lw] = _client(args).load(
-            source, allow_unsandboxed=allow, progress=progress_enabled(args.quiet)
-        )
-        with lw:
-            yield lw
+        with sandbox_hint():
+            [lw] = _client(args).load(
+                source, allow_unsandboxed=allow, progress=progress_enabled(args.quiet)
+            )
+            with lw:
+                yield lw
         return
     with tempfile.TemporaryDirectory(prefix="bmw-finetune-") as tmp:
         folder = Path(tmp) / "package"
         extract_package(source, folder)
-        with DeployedLearnware(folder, allow_unsandboxed=allow, name=source.name) as lw:
+        with (
+            sandbox_hint(),
+            DeployedLearnware(folder, allow_unsandboxed=allow, name=source.name) as lw,
+        ):
             yield lw
 
 
@@ -204,11 +208,9 @@ def add_command(
     parser.add_argument(
         "--semantic", metavar="FILE", help="semantic specification JSON to embed"
     )
-    parser.add_argument(
-        "--require-sandbox",
-        action="store_true",
-        help="refuse to run the model if bubblewrap is unavailable",
-    )
+    from learnware_core.cli.remote import _sandbox_options
+
+    _sandbox_options(parser)
     parser.add_argument(
         "--url",
         help="with an ID: the dock (default: BMW_URL, else the one saved by "

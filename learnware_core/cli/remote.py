@@ -8,12 +8,13 @@ credentials file ``bmw login`` writes (``~/.config/bmw/credentials``, mode 0600)
 from __future__ import annotations
 
 import argparse
+import contextlib
 import getpass
 import io
 import json
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 import numpy as np
@@ -267,11 +268,12 @@ def run_deploy(args: argparse.Namespace) -> int:
             echo(message, stream=sys.stderr)
 
     say(f"Loading {len(ids)} learnware(s): {', '.join(map(str, ids))} ...")
-    learnwares = client.load(
-        ids,
-        allow_unsandboxed=not args.require_sandbox,
-        progress=progress_enabled(quiet),
-    )
+    with sandbox_hint():
+        learnwares = client.load(
+            ids,
+            allow_unsandboxed=args.unsandboxed,
+            progress=progress_enabled(quiet),
+        )
     try:
         for lw in learnwares:
             where = "sandboxed" if lw.sandboxed else "NOT sandboxed (no bubblewrap)"
@@ -490,6 +492,35 @@ def _descriptions_file(source: str, key: str) -> dict[str, str]:
     return {str(k): v for k, v in data.items()}
 
 
+def _sandbox_options(parser: argparse.ArgumentParser) -> None:
+    """``--unsandboxed`` (explicit opt-out of the bubblewrap sandbox)."""
+    parser.add_argument(
+        "--unsandboxed",
+        action="store_true",
+        help="if bubblewrap is unavailable, run the learnware's code WITHOUT "
+        "isolation (it can read and change everything you can)",
+    )
+    # sandboxed is the default now; kept so that older instructions still work
+    parser.add_argument(
+        "--require-sandbox", action="store_true", help=argparse.SUPPRESS
+    )
+
+
+@contextlib.contextmanager
+def sandbox_hint() -> Iterator[None]:
+    """A missing sandbox as a CLI error naming ``--unsandboxed``."""
+    from learnware_core.runtime.errors import SandboxUnavailableError
+
+    try:
+        yield
+    except SandboxUnavailableError as exc:
+        text = str(exc).split(", or pass allow_unsandboxed=True", 1)[0]
+        raise CLIError(
+            f"{text}, or run with --unsandboxed to run the learnware's code on this "
+            "machine without isolation"
+        ) from None
+
+
 def _url_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--url",
@@ -667,9 +698,9 @@ def add_commands(
         "~/.cache/bmw), build their environments (cached too), start each model "
         "in a bubblewrap sandbox without network and predict the rows of --predict. "
         "Several learnwares are combined with AveragingReuser (--mode). Without "
-        "bubblewrap the models run unsandboxed (you chose to run their code here) "
-        "unless --require-sandbox. Predictions go to -o as CSV, else to stdout. "
-        + where,
+        "bubblewrap it stops and says how to install it; --unsandboxed runs the "
+        "models' code here without isolation. Predictions go to -o as CSV, else to "
+        "stdout. " + where,
     )
     deploy.add_argument(
         "learnware_ids", metavar="ID", type=int, nargs="+", help="learnware id(s)"
@@ -690,11 +721,7 @@ def add_commands(
     deploy.add_argument(
         "--drop", action="append", metavar="A,B,...", help="leave out these columns"
     )
-    deploy.add_argument(
-        "--require-sandbox",
-        action="store_true",
-        help="refuse to run the models if bubblewrap is unavailable",
-    )
+    _sandbox_options(deploy)
     _url_option(deploy)
     deploy.set_defaults(func=run_deploy)
 

@@ -384,3 +384,25 @@ def test_cli_finetune_bad_input_is_one_line(
     )
     assert "neither a learnware id nor a package zip" in capsys.readouterr().err
     assert not out.exists()
+
+
+def test_cli_finetune_without_bubblewrap_refuses_naming_the_opt_out(
+    original_zip: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Sandboxed by default (issue 22): no bubblewrap, no run, unless --unsandboxed."""
+    from learnware_core.runtime import sandbox as sandbox_module
+
+    monkeypatch.setattr(
+        sandbox_module, "_probe", lambda privileged: "/usr/bin/bwrap is not installed"
+    )
+    data = _labelled_csv(tmp_path / "train.csv", 30, seed=13)
+    out = tmp_path / "adapted.zip"
+    args = ["finetune", str(original_zip), "--data", str(data), "--target", "label"]
+    assert main([*args, "--drop", "id", "-o", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert "bwrap is not installed" in err
+    assert "--unsandboxed" in err
+    assert not out.exists()
