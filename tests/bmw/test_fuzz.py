@@ -106,6 +106,10 @@ def test_fuzzing_finds_no_server_error_and_no_schema_violation(
     print(report.table())
     assert set(report.identities) == {"anonymous", "token"}
     assert all(s.cases > 0 for s in report.identities.values())
+    # The compat API (the original client's protocol) is fuzzed too, every operation.
+    fuzzed = {label for s in report.identities.values() for label in s.response_s}
+    assert _compat_operations(url) <= fuzzed
+    assert _hostile_compat_answers(url) == []
     if not report.ok:
         entries = log.read_text(errors="replace").split("\n20")  # lines: "2026-..."
         tracebacks = [entry for entry in entries if "Traceback" in entry]
@@ -116,3 +120,48 @@ def test_fuzzing_finds_no_server_error_and_no_schema_violation(
             + ("web log:\n" + "\n".join(tracebacks[-3:]) if tracebacks else ""),
             pytrace=False,
         )
+
+
+def _compat_operations(url: str) -> set[str]:
+    """``METHOD /path`` of every compat operation the live dock's schema lists."""
+    import requests
+    import yaml
+
+    schema = yaml.safe_load(requests.get(f"{url}/api/schema/", timeout=60).text)
+    return {
+        f"{method.upper()} {path}"
+        for path, item in schema["paths"].items()
+        if path.startswith("/api/compat/")
+        for method in item
+        if method in {"get", "post", "put", "patch", "delete"}
+    }
+
+
+def _hostile_compat_answers(url: str) -> list[str]:
+    """Oversized and deeply nested compat requests (issue 22): each must be refused
+    with the original's error envelope, never a 5xx. The problems found."""
+    import requests
+
+    search = f"{url}/api/compat/v1/engine/search_learnware"
+    name = json.dumps({"Name": {"Type": "String", "Values": "x" * 1_000_000}})
+    deep = "[" * 100_000 + "]" * 100_000
+    cases = {
+        "1 MB Name": lambda: requests.post(
+            search, data={"semantic_specification": name}, timeout=60
+        ),
+        "deep semantic_specification": lambda: requests.post(
+            search, data={"semantic_specification": deep}, timeout=60
+        ),
+        "deep JSON body": lambda: requests.post(
+            f"{url}/api/compat/v1/auth/login_by_token",
+            data=deep,
+            headers={"Content-Type": "application/json"},
+            timeout=60,
+        ),
+    }
+    problems = []
+    for what, send in cases.items():
+        response = send()
+        if response.status_code >= 500 or response.json().get("code") in (None, 0):
+            problems.append(f"{what}: {response.status_code} {response.text[:200]}")
+    return problems

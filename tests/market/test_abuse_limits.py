@@ -354,3 +354,37 @@ def test_compat_upload_over_the_limit_is_http_429_with_a_code(
     assert response.status_code == 429
     assert response["Retry-After"] == "60"
     assert response.json()["code"] == 21
+
+
+def test_a_user_with_four_predictions_in_flight_gets_429(
+    user: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The prediction is refused after its input is parsed and stored, before any
+    job is sent; the stored input is deleted again."""
+    from types import SimpleNamespace
+
+    from market.inference import services as inference
+
+    live = SimpleNamespace(input_dimension=2)
+    learnware = SimpleNamespace(
+        id=1, live_version=live, live_version_id=5, task_type="Regression"
+    )
+    deleted: list[str] = []
+    monkeypatch.setattr(inference, "_runnable", lambda viewer, i: learnware)
+    monkeypatch.setattr(
+        inference, "_parse", lambda files, lw: SimpleNamespace(X=None, kind="table")
+    )
+    monkeypatch.setattr(inference, "input_store", lambda X: "inference/in.npy")
+    monkeypatch.setattr(inference, "input_delete", deleted.append)
+
+    with ExitStack() as stack:
+        _hold(stack, f"user:{user.id}", "prediction", 4)
+        response = client_for(user).post(
+            "/api/learnwares/1/predict/",
+            {"file": SimpleUploadedFile("x.csv", b"1,2\n")},
+        )
+
+    assert response.status_code == 429
+    assert response["Retry-After"] == "5"
+    assert "prediction requests" in response.json()["message"]
+    assert deleted == ["inference/in.npy"]
