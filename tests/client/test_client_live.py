@@ -79,7 +79,9 @@ def test_python_client_uploads_waits_lists_downloads_updates_and_deletes(
     assert path.read_bytes() == OFFICIAL_ZIP.read_bytes()
 
     renamed = {**spec, "Name": {"Type": "String", "Values": "renamed by client"}}
-    assert client.update(result.learnware_id, renamed)["name"] == "renamed by client"
+    edit = client.update(result.learnware_id, renamed)  # a version, checked, reviewed
+    assert edit["semantic_spec"]["Name"]["Values"] == "renamed by client"
+    assert edit["number"] == 2
 
     with pytest.raises(ClientError) as duplicate:
         client.upload(OFFICIAL_ZIP, spec, progress=False)
