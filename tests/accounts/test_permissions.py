@@ -33,7 +33,7 @@ CASES = {
         "post",
         "/api/auth/register/",
         {"email": "new@example.org", "password": "a long passphrase 42"},
-        (201, 201, 201, 201, 201),
+        (202, 202, 202, 202, 202),
     ),
     "login": Case(
         "post",
