@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 import requests
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test import Client
 
@@ -177,23 +178,44 @@ def test_pickle_calling_os_system_fails_the_scan_and_reviewers_see_the_global(
     assert {steps[n]["status"] for n in ("environment", "model_loads")} == {"skipped"}
 
 
-def test_sensitive_word_in_description_fails_last_step(
+def test_sensitive_word_in_a_package_file_fails_last_step(
     celery_worker_process: dict[str, Any],
     user: User,
     package_bytes: bytes,
     semantic_spec: dict[str, Any],
 ) -> None:
+    package = rezip(package_bytes, extra={"README.md": b"A handy keylogger."})
+
+    version = upload_and_wait(client_for(user), package, semantic_spec)
+
+    assert version["status"] == "check_failed"
+    assert version["failure_reason"] == (
+        "sensitive_words: README.md: contains a refused word: 'keylogger'"
+    )
+
+
+def test_sensitive_word_in_the_description_is_refused_at_upload(
+    user: User, package_bytes: bytes, semantic_spec: dict[str, Any]
+) -> None:
+    """The semantic spec's text is scanned at once (the step scans it again)."""
     spec = {
         **semantic_spec,
         "Description": {"Type": "String", "Values": "A handy keylogger."},
     }
 
-    version = upload_and_wait(client_for(user), package_bytes, spec)
-
-    assert version["status"] == "check_failed"
-    assert version["failure_reason"] == (
-        "sensitive_words: semantic specification contains a refused word: 'keylogger'"
+    response = client_for(user).post(
+        "/api/learnwares/",
+        {
+            "semantic_spec": json.dumps(spec),
+            "package": SimpleUploadedFile("lw.zip", package_bytes),
+        },
     )
+
+    assert response.status_code == 400
+    assert response.json()["extra"]["fields"] == {
+        "semantic_spec": ["contains a refused word: 'keylogger'"]
+    }
+    assert not LearnwareVersion.objects.exists()
 
 
 def test_check_killed_with_its_worker_is_taken_over_and_finishes(
