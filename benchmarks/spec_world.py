@@ -49,7 +49,7 @@ import time
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from itertools import combinations
+from itertools import combinations, pairwise
 from typing import Any, Literal
 
 import numpy as np
@@ -60,7 +60,12 @@ from learnware_core.reuse import LocalLearnware
 from learnware_core.reuse.world_align import WorldAlignReuser
 from learnware_core.scenarios import ScenarioDataMissing, flights, mfeat
 from learnware_core.search.index import StatIndex
+from learnware_core.search.island_search import confidence_from_features
 from learnware_core.search.mixture import search_mixture
+from learnware_core.search.world_confidence import (
+    WORLD_CONFIDENCE_COEFFICIENTS,
+    world_features,
+)
 from learnware_core.specification.rkme import RKMETableSpecification
 from learnware_core.specworld import (
     NetConfig,
@@ -81,6 +86,7 @@ MAPPING: dict[str, Literal["kernel", "linear"]] = {
     "regression": "linear",
 }
 TOP_FEW = 3
+CONFIDENCE_TOP_K = 5  # results per user the world confidence is fitted on
 MARKETS = ("mfeat", "flights_fe")
 CHECK_IDENTIFICATION = 0.4  # chance: 1/5 (mfeat, quick), 1/26 (flights)
 KEYS = ("mean", "best", "top1", "avg_ensemble", "gap_closed_top1", "identification")
@@ -250,10 +256,16 @@ def evaluate(market: Market, engine: WorldEngine) -> dict[str, Any]:
         index.add(i, spec)
         worlds.append(spec.z_)
     rows: dict[str, list[dict[str, float]]] = {"corrected": [], "data_free": []}
+    confidence_rows: list[tuple[list[float], bool]] = []
     for user in market.users:
         lab, test = slice(0, market.n_labelled), slice(market.n_labelled, None)
         rkme = RKMETableSpecification(gamma="median", random_state=1).fit(user.X)
         query = engine.system_spec(rkme, user.columns)
+        ranked = index.search_single(query, top_k=CONFIDENCE_TOP_K + 1)
+        features = world_features([r.mmd2 for r in ranked])
+        for r, f in zip(ranked[:CONFIDENCE_TOP_K], features, strict=False):
+            own = market.learnwares[_key(r.key)].group == user.group
+            confidence_rows.append(([float(v) for v in f], own))
         mix = search_mixture(index, query)
         assert mix is not None
         top1 = _key(mix.best_single_key)
@@ -309,7 +321,9 @@ def evaluate(market: Market, engine: WorldEngine) -> dict[str, Any]:
                     ),
                 }
             )
-    return {mode: _summary(r) for mode, r in rows.items()}
+    out: dict[str, Any] = {mode: _summary(r) for mode, r in rows.items()}
+    out["confidence_rows"] = confidence_rows
+    return out
 
 
 def _key(key: Any) -> int:
@@ -351,6 +365,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         metavar="FIELD=VALUE",
         help="TrainConfig overrides for sweeps, e.g. epochs=60 random_cut=1",
     )
+    parser.add_argument(
+        "--calibrate",
+        action="store_true",
+        help="print the world confidence's reliability table and the coefficients "
+        "fitted on this run's users (learnware_core.search.world_confidence)",
+    )
     args = parser.parse_args(argv)
     train = replace(
         TRAIN,
@@ -376,6 +396,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
     )
     results: dict[str, Any] = {"quick": args.quick, "tables": len(tables), "arch": {}}
+    confidence_rows: dict[tuple[str, str], list[tuple[list[float], bool]]] = {}
     for arch in args.archs:
         started = time.perf_counter()
         engine = train_engine(
@@ -389,6 +410,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         }
         for market in markets:
             per_arch[market.name] = evaluate(market, engine)
+            confidence_rows[(arch, market.name)] = per_arch[market.name].pop(
+                "confidence_rows"
+            )
             _print(market, arch, per_arch[market.name])
         started = time.perf_counter()
         for t in (tables * (300 // len(tables) + 1))[:300]:
@@ -409,6 +433,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"\nchosen architecture: {chosen}; training {pick['train_s']} s for "
         f"{len(tables)} tables; 300 system specs regenerated in {pick['regen_s_300']} s"
     )
+    results["world_confidence"] = _confidence_report(confidence_rows, chosen)
+    if args.calibrate:
+        _print_calibration(results["world_confidence"])
     failed = _failed_checks(results, markets) if args.check else []
     for message in failed:
         print(f"CHECK FAILED: {message}")
@@ -425,6 +452,99 @@ def _failed_checks(results: dict[str, Any], markets: Sequence[Market]) -> list[s
         if r["gap_closed_top1"] <= 0:
             failed.append(f"{market.name}: top-1 no better than the mean ({r})")
     return failed
+
+
+def _fit_logistic(X: NDArray[np.float64], y: NDArray[np.bool_]) -> list[float]:
+    from sklearn.linear_model import LogisticRegression
+
+    model = LogisticRegression(C=1.0, max_iter=1000).fit(X, y)
+    return [*(float(c) for c in model.coef_[0]), float(model.intercept_[0])]
+
+
+def _confidence_report(
+    rows: dict[tuple[str, str], list[tuple[list[float], bool]]], arch: str
+) -> dict[str, Any]:
+    """The world confidence on the chosen architecture's users: the shipped
+    coefficients' reliability (top-1 and all results), coefficients refitted on all
+    users, and confidences cross-fitted leaving one market out."""
+    mine = {market: r for (a, market), r in rows.items() if a == arch}
+    X = np.asarray([f for r in mine.values() for f, _ in r], dtype=np.float64)
+    y = np.asarray([own for r in mine.values() for _, own in r], dtype=bool)
+    markets = np.asarray([m for m, r in mine.items() for _ in r])
+    top1 = np.asarray([i % CONFIDENCE_TOP_K == 0 for i in range(len(y))])
+    shipped = confidence_from_features(X, WORLD_CONFIDENCE_COEFFICIENTS)
+    report: dict[str, Any] = {
+        "arch": arch,
+        "results": len(y),
+        "own_share": round(float(y.mean()), 3) if len(y) else None,
+        "shipped": _reliability(shipped, y, top1),
+    }
+    if len(set(markets)) > 1 and len(set(y.tolist())) > 1:
+        crossed = np.zeros(len(y))
+        for m in sorted(set(markets)):
+            held = markets == m
+            if len(set(y[~held].tolist())) > 1:
+                crossed[held] = confidence_from_features(
+                    X[held], _fit_logistic(X[~held], y[~held])
+                )
+        report["cross_fitted"] = _reliability(crossed, y, top1)
+        base = np.zeros(len(y))  # the held-out market's base rate from the others
+        for m in sorted(set(markets)):
+            held = markets == m
+            base[held] = y[~held].mean()
+        report["cross_fitted_base_rate_brier"] = round(
+            float(np.mean((base - y) ** 2)), 4
+        )
+        report["refit_coefficients"] = [round(c, 4) for c in _fit_logistic(X, y)]
+    return report
+
+
+def _reliability(
+    p: NDArray[np.float64], y: NDArray[np.bool_], top1: NDArray[np.bool_]
+) -> dict[str, Any]:
+    """Mean confidence vs. share own per confidence bin; Brier scores."""
+    edges = (0.0, 0.2, 0.4, 0.6, 0.8, 1.0)
+    bins = []
+    for lo, hi in pairwise(edges):
+        inside = (p >= lo) & ((p < hi) | (hi == 1.0))
+        if inside.any():
+            bins.append(
+                {
+                    "bin": f"{lo:.1f}-{hi:.1f}",
+                    "n": int(inside.sum()),
+                    "mean_confidence": round(float(p[inside].mean()), 3),
+                    "share_own": round(float(y[inside].mean()), 3),
+                }
+            )
+    return {
+        "brier": round(float(np.mean((p - y) ** 2)), 4),
+        "brier_top1": round(float(np.mean((p[top1] - y[top1]) ** 2)), 4),
+        "top1_mean_confidence": round(float(p[top1].mean()), 3),
+        "top1_share_own": round(float(y[top1].mean()), 3),
+        "bins": bins,
+    }
+
+
+def _print_calibration(report: dict[str, Any]) -> None:
+    for name in ("shipped", "cross_fitted"):
+        if name not in report:
+            continue
+        r = report[name]
+        table(
+            f"world confidence, {name} ({report['arch']}; {report['results']} "
+            f"results; Brier {r['brier']}, top-1 {r['brier_top1']})",
+            ("bin", "n", "mean confidence", "share own"),
+            [
+                (b["bin"], b["n"], b["mean_confidence"], b["share_own"])
+                for b in r["bins"]
+            ],
+        )
+    if "refit_coefficients" in report:
+        print(
+            "held-out base rate's Brier: "
+            f"{report['cross_fitted_base_rate_brier']}; refit coefficients "
+            f"{report['refit_coefficients']}"
+        )
 
 
 def _rank(per_arch: dict[str, Any], markets: Sequence[Market]) -> float:

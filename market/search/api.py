@@ -112,9 +112,10 @@ class SearchHitOutputSerializer(serializers.Serializer):
     text_score = serializers.FloatField(allow_null=True)
     confidence = serializers.FloatField(
         allow_null=True,
-        help_text="Table search on your columns' island: the estimated chance, in "
-        "[0, 1], that this learnware was built on data like yours (calibrated, "
-        "docs/search-trust.md); null where none is estimated.",
+        help_text="Table search (on your columns' island, or in the specification "
+        "world): the estimated chance, in [0, 1], that this learnware was built on "
+        "data like yours (calibrated, docs/search-trust.md); null where none is "
+        "estimated (text, image and same-space ranking).",
     )
     reason = serializers.CharField(
         allow_null=True, help_text="Why this result may be weak, if it may."

@@ -46,6 +46,7 @@ from learnware_core.search.semantic import (
     embed_learnware_text,
     rank_text,
 )
+from learnware_core.search.world_confidence import world_confidence
 from learnware_core.specification.base import StatSpecification, load_spec
 from learnware_core.specification.hetero import HeteroMapTableSpecification
 from learnware_core.specification.rkme import RKMETableSpecification
@@ -367,9 +368,17 @@ class MarketIndex:
             index, spec = self._space_for(
                 spec, candidates, descriptions, query.hetero, world_now
             )
+            in_world = index is not self.stat
+            # one more in the world: the last shown result's lead is a feature
             singles = index.search_single(
-                spec, top_k=query.top_k, candidate_keys=candidates
+                spec,
+                top_k=query.top_k + (1 if in_world else 0),
+                candidate_keys=candidates,
             )
+            confidences = (
+                world_confidence([r.mmd2 for r in singles]) if in_world else None
+            )
+            singles = singles[: query.top_k]
             mixture = (
                 search_mixture(
                     index,
@@ -386,17 +395,29 @@ class MarketIndex:
         hetero = index is not self.stat
         why = (
             f"from other feature spaces, ranked in the specification world "
-            f"(engine {world_now.version}); no confidence is estimated there"
+            f"(engine {world_now.version}); its confidence is estimated from how far "
+            "ahead of the next learnware it is there (docs/search-trust.md)"
             if hetero and world_now
             else None
         )
+        if confidences is None:
+            hits = tuple(
+                StatHit(cast(int, r.key), r.mmd2, r.score, reason=why) for r in singles
+            )
+        else:
+            hits = tuple(
+                StatHit(
+                    cast(int, r.key), r.mmd2, float(c), confidence=float(c), reason=why
+                )
+                for r, c in zip(singles, confidences, strict=False)
+            )
         return SearchReply(
             text=text,
-            single=tuple(
-                StatHit(cast(int, r.key), r.mmd2, r.score, reason=why) for r in singles
-            ),
+            single=hits,
             multiple=None
             if mixture is None or not mixture.accepted
+            else _world_mixture_reply(mixture, hits)
+            if confidences is not None
             else _mixture_reply(mixture, score=float(mixture.score)),
             heterogeneous=hetero,
             engine_version=world_now.version if hetero and world_now else None,
@@ -580,6 +601,21 @@ def _island_reply(found: IslandSearchResult, top_k: int) -> SearchReply:
         ),
         reason=found.reason,
     )
+
+
+def _world_mixture_reply(
+    mixture: MixtureResult, hits: tuple[StatHit, ...]
+) -> MixtureReply:
+    """A combination ranked in the world: its confidence is its members' weighted
+    by their weights (0 for a member beyond the results), as on islands."""
+    known = {h.learnware_id: h.confidence or 0.0 for h in hits}
+    confidence = float(
+        sum(
+            w * known.get(cast(int, k), 0.0)
+            for k, w in zip(mixture.keys, mixture.weights, strict=True)
+        )
+    )
+    return _mixture_reply(mixture, score=confidence, confidence=confidence)
 
 
 def _mixture_reply(

@@ -69,7 +69,7 @@ class TextHit:
 
 @dataclass(frozen=True)
 class StatHit:
-    """A statistical match. ``confidence`` (island search only): the estimated
+    """A statistical match. ``confidence`` (island and world search): the estimated
     chance that the learnware was built on data like the user's
     (docs/search-trust.md); ``missing_columns``: its columns the user's data
     cannot feed; ``column_map``: for each of its columns, the user's column that

@@ -15,6 +15,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from accounts.models import AuditEntry, User
+from learnware_core.search.world_confidence import world_confidence
 from learnware_core.specification.base import load_spec
 from learnware_core.specification.rkme import RKMETableSpecification
 from learnware_core.specworld import WorldEngine
@@ -187,6 +188,15 @@ def test_search_in_an_unknown_feature_space_goes_through_the_world(
     results = body["results"]
     assert [r["learnware"]["id"] for r in results] == [i for _, i in expected]
     assert [r["mmd2"] for r in results] == pytest.approx([m for m, _ in expected])
+    # each result carries the world's calibrated confidence (also its score) and
+    # says where it comes from
+    confidences = [r["confidence"] for r in results]
+    assert confidences == pytest.approx(
+        world_confidence([m for m, _ in expected]).tolist()
+    )
+    assert all(0.0 < c < 1.0 for c in confidences)
+    assert [r["score"] for r in results] == pytest.approx(confidences)
+    assert all("specification world" in r["reason"] for r in results)
     assert {r["learnware"]["semantic_spec"]["Input"]["Dimension"] for r in results} == {
         2,
         3,

@@ -1703,7 +1703,7 @@ export interface components {
             text_score: number | null;
             /**
              * Format: double
-             * @description Table search on your columns' island: the estimated chance, in [0, 1], that this learnware was built on data like yours (calibrated, docs/search-trust.md); null where none is estimated.
+             * @description Table search (on your columns' island, or in the specification world): the estimated chance, in [0, 1], that this learnware was built on data like yours (calibrated, docs/search-trust.md); null where none is estimated (text, image and same-space ranking).
              */
             confidence: number | null;
             /** @description Why this result may be weak, if it may. */
