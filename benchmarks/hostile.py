@@ -22,8 +22,9 @@ attacker would:
 A case is *contained* when it is refused (a 4xx, a compat error code, a failed
 check) or its effect is held (the approved text stays listed, the forged report
 stays the dock's, ...). Then, on the same dock: normal REST searches by signed-in
-users while four compat searches with a 1 MB ``Name`` arrive every second, and a
-short schemathesis run (``benchmarks.fuzz.run_fuzz``: API v1 and the compat API).
+users while four compat searches with a 1 MB ``Name`` arrive every second, each
+from another address (so no per-address throttle helps: only the cap), and a short
+schemathesis run (``benchmarks.fuzz.run_fuzz``: API v1 and the compat API).
 
 Figures (last line, one JSON object): ``total``, ``contained`` (must equal
 ``total``), ``host_cpu_s_max`` (the most host CPU spent on one hostile package before
@@ -37,6 +38,7 @@ budget instead of 90. ``--no-dock`` runs the ``bmw check`` part only.
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
 import queue
@@ -849,9 +851,10 @@ def search_under_abuse(
 ) -> dict[str, Any]:
     """Normal REST searches (``NORMAL_PER_S`` a second, round-robin over the
     signed-in ``tokens``) while ``ABUSE_PER_S`` anonymous compat searches with a
-    1 MB ``Name`` arrive every second. First a baseline of normal searches and,
-    with ``web_cpu`` (the web processes' CPU by pid), the web side's CPU per
-    oversized search, over 10 sent one after another."""
+    1 MB ``Name`` arrive every second, each from another address (``X-Forwarded-For``
+    through the one proxy the dock trusts), so only the cap stops them. First a
+    baseline of normal searches and, with ``web_cpu`` (the web processes' CPU by
+    pid), the web side's CPU per oversized search, over 10 sent one after another."""
     import requests
 
     def normal(i: int) -> Timed:
@@ -864,12 +867,17 @@ def search_under_abuse(
             )
         )
 
+    spec = json.dumps({"Name": {"Type": "String", "Values": ONE_MB_NAME}})
+    addresses = itertools.count(1)
+
     def abusive() -> Timed:
-        spec = json.dumps({"Name": {"Type": "String", "Values": ONE_MB_NAME}})
+        n = next(addresses)  # each from its own address: no throttle stops them
+        forwarded = {"X-Forwarded-For": f"10.{n >> 16 & 255}.{n >> 8 & 255}.{n & 255}"}
         return _send(
             lambda: requests.post(
                 f"{url}/api/compat/v1/engine/search_learnware",
                 data={"semantic_specification": spec},
+                headers=forwarded,
                 timeout=SEARCH_TIMEOUT_S,
             )
         )
@@ -998,6 +1006,8 @@ def run_dock(cases: Sequence[PackageCase], quick: bool) -> dict[str, Any]:
             "django.core.mail.backends.filebased.EmailBackend"
         )
         dock.env["DJANGO_EMAIL_FILE_PATH"] = str(state / "mail")
+        # Behind one proxy: the abusive searches come from many addresses.
+        dock.env["BMW_NUM_PROXIES"] = "1"
         dock.start(search=True)
         try:
             run = DockCases(dock)
