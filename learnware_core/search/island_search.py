@@ -627,11 +627,10 @@ class IslandSearcher:
                 islands=tuple(located),
                 candidates=results,
             )
-        reasons = {r.reason for r in results if r.reason}
         return IslandSearchResult(
             results=results,
             mixture=mixture,
-            reason="; ".join(sorted(reasons)) or None,
+            reason=_answer_reason(results),
             islands=tuple(located),
             candidates=results,
         )
@@ -1179,6 +1178,13 @@ class IslandSearcher:
 
 
 # ------------------------------------------------------------------ helpers
+
+
+def _answer_reason(results: Sequence[IslandResult]) -> str | None:
+    """The answer's reason: the results' reasons clause by clause, each once, the
+    top result's first (each result keeps its own whole reason)."""
+    clauses = (c.strip() for r in results if r.reason for c in r.reason.split(";"))
+    return "; ".join(dict.fromkeys(c for c in clauses if c)) or None
 
 
 def _rank_units(r: IslandResult, n_user: int) -> float:

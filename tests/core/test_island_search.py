@@ -259,3 +259,32 @@ def test_learnware_headed_by_bare_letters_is_found_and_fully_fed(
     assert top.key == "reg/ORD"
     assert top.column_map == tuple(PARAPHRASE_ORDER.index(j) for j in range(4))
     assert top.missing_columns == ()
+
+
+def test_the_answers_reason_says_each_clause_once_top_result_first() -> None:
+    from learnware_core.search.island_search import IslandResult, _answer_reason
+
+    def result(key: str, reason: str | None) -> IslandResult:
+        return IslandResult(
+            key=key,
+            island_id=0,
+            mmd2=0.1,
+            confidence=0.5,
+            column_map=(0, 1),
+            missing_columns=(),
+            features=(),
+            reason=reason,
+        )
+
+    lacks = "your data lacks 1 of this learnware's 8 columns"
+    match = "7 of your 7 described columns match 7 of the island's 8"
+    results = [
+        result("a", f"{match}; {lacks}"),
+        result("b", None),
+        result("c", f"{match}; 2 of the island's 8 columns are missing; {lacks}"),
+        result("d", f"{match}; {lacks}"),
+    ]
+    assert _answer_reason(results) == (
+        f"{match}; {lacks}; 2 of the island's 8 columns are missing"
+    )
+    assert _answer_reason([result("b", None)]) is None
