@@ -62,9 +62,12 @@ from benchmarks._hostile_packages import (
     good_package,
 )
 from benchmarks._hostile_sandbox import (
+    ESCAPE_CALLS,
     HOSTILE_GLOBALS,
     REPORT_FORGING_MODEL,
+    escape_probe,
     global_call_pickle,
+    scratch_flood,
 )
 from benchmarks._shared import REPO
 from benchmarks._timing import finish
@@ -707,34 +710,15 @@ class DockCases:
         return Outcome(REQUEST_CASES[name], name, "dock", ok, _short(text))
 
 
-#: What a learnware's code tries inside the sandbox (issue 22, part 5), one JSON line
-#: per attempt: ``held`` is whether the sandbox stopped it.
-SANDBOX_ATTEMPTS = r"""
-import ctypes, errno, json, os, socket, subprocess, sys
+#: What else a learnware's code tries inside the sandbox (besides
+#: ``_hostile_sandbox``'s escape probe and scratch flood): one JSON line per attempt,
+#: ``held`` whether the sandbox stopped it.
+SANDBOX_LOOKS = r"""
+import json, os, socket, sys
 
 def say(case, held, detail):
     print(json.dumps({"case": case, "held": bool(held), "detail": str(detail)[:160]}))
 
-done = subprocess.run(["unshare", "-Urm", "id", "-u"], capture_output=True, text=True)
-say("sandbox_unshare_Urm_root", done.returncode != 0,
-    f"exit {done.returncode}: {(done.stderr or done.stdout).strip()}")
-libc = ctypes.CDLL(None, use_errno=True)
-rc = libc.mount(b"none", b"/tmp", b"tmpfs", 0, None)
-say("sandbox_mount_tmpfs", rc != 0, f"mount: {rc} {os.strerror(ctypes.get_errno())}")
-rc = libc.ptrace(16, 1, None, None)
-say("sandbox_ptrace_attach", rc != 0, f"ptrace: {rc} {os.strerror(ctypes.get_errno())}")
-written = 0
-try:
-    with open("big.bin", "wb") as fh:
-        for _ in range(600):
-            fh.write(b"x" * (1 << 20))
-            fh.flush()
-            written += 1
-    error = "none"
-except OSError as exc:
-    error = errno.errorcode.get(exc.errno, exc.errno)
-say("sandbox_write_600_mb_scratch", written < 600,
-    f"{written} MiB written, then {error}")
 needed = {os.path.realpath(p) for p in (sys.prefix, sys.base_prefix)}
 
 
@@ -754,70 +738,108 @@ def readable(path):
 private = ("/usr/share", "/usr/local", "/usr/include", "/etc/shadow", "/root",
            "/home", sys.argv[2] + "/bmw/settings/base.py", sys.argv[2] + "/.git")
 seen = [path for path in private if readable(path)]
-say("sandbox_read_host_files", not seen, f"visible: {seen or 'none'}")
+say("sandbox read host files", not seen, f"visible: {seen or 'none'}")
 dock = ("DJANGO", "DATABASE", "REDIS", "BMW_S3")
 leaked = [k for k in os.environ if k.startswith(dock)]
-say("sandbox_read_dock_secrets", not leaked, f"dock variables seen: {leaked or 'none'}")
+say("sandbox read the dock's variables", not leaked, f"seen: {leaked or 'none'}")
 try:
     socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=3).close()
-    say("sandbox_connect_to_the_dock", False, "connected")
+    say("sandbox connect to a local service", False, "connected")
 except OSError as exc:
-    say("sandbox_connect_to_the_dock", True, f"refused: {exc}")
+    say("sandbox connect to a local service", True, f"refused: {exc}")
 """
+FLOOD_BYTES = 600 << 20  # the 600 MB the issue wrote to the host disk
+
+
+def _syscall_number(name: str) -> int:
+    from learnware_core.runtime import seccomp
+
+    return int(seccomp._library().seccomp_syscall_resolve_name(name.encode()))
+
+
+def _probe_outcomes(stdout: str) -> list[Outcome]:
+    """``escape_probe``'s lines: ``unshare -Urm`` and each call must fail."""
+    klass, out = CLASSES["5"], []
+    for line in stdout.splitlines():
+        if line.startswith("unshare "):
+            held = not line.startswith("unshare 0")
+            out.append(Outcome(klass, "sandbox unshare -Urm", "sandbox", held, line))
+        elif line != "thread ok":
+            label = next((lb for lb, _ in ESCAPE_CALLS if line.startswith(lb)), None)
+            if label is not None:
+                held = line.endswith(" -1 Operation not permitted")
+                out.append(
+                    Outcome(klass, f"sandbox {label}", "sandbox", held, _short(line))
+                )
+    return out
+
+
+def _flood_outcomes(stdout: str, left: int) -> list[Outcome]:
+    """``scratch_flood``'s lines: every path stops short of 600 MiB, and nothing
+    reaches the host disk."""
+    klass, out = CLASSES["5"], []
+    stopped = {line.split()[0]: line for line in stdout.splitlines() if line.strip()}
+    for path in ("big.bin", "/tmp/big.bin", "/dev/shm/big.bin"):
+        line = stopped.get(path)
+        text = (
+            f"{line.split()[1]} MiB, then {line.split()[2]}" if line else "all written"
+        )
+        name = f"sandbox write 600 MiB to {'scratch' if path == 'big.bin' else path}"
+        out.append(Outcome(klass, name, "sandbox", line is not None, text))
+    text = f"{left} bytes left on the host disk"
+    out.append(
+        Outcome(klass, "sandbox scratch on the host disk", "sandbox", left == 0, text)
+    )
+    return out
 
 
 def sandbox_cases(port: int = 6379) -> list[Outcome]:
     """Escape attempts run as a learnware's code runs: ``run_sandboxed`` with the
     dock's default limits (seccomp filter, tmpfs scratch quota, read-only binds of
-    only what Python needs). ``port``: a local service the code tries to reach."""
+    only what Python needs): ``_hostile_sandbox``'s escape probe and scratch flood,
+    and looks at host files, the dock's variables and a local ``port``."""
     from learnware_core.runtime.environment import Environment
     from learnware_core.runtime.errors import SandboxUnavailableError
     from learnware_core.runtime.sandbox import run_sandboxed
 
     klass = CLASSES["5"]
+    binds = Environment.current().binds
+    out: list[Outcome] = []
     with tempfile.TemporaryDirectory(prefix="bmw-hostile-sandbox-") as tmp:
-        scratch = Path(tmp) / "scratch"
-        scratch.mkdir()
-        try:
-            result = run_sandboxed(
-                [sys.executable, "-I", "-c", SANDBOX_ATTEMPTS, str(port), str(REPO)],
-                scratch_dir=scratch,
-                binds=Environment.current().binds,
-            )
-        except SandboxUnavailableError as exc:
-            return [
-                Outcome(
-                    klass,
-                    "sandbox_available",
-                    "sandbox",
-                    False,
-                    _short(f"NO SANDBOX: {exc}"),
-                )
-            ]
-        left = sum(f.stat().st_size for f in scratch.rglob("*") if f.is_file())
-    out = []
-    for line in result.stdout.splitlines():
-        try:
-            item = json.loads(line)
-        except ValueError:
-            continue
-        out.append(
-            Outcome(
-                klass, item["case"], "sandbox", item["held"], _short(item["detail"])
-            )
-        )
-    if not out:
-        text = f"no answer ({result.describe()}): {result.stderr}"
-        out.append(Outcome(klass, "sandbox_attempts", "sandbox", False, _short(text)))
-    out.append(
-        Outcome(
-            klass,
-            "sandbox_scratch_reaches_host_disk",
-            "sandbox",
-            left == 0,
-            f"{left} bytes left on the host disk",
-        )
-    )
+        runs = {
+            "probe": escape_probe(_syscall_number),
+            "flood": scratch_flood(FLOOD_BYTES),
+            "looks": SANDBOX_LOOKS,
+        }
+        for name, code in runs.items():
+            scratch = Path(tmp) / name
+            scratch.mkdir()
+            argv = [sys.executable, "-I", "-c", code, str(port), str(REPO)]
+            try:
+                result = run_sandboxed(argv, scratch_dir=scratch, binds=binds)
+            except SandboxUnavailableError as exc:
+                text = _short(f"NO SANDBOX: {exc}")
+                return [Outcome(klass, "sandbox available", "sandbox", False, text)]
+            if name == "probe":
+                found = _probe_outcomes(result.stdout)
+            elif name == "flood":
+                left = sum(f.stat().st_size for f in scratch.rglob("*") if f.is_file())
+                found = _flood_outcomes(result.stdout, left)
+            else:
+                found = [
+                    Outcome(
+                        klass,
+                        item["case"],
+                        "sandbox",
+                        item["held"],
+                        _short(item["detail"]),
+                    )
+                    for item in map(json.loads, result.stdout.splitlines())
+                ]
+            if not found:
+                text = _short(f"no answer ({result.describe()}): {result.stderr}")
+                found = [Outcome(klass, f"sandbox {name}", "sandbox", False, text)]
+            out += found
     return out
 
 

@@ -10,7 +10,7 @@ import zipfile
 import pytest
 
 from benchmarks._hostile_packages import HOSTILE_PACKAGES
-from benchmarks._hostile_sandbox import HOSTILE_GLOBALS
+from benchmarks._hostile_sandbox import ESCAPE_CALLS, HOSTILE_GLOBALS
 from benchmarks.hostile import (
     CLASSES,
     QUICK_PICKLE_GLOBALS,
@@ -19,6 +19,8 @@ from benchmarks.hostile import (
     Outcome,
     PackageCase,
     Timed,
+    _flood_outcomes,
+    _probe_outcomes,
     check_outcome,
     checks,
     cpu_used,
@@ -167,3 +169,30 @@ def test_bmw_check_runs_in_a_child_and_refuses_hostile_packages() -> None:
         assert not outcome.outcome.startswith("refused on an unexpected"), outcome
         assert outcome.cpu_s is not None
         assert outcome.cpu_s < 2.0
+
+
+def test_sandbox_probe_and_flood_lines_are_read_as_held_or_not() -> None:
+    probe = "\n".join(
+        [
+            "unshare 1  unshare: unshare failed: Operation not permitted",
+            *(f"{label} -1 Operation not permitted" for label, _ in ESCAPE_CALLS[:-1]),
+            f"{ESCAPE_CALLS[-1][0]} 0 Success",  # the call went through
+            "thread ok",
+        ]
+    )
+    flood = "big.bin 256 EFBIG\n/tmp/big.bin 64 ENOSPC\n"  # /dev/shm took it all
+
+    probed = {o.case: o.contained for o in _probe_outcomes(probe)}
+    flooded = {o.case: o.contained for o in _flood_outcomes(flood, left=4096)}
+
+    assert len(probed) == 1 + len(ESCAPE_CALLS)
+    assert probed["sandbox unshare -Urm"]
+    assert probed[f"sandbox {ESCAPE_CALLS[0][0]}"]
+    assert not probed[f"sandbox {ESCAPE_CALLS[-1][0]}"]
+    assert not _probe_outcomes("unshare 0 0 \nthread ok")[0].contained
+    assert flooded == {
+        "sandbox write 600 MiB to scratch": True,
+        "sandbox write 600 MiB to /tmp/big.bin": True,
+        "sandbox write 600 MiB to /dev/shm/big.bin": False,
+        "sandbox scratch on the host disk": False,
+    }
