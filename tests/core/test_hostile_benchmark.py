@@ -196,3 +196,11 @@ def test_sandbox_probe_and_flood_lines_are_read_as_held_or_not() -> None:
         "sandbox write 600 MiB to /dev/shm/big.bin": False,
         "sandbox scratch on the host disk": False,
     }
+
+
+def test_packages_are_uploaded_with_a_semantic_spec_of_their_width() -> None:
+    cases = {case.name: case for case in package_catalogue(quick=True)}
+
+    assert cases["stat_spec_20000_points"].semantic()["Input"]["Dimension"] == 1
+    assert cases["stat_spec_wide_point"].semantic()["Input"]["Dimension"] == 2_000_000
+    assert cases["yaml_deep_nesting"].semantic()["Input"]["Dimension"] == 4
