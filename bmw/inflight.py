@@ -59,9 +59,12 @@ def in_flight(
 
 def _release(key: str) -> None:
     try:
-        cache.decr(key)
+        left = cache.decr(key)
     except ValueError:  # the key expired meanwhile: nothing left to give back
         logger.debug("in-flight counter %s expired before its release", key)
+        return
+    if left < 0:  # released into a counter that expired and started again
+        cache.delete(key)
 
 
 def in_flight_count(caller: str, *, kind: str) -> int:

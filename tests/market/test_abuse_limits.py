@@ -14,6 +14,7 @@ from django.test import Client
 
 from accounts.models import User
 from bmw import jobs
+from bmw.errors import RateLimitedError
 from bmw.inflight import in_flight, in_flight_count
 from market.models import LearnwareVersion
 from tests.compat.conftest import md5
@@ -388,3 +389,17 @@ def test_a_user_with_four_predictions_in_flight_gets_429(
     assert response["Retry-After"] == "5"
     assert "prediction requests" in response.json()["message"]
     assert deleted == ["inference/in.npy"]
+
+
+def test_an_in_flight_counter_that_expired_mid_request_never_goes_negative() -> None:
+    def slot() -> Any:
+        return in_flight("addr:x", kind="search", limit=1, ttl_s=60, retry_after_s=2)
+
+    with slot():
+        cache.delete("bmw:in-flight:search:addr:x")  # expired while in flight
+        with slot():  # counted afresh
+            pass
+
+    assert in_flight_count("addr:x", kind="search") == 0
+    with slot(), pytest.raises(RateLimitedError), slot():
+        pass  # the limit still holds: one, not two
