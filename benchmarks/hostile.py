@@ -38,17 +38,20 @@ budget instead of 90. ``--no-dock`` runs the ``bmw check`` part only.
 from __future__ import annotations
 
 import argparse
+import io
 import itertools
 import json
 import os
 import queue
 import shutil
+import stat
 import statistics
 import subprocess
 import sys
 import tempfile
 import threading
 import time
+import zipfile
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
@@ -98,7 +101,7 @@ CLASSES: dict[str, str] = {
     "3": "3 pickle",
     "4": "4 edit after approval",
     "5": "5 sandbox",
-    "6": "6 zip bomb",
+    "6": "6 zip archive",
     "7": "7 check report",
     "8": "8 disclosure",
 }
@@ -161,12 +164,44 @@ def report_forging_package() -> bytes:
     return build_zip(files)
 
 
+def _zip(extra: dict[str, bytes], *, link: str | None = None) -> Callable[[], bytes]:
+    """A builder of the good package plus ``extra`` entries (and a symbolic link
+    entry ``link`` pointing at ``/etc/passwd``)."""
+
+    def build() -> bytes:
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w") as zf:
+            for name, data in (good_files() | extra).items():
+                zf.writestr(name, data)
+            if link is not None:
+                info = zipfile.ZipInfo(link)
+                info.external_attr = (stat.S_IFLNK | 0o777) << 16
+                zf.writestr(info, "/etc/passwd")
+        return buffer.getvalue()
+
+    return build
+
+
+#: Archive tricks beside the zip bomb: (name, builder, words of the refusal).
+ARCHIVE_TRICKS: tuple[tuple[str, Callable[[], bytes], tuple[str, ...]], ...] = (
+    ("zip_nested_archive", _zip({"weights.zip": build_zip({"a": b"x"})}),
+     ("weights.zip", "nested archives are not allowed")),
+    ("zip_1005_entries", _zip({f"d/{i}.txt": b"x" for i in range(1001)}),
+     ("1005 entries exceed the limit of 1000",)),
+    ("zip_path_traversal", _zip({"../../etc/cron.d/x": b"x"}),
+     ("path traversal",)),
+    ("zip_absolute_path", _zip({"/etc/cron.d/x": b"x"}),
+     ("absolute paths are not allowed",)),
+    ("zip_symlink", _zip({}, link="link"), ("symbolic links are not allowed",)),
+)  # fmt: skip
+
 #: Input dimensions of the catalogue's packages that are not 4 features wide.
 _DIMENSIONS = {"stat_spec_20000_points": 1, "stat_spec_wide_point": 2_000_000}
 
 
 def package_catalogue(quick: bool) -> list[PackageCase]:
-    """Every hostile package: the host-side bombs of ``_hostile_packages``, a pickle
+    """Every hostile package: the host-side bombs of ``_hostile_packages``, the
+    archive tricks of :data:`ARCHIVE_TRICKS`, a pickle
     per hostile global (``quick``: the first 8, all through ``bmw check`` but only
     the first 4 uploaded) and the report-forging model (dock only)."""
     cases = [
@@ -179,6 +214,10 @@ def package_catalogue(quick: bool) -> list[PackageCase]:
             dimension=_DIMENSIONS.get(p.name, 4),
         )
         for p in HOSTILE_PACKAGES
+    ]
+    cases += [
+        PackageCase(CLASSES["6"], name, build, "archive", words)
+        for name, build, words in ARCHIVE_TRICKS
     ]
     named = {p.name for p in HOSTILE_PACKAGES}
     hostile = HOSTILE_GLOBALS[:QUICK_PICKLE_GLOBALS] if quick else HOSTILE_GLOBALS
