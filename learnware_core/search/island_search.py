@@ -132,12 +132,20 @@ STAT_WEIGHT = 0.5
 STAT_CAP = 4.0
 REALIGN_MIN_SIMILARITY = 0.2
 SCALE_WEIGHT = 0.5
+IMPLAUSIBLE_DISTANCE = 25.0
+SAME_WORDS_SIMILARITY = 0.6
 """Column re-alignment by meaning and statistics (:meth:`IslandSearcher._realign`):
 the weight of the capped statistical distance against the description similarity,
 its cap, the least description similarity of a pair kept, and the weight of the
 scale term ``|log(s / s_ref)|`` in the distance (a reduced set's spread shrinks by
 a factor that depends on the ``gamma`` it was fitted with: 0.1 in raw units gave
 half the user's scale for the learnware's own columns; its centre does not move).
+A pair whose centres are more than ``IMPLAUSIBLE_DISTANCE`` times the larger of the
+two spreads apart (a calendar year against a month number; not a change of units,
+not a shifted sample, not a reduced set's shrunken spread) is never kept unless its
+descriptions are nearly the same words (``SAME_WORDS_SIMILARITY``): a column left
+unfed is imputed from the learnware's RKME, a wrongly fed one corrupts both the
+comparison and the learnware's predictions.
 Choices checked on the calibration markets only (``docs/search-trust.md``)."""
 
 PARTIAL_COVERAGE = 0.5
@@ -780,18 +788,14 @@ class IslandSearcher:
         S = self.islands.space.similarity_to_columns(list(columns), texts)
         c, sc = _marginals(z, beta)
         rc, rs = ref
-        with np.errstate(invalid="ignore", divide="ignore"):
-            dist = np.abs(c[:, None] - rc[None, :]) / np.sqrt(sc[:, None] * rs[None, :])
-            dist += SCALE_WEIGHT * np.abs(np.log(sc[:, None] / rs[None, :]))
-        dist = np.nan_to_num(np.minimum(dist, STAT_CAP), nan=STAT_CAP / 2.0)
+        raw = _marginal_distance(c, sc, rc, rs)
+        dist = np.nan_to_num(np.minimum(raw, STAT_CAP), nan=STAT_CAP / 2.0)
         score = S - STAT_WEIGHT * dist / STAT_CAP
         rows, cols = linear_sum_assignment(-score)
         order = np.full(len(info.columns), -1, dtype=np.int64)
+        far = _centre_gap(c, sc, rc, rs)
         for i, j in zip(rows, cols, strict=True):
-            # described alike, or (described at all and) distributed alike
-            if S[i, j] >= REALIGN_MIN_SIMILARITY or (
-                S[i, j] >= 0.0 and dist[i, j] <= 1.0
-            ):
+            if _keep_pair(S[i, j], dist[i, j], far[i, j]):
                 order[j] = i
         return order
 
@@ -1084,10 +1088,8 @@ class IslandSearcher:
                 similarities[member.texts] = cached
         S = cached
         c, sc = member.marginals
-        with np.errstate(invalid="ignore", divide="ignore"):
-            dist = np.abs(c[:, None] - cu[None, :]) / np.sqrt(sc[:, None] * su[None, :])
-            dist += SCALE_WEIGHT * np.abs(np.log(sc[:, None] / su[None, :]))
-        dist = np.nan_to_num(np.minimum(dist, STAT_CAP), nan=STAT_CAP / 2.0)
+        raw = _marginal_distance(c, sc, cu, su)
+        dist = np.nan_to_num(np.minimum(raw, STAT_CAP), nan=STAT_CAP / 2.0)
         score = S - STAT_WEIGHT * dist / STAT_CAP
         rows, cols = linear_sum_assignment(-score)
         perm = [-1] * n_m
@@ -1095,10 +1097,9 @@ class IslandSearcher:
         # on its statistics alone: against the user's own marginals, a learnware
         # built on the user's distribution shows which column it is
         unnamed = S <= -1.0 + 1e-9
+        far = _centre_gap(c, sc, cu, su)
         for i, j in zip(rows, cols, strict=True):
-            if S[i, j] >= REALIGN_MIN_SIMILARITY or (
-                (S[i, j] >= 0.0 or unnamed[i, j]) and dist[i, j] <= 1.0
-            ):
+            if _keep_pair(S[i, j], dist[i, j], far[i, j], unnamed=bool(unnamed[i, j])):
                 perm[i] = int(j)
         return tuple(perm)
 
@@ -1178,6 +1179,43 @@ class IslandSearcher:
 
 
 # ------------------------------------------------------------------ helpers
+
+
+def _marginal_distance(
+    c: FloatArray, s: FloatArray, c_ref: FloatArray, s_ref: FloatArray
+) -> FloatArray:
+    """``|c - c_ref| / sqrt(s s_ref) + SCALE_WEIGHT |log(s / s_ref)|`` for every
+    pair of columns (rows: ``c``), uncapped (NaN where a scale is 0 or missing)."""
+    with np.errstate(invalid="ignore", divide="ignore"):
+        out = np.abs(c[:, None] - c_ref[None, :]) / np.sqrt(s[:, None] * s_ref[None, :])
+        out += SCALE_WEIGHT * np.abs(np.log(s[:, None] / s_ref[None, :]))
+    return np.asarray(out, dtype=np.float64)
+
+
+def _centre_gap(
+    c: FloatArray, s: FloatArray, c_ref: FloatArray, s_ref: FloatArray
+) -> FloatArray:
+    """``|c - c_ref| / max(s, s_ref)`` for every pair of columns (rows: ``c``)."""
+    with np.errstate(invalid="ignore", divide="ignore"):
+        out = np.abs(c[:, None] - c_ref[None, :]) / np.maximum(
+            s[:, None], s_ref[None, :]
+        )
+    return np.asarray(out, dtype=np.float64)
+
+
+def _keep_pair(
+    similarity: float, dist: float, gap: float, *, unnamed: bool = False
+) -> bool:
+    """Whether an assigned pair of columns is kept: described alike, or (described
+    at all, or a placeholder) and distributed alike; never when the centres are
+    implausibly far apart (``gap``, :func:`_centre_gap`) unless the descriptions
+    are nearly the same words."""
+    if gap > IMPLAUSIBLE_DISTANCE and similarity < SAME_WORDS_SIMILARITY:
+        return False
+    return bool(
+        similarity >= REALIGN_MIN_SIMILARITY
+        or ((similarity >= 0.0 or unnamed) and dist <= 1.0)
+    )
 
 
 def _answer_reason(results: Sequence[IslandResult]) -> str | None:

@@ -288,3 +288,23 @@ def test_the_answers_reason_says_each_clause_once_top_result_first() -> None:
         f"{match}; {lacks}; 2 of the island's 8 columns are missing"
     )
     assert _answer_reason([result("b", None)]) is None
+
+
+def test_a_column_of_implausible_values_is_left_unfed_not_paired(
+    market: IslandSearcher,
+) -> None:
+    """The user's flight date (a decimal year, ~2013) is described a bit like the
+    learnwares' departure hour (9-19) and is the only column left for it: feeding
+    it would compare, and later predict from, a year as an hour."""
+    X = rows("ORD", 300, seed=99)
+    X[:, 1] = np.random.default_rng(3).uniform(2013.0, 2014.0, size=300)
+    columns = [FLIGHT[0], "Flight date (year, fractional)", FLIGHT[2], FLIGHT[3]]
+
+    found = market.search(spec(columns), rkme(X, "median", seed=5), top_k=3)
+
+    assert not found.no_match
+    top = found.results[0]
+    assert top.key == "reg/ORD"
+    assert top.column_map[1] == -1  # the hour column: imputed, not fed the year
+    assert 1 in top.missing_columns
+    assert top.column_map[0] == 0 and top.column_map[2:] == (2, 3)
