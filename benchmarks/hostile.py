@@ -89,10 +89,8 @@ NORMAL_PER_S = 2.0  # normal searches a second, over NORMAL_USERS users
 NORMAL_USERS = 3
 ONE_MB_NAME = "x" * 1_000_000
 CHECK_WAIT_S = 600.0  # an accepted upload's checks (a fresh environment is built)
-UPLOADS_TRIED = 25
-LOGS = (
-    Path(tempfile.gettempdir()) / "bmw-bench-hostile-logs"
-)  # the last run's  # many uploads by one user: a 429 must come before the 21st
+UPLOADS_TRIED = 25  # many uploads by one user: a 429 must come before the 21st
+LOGS = Path(tempfile.gettempdir()) / "bmw-bench-hostile-logs"  # the last dock's logs
 
 #: Issue 22's classes (its numbered parts) as the table names them.
 CLASSES: dict[str, str] = {
