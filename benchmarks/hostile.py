@@ -17,7 +17,10 @@ attacker would:
   CPU; and the requests: oversized and deeply nested search input on both APIs, many
   uploads by one user, edits of an approved learnware, a duplicate of someone's
   private package, API tokens across a password reset, registration of a known
-  address, a model forging its check report.
+  address, a model forging its check report;
+* **in the sandbox** (``run_sandboxed`` with the dock's default limits): the escape
+  probe and scratch flood of ``benchmarks._hostile_sandbox``, host files, the dock's
+  variables, a local socket.
 
 A case is *contained* when it is refused (a 4xx, a compat error code, a failed
 check) or its effect is held (the approved text stays listed, the forged report
@@ -32,7 +35,9 @@ it was refused, target < 2 s), ``search_p95_ms_under_abuse`` (< 500 ms; a failed
 search counts as its client timeout) with ``search_5xx`` 0, ``fuzz_5xx`` 0.
 ``--check`` exits 1 unless every target holds. ``--quick`` (CI-sized): 8 of the
 hostile pickle globals instead of all, 15 s of abuse instead of 45, a 20 s fuzz
-budget instead of 90. ``--no-dock`` runs the ``bmw check`` part only.
+budget instead of 90. ``--no-dock`` runs ``bmw check`` and the sandbox only (with
+``--check`` the dock's figures then count as not measured, so it exits 1). The dock's
+logs of the last run are kept in :data:`LOGS`.
 """
 
 from __future__ import annotations
