@@ -43,6 +43,7 @@ logs of the last run are kept in :data:`LOGS`.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import io
 import itertools
 import json
@@ -259,6 +260,7 @@ REQUEST_CASES: dict[str, str] = {
     "uploads_by_one_user": CLASSES["2"],
     "edit_after_approval": CLASSES["4"],
     "duplicate_of_private_package": CLASSES["8"],
+    "compat_duplicate_of_private_package": CLASSES["8"],
     "api_token_after_password_reset": CLASSES["8"],
     "registration_of_known_email": CLASSES["8"],
 }
@@ -716,6 +718,46 @@ class DockCases:
             text += f": {_message(second)}"
         return Outcome(REQUEST_CASES[name], name, "dock", ok, _short(text))
 
+    def compat_duplicate_of_private(self) -> Outcome:
+        """The same through the original client's protocol: developer B's chunked
+        upload and add of developer A's unlisted package answer code 0 (not 51 / 61,
+        which would confirm it exists)."""
+        name = "compat_duplicate_of_private_package"
+        package = build_zip(good_files() | {"NOTES.txt": b"private, compat"})
+        first = self.upload(self.developer(), package)
+        token = self.developer()
+        email = f"dev{self._users}@example.org"
+        compat = f"{self.url}/api/compat/v1"
+        login = self.http.post(
+            f"{compat}/auth/login_by_token",
+            json={"email": email, "token": token},
+            timeout=30,
+        ).json()
+        headers = self.auth(token)
+        file_hash = hashlib.md5(package).hexdigest()  # the original protocol's key
+        chunk = self.http.post(
+            f"{compat}/user/chunked_upload",
+            headers=headers,
+            data={"file_hash": file_hash, "chunk_begin": 0},
+            files={"chunk_file": ("chunk_file", package, "application/octet-stream")},
+            timeout=60,
+        ).json()
+        added = self.http.post(
+            f"{compat}/user/add_learnware_uploaded",
+            headers=headers,
+            json={
+                "file_hash": file_hash,
+                "semantic_specification": json.dumps(SEMANTIC),
+            },
+            timeout=60,
+        ).json()
+        codes = [login.get("code"), chunk.get("code"), added.get("code")]
+        ok = first.status_code == 201 and codes == [0, 0, 0]
+        text = f"owner {first.status_code}; other user: login, chunk, add codes {codes}"
+        if not ok:
+            text += f": {chunk.get('msg')} / {added.get('msg')}"
+        return Outcome(REQUEST_CASES[name], name, "dock", ok, _short(text))
+
     def token_after_reset(self) -> Outcome:
         """A user's API token must stop working after a password reset (the reset
         link read from the dock's mail folder, as the user would)."""
@@ -1115,6 +1157,7 @@ def run_dock(cases: Sequence[PackageCase], quick: bool) -> dict[str, Any]:
             )
             outcomes.append(run.edit_after_approval(owner, learnware_id))
             outcomes.append(run.duplicate_of_private())
+            outcomes.append(run.compat_duplicate_of_private())
             outcomes.append(run.token_after_reset())
             outcomes.append(run.registration())
             print("hostile packages ...", flush=True)
