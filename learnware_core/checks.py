@@ -23,9 +23,14 @@ loads the model. Its policy:
 * a file that is a pickle but cannot be scanned to its end (truncated or corrupt,
   trailing data, a 7z archive, data joblib would read past the end) fails it too: a
   pickle the scanner cannot follow may hide what it loads;
-* **suspicious** globals (anything picklescan does not know: the scikit-learn, PyTorch
-  or other library classes a model needs) and **innocuous** ones (``numpy.ndarray``
-  ...) do not fail it; they are listed in the step's log and ``details`` for reviewers.
+* every other global must be on the allow-list
+  (:mod:`learnware_core.pickle_allowlist`: the classes and rebuilders of numpy,
+  scikit-learn, SciPy, torch, LightGBM, XGBoost, pandas ..., harmless builtins, the
+  package's own classes); anything else is rated dangerous and fails the step, naming
+  it (``multiprocessing.util.spawnv_passfds``, whatever picklescan thinks of it);
+* allowed globals picklescan does not know (**suspicious** to it: library classes a
+  model needs) and **innocuous** ones (``numpy.ndarray`` ...) pass; they are listed
+  in the step's log and ``details`` for reviewers.
 """
 
 from __future__ import annotations

@@ -313,8 +313,10 @@ class Client:
     ) -> dict[str, Any]:
         """Edit a learnware's semantic specification.
 
-        Returns the learnware (cosmetic edits apply at once) or, if Data, Task,
-        Input or Output changed, the new version that is checked and reviewed.
+        Every change a user can see (name, description, tags, Data, Task, Input,
+        Output) makes a new version that is checked and reviewed like an upload;
+        until a reviewer approves it the learnware keeps showing its approved spec.
+        Returns that new version (the learnware itself if nothing changed).
         """
         result: dict[str, Any] = self._json(
             "PATCH",

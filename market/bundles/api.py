@@ -5,11 +5,11 @@ from __future__ import annotations
 from django.http import FileResponse
 from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework import serializers
-from rest_framework.parsers import JSONParser
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.views import APIView
 
+from bmw.api.parsers import BoundedJSONParser
 from bmw.api.serializers import ErrorOutputSerializer
 from bmw.api.validation import validated
 from market.api_shared import learnware_or_404, viewer
@@ -89,7 +89,7 @@ class LearnwareBundleApi(APIView):
 
 class BundleCreateApi(APIView):
     permission_classes = (AllowAny,)
-    parser_classes = (JSONParser,)
+    parser_classes = (BoundedJSONParser,)
 
     @extend_schema(
         operation_id="bundles_create",
