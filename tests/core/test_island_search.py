@@ -307,4 +307,5 @@ def test_a_column_of_implausible_values_is_left_unfed_not_paired(
     assert top.key == "reg/ORD"
     assert top.column_map[1] == -1  # the hour column: imputed, not fed the year
     assert 1 in top.missing_columns
-    assert top.column_map[0] == 0 and top.column_map[2:] == (2, 3)
+    assert top.column_map[0] == 0
+    assert top.column_map[2:] == (2, 3)
