@@ -175,11 +175,12 @@ def test_text_specs_of_any_gamma_are_searched_under_one_kernel() -> None:
     assert len(index.spaces()) == 1
     query = text_spec(rng, topics[2], gamma=0.02)  # a gamma no learnware has
     got = index.search_single(query, top_k=4)
-    assert {r.key[0] for r in got} == {2}  # the query's topic, every gamma
+    keys = [cast(tuple[int, float], r.key) for r in got]
+    assert {topic for topic, _ in keys} == {2}  # the query's topic, every gamma
     # exact under the search kernel, whatever the stored and the query's gammas
     ref = _regammaed(query, SEARCH_GAMMA)
-    for r in got:
-        expected = ref.dist(_regammaed(specs[r.key], SEARCH_GAMMA))
+    for r, key in zip(got, keys, strict=True):
+        expected = ref.dist(_regammaed(specs[key], SEARCH_GAMMA))
         assert r.mmd2 == pytest.approx(expected, rel=1e-9, abs=1e-12)
 
 
@@ -203,7 +204,7 @@ def test_gaussian_image_specs_of_any_gamma_share_a_space() -> None:
             index.add((p, g), gaussian(patterns[p], g))
     assert len(index.spaces()) == 1
     got = index.search_single(gaussian(patterns[1], 3e-3), top_k=2)
-    assert {r.key[0] for r in got} == {1}
+    assert {cast(tuple[int, float], r.key)[0] for r in got} == {1}
 
 
 def test_spaces_are_never_mixed() -> None:
