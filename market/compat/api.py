@@ -28,6 +28,7 @@ from accounts import services as account_services
 from accounts.authentication import ApiTokenAuthentication
 from accounts.models import User
 from bmw.api.exceptions import status_of
+from bmw.api.fields import TextField
 from bmw.api.parsers import BoundedJSONParser, json_loads_bounded
 from bmw.api.validation import validated
 from bmw.errors import ApplicationError, PermissionDeniedError, RateLimitedError
@@ -150,7 +151,7 @@ class CompatAddLearnwareUploadedInputSerializer(serializers.Serializer):
 class CompatUpdateLearnwareInputSerializer(serializers.Serializer):
     strict_strings = False  # learnware_id: "00000082" or 82, as the original took
     learnware_id = serializers.CharField(max_length=32)
-    semantic_specification = serializers.CharField(
+    semantic_specification = TextField(
         help_text="The semantic specification as a JSON string."
     )
     learnware_file = serializers.FileField(
@@ -542,7 +543,7 @@ class CompatDownloadLearnwareApi(CompatApi):
 
 
 class CompatSearchLearnwareInputSerializer(serializers.Serializer):
-    semantic_specification = serializers.CharField(
+    semantic_specification = TextField(
         help_text="JSON; any field may be empty (no filter)."
     )
     statistical_specification = serializers.FileField(required=False)

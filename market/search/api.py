@@ -12,6 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from bmw.api.fields import TextField
 from bmw.api.parsers import BoundedJSONParser
 from bmw.api.serializers import ErrorOutputSerializer
 from bmw.api.validation import validated
@@ -61,7 +62,7 @@ class LearnwareSearchInputSerializer(serializers.Serializer):
     scenarios = serializers.ListField(
         child=serializers.CharField(), required=False, help_text="any of these"
     )
-    query = serializers.CharField(
+    query = TextField(
         required=False,
         allow_blank=True,
         max_length=settings.BMW_SEARCH_TEXT_MAX_CHARS,
