@@ -63,6 +63,7 @@ __all__ = [
     "StepOutcome",
     "StepResult",
     "check_stat_values",
+    "refused_word",
     "run_checks",
     "scan_package_pickles",
 ]
@@ -364,13 +365,30 @@ def _scan(text: str, pattern: re.Pattern[str]) -> str | None:
     return found.group(0) if found else None
 
 
-def _step_sensitive_words(ctx: _Context) -> str:
-    words = [w.strip() for w in ctx.config.sensitive_words if w.strip()]
-    if not words:
-        return "no word list configured"
-    pattern = re.compile(
-        "|".join(rf"\b{re.escape(w)}\b" for w in words), flags=re.IGNORECASE
+def _words_pattern(words: Iterable[str]) -> re.Pattern[str] | None:
+    """Whole-word, case-insensitive alternation of ``words`` (None if none)."""
+    cleaned = [w.strip() for w in words if w.strip()]
+    if not cleaned:
+        return None
+    return re.compile(
+        "|".join(rf"\b{re.escape(w)}\b" for w in cleaned), flags=re.IGNORECASE
     )
+
+
+def refused_word(semantic: Mapping[str, Any], words: Iterable[str]) -> str | None:
+    """The first of ``words`` found (as a whole word, any case) in the text of a
+    semantic specification (its string values); None if none is.
+
+    The sensitive-words check's test of the specification, for callers that refuse
+    an edit before anything is queued (the dock's services)."""
+    pattern = _words_pattern(words)
+    return None if pattern is None else _scan(_semantic_text(semantic), pattern)
+
+
+def _step_sensitive_words(ctx: _Context) -> str:
+    pattern = _words_pattern(ctx.config.sensitive_words)
+    if pattern is None:
+        return "no word list configured"
     fields = _semantic_text(ctx.semantic)
     hit = _scan(fields, pattern)
     if hit:

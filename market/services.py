@@ -5,8 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import math
-import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -28,7 +27,7 @@ from bmw.errors import (
 )
 from bmw.jobs import enqueue, enqueue_on_commit
 from bmw.storage import StorageUnavailable, file_digests, local_copy
-from learnware_core.checks import StepResult, run_checks
+from learnware_core.checks import StepResult, refused_word, run_checks
 from learnware_core.errors import PackageError, SpecificationError
 from learnware_core.package import PackageLimits, inspect_package
 from learnware_core.specification.semantic import SemanticSpec
@@ -70,31 +69,13 @@ def _refused_word(spec: SemanticSpec) -> None:
     """Refuse a spec whose text holds a word of the sensitive-words list (the check
     pipeline's step, run on the text at once so an edit is refused before anything
     is queued). ``ApplicationError`` naming ``semantic_spec``."""
-    words = [w.strip() for w in settings.BMW_CHECK_CONFIG.get("sensitive_words", ())]
-    words = [w for w in words if w]
-    if not words:
-        return
-    pattern = re.compile(
-        "|".join(rf"\b{re.escape(w)}\b" for w in words), flags=re.IGNORECASE
-    )
-    hit = next(filter(None, map(pattern.search, _texts(spec.to_dict()))), None)
+    words = settings.BMW_CHECK_CONFIG.get("sensitive_words", ())
+    hit = refused_word(spec.to_dict(), words)
     if hit:
-        problem = f"contains a refused word: '{hit.group(0)}'"
+        problem = f"contains a refused word: '{hit}'"
         raise ApplicationError(
             f"semantic_spec: {problem}", extra={"fields": {"semantic_spec": [problem]}}
         )
-
-
-def _texts(value: Any) -> Iterator[str]:
-    """Every string in a JSON value (keys excepted)."""
-    if isinstance(value, str):
-        yield value
-    elif isinstance(value, Mapping):
-        for item in value.values():
-            yield from _texts(item)
-    elif isinstance(value, list | tuple):
-        for item in value:
-            yield from _texts(item)
 
 
 def _require_owner_or_admin(learnware: Learnware, user: User) -> None:
