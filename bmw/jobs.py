@@ -20,7 +20,7 @@ from celery import current_app
 from celery.result import AsyncResult
 from django.db import transaction
 
-from bmw.outages import BROKER_ERRORS
+from bmw.outages import BROKER, BROKER_ERRORS, unavailable_dependency
 
 logger = logging.getLogger(__name__)
 
@@ -31,10 +31,19 @@ def send_task(name: str, args: tuple[Any, ...] = (), **options: Any) -> AsyncRes
 
 
 def enqueue(name: str, *args: Any, recovered_by: str, **options: Any) -> bool:
-    """Send task ``name`` now; False (logged) if the broker is unreachable."""
+    """Send task ``name`` now; False (logged) if the broker is unreachable.
+
+    Nobody waits for an enqueued task's result, so it is sent with
+    ``ignore_result``: the web process does not subscribe to its result channel (a
+    subscription to a Redis that went away is retried for 20 s, then Celery's
+    ``RuntimeError``, chained from the connection error, is what reaches here).
+    """
+    options.setdefault("ignore_result", True)
     try:
         send_task(name, args, **options)
-    except BROKER_ERRORS as exc:
+    except Exception as exc:
+        if not isinstance(exc, BROKER_ERRORS) and unavailable_dependency(exc) != BROKER:
+            raise
         logger.warning(
             "%s%r not queued (%s); %s picks it up", name, args, exc, recovered_by
         )

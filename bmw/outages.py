@@ -23,9 +23,10 @@ BROKER_ERRORS: tuple[type[Exception], ...] = (
     RedisConnectionError,
     RedisTimeoutError,
 )
+BROKER = "cache or message broker"
 _CAUSES: tuple[tuple[tuple[type[Exception], ...], str], ...] = (
     ((DatabaseOperationalError, DatabaseInterfaceError), "database"),
-    (BROKER_ERRORS, "cache or message broker"),
+    (BROKER_ERRORS, BROKER),
 )
 
 
