@@ -55,6 +55,7 @@ from typing import Any, Literal
 import numpy as np
 from numpy.typing import NDArray
 
+from benchmarks._shared import fit_logistic
 from benchmarks.reuse import flight_model, load_flight_groups, mse, table
 from learnware_core.reuse import LocalLearnware
 from learnware_core.reuse.world_align import WorldAlignReuser
@@ -454,13 +455,6 @@ def _failed_checks(results: dict[str, Any], markets: Sequence[Market]) -> list[s
     return failed
 
 
-def _fit_logistic(X: NDArray[np.float64], y: NDArray[np.bool_]) -> list[float]:
-    from sklearn.linear_model import LogisticRegression
-
-    model = LogisticRegression(C=1.0, max_iter=1000).fit(X, y)
-    return [*(float(c) for c in model.coef_[0]), float(model.intercept_[0])]
-
-
 def _confidence_report(
     rows: dict[tuple[str, str], list[tuple[list[float], bool]]], arch: str
 ) -> dict[str, Any]:
@@ -485,7 +479,7 @@ def _confidence_report(
             held = markets == m
             if len(set(y[~held].tolist())) > 1:
                 crossed[held] = confidence_from_features(
-                    X[held], _fit_logistic(X[~held], y[~held])
+                    X[held], fit_logistic(X[~held], y[~held])
                 )
         report["cross_fitted"] = _reliability(crossed, y, top1)
         base = np.zeros(len(y))  # the held-out market's base rate from the others
@@ -495,7 +489,7 @@ def _confidence_report(
         report["cross_fitted_base_rate_brier"] = round(
             float(np.mean((base - y) ** 2)), 4
         )
-        report["refit_coefficients"] = [round(c, 4) for c in _fit_logistic(X, y)]
+        report["refit_coefficients"] = [round(c, 4) for c in fit_logistic(X, y)]
     return report
 
 

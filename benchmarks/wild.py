@@ -84,6 +84,7 @@ from typing import Any, Literal, Protocol, runtime_checkable
 import numpy as np
 from numpy.typing import NDArray
 
+from benchmarks._shared import fit_logistic
 from benchmarks._timing import finish, single_thread
 from benchmarks._wild_market import (
     FULL,
@@ -1021,13 +1022,6 @@ def _calibration_users(market: WildMarket, seed: int) -> list[_CalibrationUser]:
     return out
 
 
-def _fit_logistic(X: FloatArray, y: NDArray[Any]) -> tuple[float, ...]:
-    from sklearn.linear_model import LogisticRegression
-
-    model = LogisticRegression(C=1.0, max_iter=1000).fit(X, y)
-    return (*(float(c) for c in model.coef_[0]), float(model.intercept_[0]))
-
-
 def calibrate(size: MarketSize) -> dict[str, Any]:
     """Fit :data:`~learnware_core.search.island_search.CONFIDENCE_COEFFICIENTS` and
     choose :data:`~learnware_core.search.island_search.NO_MATCH_CONFIDENCE` on the
@@ -1046,12 +1040,12 @@ def calibrate(size: MarketSize) -> dict[str, Any]:
     X = np.asarray([f for u in fit_on for f, _ in u.rows], dtype=np.float64)
     y = np.asarray([own for u in fit_on for _, own in u.rows], dtype=bool)
     seeds = np.asarray([u.seed for u in fit_on for _ in u.rows])
-    coefficients = _fit_logistic(X, y)
+    coefficients = fit_logistic(X, y)
     crossed = np.zeros(len(y))
     for seed in CALIBRATION_SEEDS:
         held = seeds == seed
         crossed[held] = confidence_from_features(
-            X[held], _fit_logistic(X[~held], y[~held])
+            X[held], fit_logistic(X[~held], y[~held])
         )
     top1 = np.asarray([i == 0 for u in fit_on for i in range(len(u.rows))])
     edges = np.array([0.0, 0.1, 0.3, 0.5, 0.7, 0.9, 0.97, 1.0])
